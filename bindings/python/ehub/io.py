@@ -1,0 +1,5 @@
+"""ehub.io: Python face of the C++ namespace ``ehub::io`` (see docs/)."""
+from . import _core
+from ._reexport import reexport
+
+__all__ = reexport(globals(), _core.io)

@@ -1,0 +1,14 @@
+// Shared declarations of the pybind11 module ehub._core: one bind_* function per C++ layer.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace ehub::python {
+namespace py = pybind11;
+/// ehub.core: TimeGrid, Series, ISO-8601 helpers.
+void bind_core(py::module_& m);
+/// ehub.io: CSV, HDF5 and JSON readers/writers.
+void bind_io(py::module_& m);
+/// ehub.lp: Model, solve, MPS/LP files, solver registry.
+void bind_lp(py::module_& m);
+}  // namespace ehub::python

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# ehub's one entry point behind `make demo` and `make test`: installs what is missing (Debian
+# packages, the project's .venv), configures and builds incrementally, then runs the job.
+#   cmake/ehub.sh setup | build | test | demo | bench | asan | tsan
+# Environment: EHUB_PRESET (default dev; CI uses ci), EHUB_JOBS (default: number of cores).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+preset=${EHUB_PRESET:-dev}
+jobs=${EHUB_JOBS:-$(nproc 2>/dev/null || echo 2)}
+venv="$here/.venv"
+
+# Debian 12 packages the C++ build needs (dpkg name list; keep in sync with README).
+debs=(build-essential cmake ninja-build ccache pkg-config python3-dev python3-venv
+      libeigen3-dev libglpk-dev coinor-libclp-dev coinor-libcbc-dev coinor-libcgl-dev
+      libboost-graph-dev nlohmann-json3-dev pybind11-dev libhdf5-dev libgtest-dev libgmock-dev
+      libbenchmark-dev libcli11-dev)
+# PyPI packages for everything Python (the bindings' build included).
+pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py)
+
+log() { printf '[ehub] %s\n' "$*" >&2; }
+
+install_debs() {
+  local missing=()
+  for p in "${debs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing Debian packages: ${missing[*]}"
+    log "run as root, or ask an administrator: apt-get install ${missing[*]}"
+    exit 1
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup_venv() {
+  local stamp="$venv/.ehub-stamp" want
+  want="$(printf '%s\n' "${pips[@]}" | sha256sum | cut -c1-16)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$venv/bin/python" ]; then return 0; fi
+  log "creating Python environment $venv"
+  local py=python3
+  command -v python3 >/dev/null || { log "python3 not found"; exit 1; }
+  [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --upgrade pip
+  "$venv/bin/python" -m pip install -q "${pips[@]}"
+  echo "$want" > "$stamp"
+}
+
+setup() { install_debs; setup_venv; }
+
+build() {
+  setup
+  export CCACHE_BASEDIR="$here" CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_NOHASHDIR=1
+  if [ ! -f "build/$preset/build.ninja" ]; then
+    cmake --preset "$preset" >/dev/null
+  fi
+  cmake --build --preset "$preset" -j "$jobs"
+}
+
+run_tests() {
+  build
+  local rc=0
+  ctest --preset "$preset" -j "$jobs" || rc=$?
+  PYTHONPATH="$here/build/$preset/python" EHUB_BUILD_DIR="$here/build/$preset" \
+    "$venv/bin/python" -m pytest -q tests/python || rc=$?
+  return $rc
+}
+
+demo() {
+  build
+  "build/$preset/src/cli/ehub" --version
+  PYTHONPATH="$here/build/$preset/python" "$venv/bin/python" examples/quickstart.py
+  "build/$preset/examples/quickstart_cpp"
+}
+
+sanitized() {  # asan / tsan: configure, build and run the C++ tests under a sanitizer
+  preset=$1; build; ctest --preset "$preset" -j "$jobs"
+}
+
+bench() {
+  preset=bench; build
+  for b in build/bench/bench/ehub_bench_*; do [ -x "$b" ] && "$b"; done
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) build ;;
+  test) run_tests ;;
+  demo) demo ;;
+  bench) bench ;;
+  asan|tsan) sanitized "$1" ;;
+  *) echo "usage: cmake/ehub.sh setup|build|test|demo|bench|asan|tsan" >&2; exit 2 ;;
+esac
