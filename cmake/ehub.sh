@@ -81,9 +81,12 @@ sanitized() {  # asan / tsan: configure, build and run the C++ tests under a san
   preset=$1; build; ctest --preset "$preset" -j "$jobs"
 }
 
-bench() {
+bench() {  # Google Benchmark programs, then the peer scripts (PyPI peers installed on demand)
   preset=bench; build
+  "$venv/bin/python" -m pip install -q pulp linopy highspy
   for b in build/bench/bench/ehub_bench_*; do [ -x "$b" ] && "$b"; done
+  PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/lp_build_peers.py \
+    --bench-binary build/bench/bench/ehub_bench_lp_build
 }
 
 case "${1:-}" in

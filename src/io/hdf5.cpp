@@ -1,0 +1,667 @@
+// HDF5 reader and writer over the HDF5 C++ API. Debian's HDF5 is built without thread safety,
+// so every HDF5 call (object destructors included) runs under one process-wide mutex. HDF5's
+// automatic error printing is replaced by a handler that keeps the innermost error description,
+// which becomes the detail of the InputError or ehub::Error thrown instead.
+#include "ehub/io/hdf5.hpp"
+
+#include <H5Cpp.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "ehub/core/error.hpp"
+
+namespace ehub::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+// --- global HDF5 state, only touched with h5_mutex() held -------------------------------------
+
+std::mutex& h5_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+std::string& last_h5_error() {
+  static std::string s;
+  return s;
+}
+
+herr_t keep_innermost(unsigned n, const H5E_error2_t* err, void* client_data) {
+  if (n == 0 && err != nullptr && err->desc != nullptr) *static_cast<std::string*>(client_data) = err->desc;
+  return 0;
+}
+
+// Called by HDF5 when an API function fails (instead of printing the error stack).
+herr_t record_h5_error(hid_t estack, void*) {
+  std::string msg;
+  H5Ewalk2(estack, H5E_WALK_UPWARD, keep_innermost, &msg);  // upward: innermost error first
+  last_h5_error() = msg.empty() ? "unknown HDF5 error" : msg;
+  return 0;
+}
+
+// Locks the HDF5 mutex; on first use silences HDF5's error printing and installs the recorder.
+std::unique_lock<std::mutex> h5_lock() {
+  std::unique_lock<std::mutex> lock(h5_mutex());
+  static bool configured = false;
+  if (!configured) {
+    H5::Exception::dontPrint();
+    H5Eset_auto2(H5E_DEFAULT, record_h5_error, nullptr);
+    configured = true;
+  }
+  last_h5_error().clear();
+  return lock;
+}
+
+// The innermost HDF5 error recorded since the lock was taken, or the C++ exception's message.
+std::string h5_detail(const H5::Exception& e) {
+  if (!last_h5_error().empty()) return last_h5_error();
+  return e.getDetailMsg();
+}
+
+[[noreturn]] void io_error(const std::string& path, const std::string& detail) {
+  throw Error("ehub.io", "[ehub.io] " + path + ": " + detail);
+}
+
+// --- object paths ---------------------------------------------------------------------------------
+
+// Splits "/flows/chp1.el" into {"flows", "chp1.el"}; empty components are ignored, so "/" and ""
+// name the root. "." and ".." are rejected (HDF5 has no such names).
+std::vector<std::string> split_path(const std::string& file, const std::string& object_path) {
+  std::vector<std::string> parts;
+  std::size_t pos = 0;
+  while (pos <= object_path.size()) {
+    std::size_t end = object_path.find('/', pos);
+    if (end == std::string::npos) end = object_path.size();
+    if (end > pos) {
+      std::string part = object_path.substr(pos, end - pos);
+      if (part == "." || part == "..")
+        throw InputError(file, object_path, "\".\" and \"..\" are not valid HDF5 names");
+      parts.push_back(std::move(part));
+    }
+    pos = end + 1;
+  }
+  return parts;
+}
+
+std::string join_path(const std::vector<std::string>& parts, std::size_t count) {
+  if (count == 0) return "/";
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) out += "/" + parts[i];
+  return out;
+}
+
+std::string join_path(const std::vector<std::string>& parts) { return join_path(parts, parts.size()); }
+
+// Type of the object at `parts`, or nullopt when some component does not exist or an
+// intermediate component is not a group.
+std::optional<H5O_type_t> object_type(const H5::H5File& file, const std::vector<std::string>& parts) {
+  if (parts.empty()) return H5O_TYPE_GROUP;
+  for (std::size_t i = 1; i <= parts.size(); ++i) {
+    const std::string p = join_path(parts, i);
+    if (!file.nameExists(p)) return std::nullopt;
+    const H5O_type_t t = file.childObjType(p);
+    if (i == parts.size()) return t;
+    if (t != H5O_TYPE_GROUP) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Calls fn with the group or dataset at `parts` (which must exist).
+void with_object(const H5::H5File& file, const std::vector<std::string>& parts, H5O_type_t type,
+                 const std::function<void(H5::H5Object&)>& fn) {
+  const std::string p = join_path(parts);
+  if (type == H5O_TYPE_DATASET) {
+    H5::DataSet ds = file.openDataSet(p);
+    fn(ds);
+  } else {
+    H5::Group g = file.openGroup(p);
+    fn(g);
+  }
+}
+
+std::atomic<unsigned long> g_temp_counter{0};
+
+void fsync_path(const std::string& p, bool directory) {
+  const int fd = ::open(p.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return;  // best effort: durability, not correctness
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+// =================================================================================================
+// H5Writer
+
+struct H5Writer::Impl {
+  std::string path;
+  std::string temp;
+  std::optional<H5::H5File> file;
+  bool committed = false;
+
+  ~Impl() {
+    const auto lock = h5_lock();
+    if (file) {
+      try {
+        file->close();
+      } catch (...) {  // nothing useful to do in a destructor; the file is removed below
+      }
+      file.reset();
+    }
+    if (!committed && !temp.empty()) {
+      std::error_code ec;
+      fs::remove(temp, ec);
+    }
+  }
+
+  H5::H5File& open_file(const char* what) {
+    if (!file) io_error(path, std::string("cannot ") + what + ": " + (committed ? "the writer was committed" : "no open file"));
+    return *file;
+  }
+
+  // Creates the groups above the object at `parts` that do not exist yet.
+  void ensure_parents(const std::vector<std::string>& parts, std::size_t count) {
+    H5::H5File& f = open_file("create a group");
+    for (std::size_t i = 1; i <= count; ++i) {
+      const std::string p = join_path(parts, i);
+      if (f.nameExists(p)) {
+        if (f.childObjType(p) != H5O_TYPE_GROUP) throw InputError(path, p, "is a dataset, not a group");
+      } else {
+        f.createGroup(p);
+      }
+    }
+  }
+
+  template <typename T>
+  void write(const std::string& dataset_path, std::span<const T> values, const H5::PredType& file_type,
+             const H5::PredType& mem_type) {
+    const auto parts = split_path(path, dataset_path);
+    if (parts.empty()) throw InputError(path, dataset_path, "a dataset needs a name");
+    const std::string p = join_path(parts);
+    const auto lock = h5_lock();
+    try {
+      H5::H5File& f = open_file("write a dataset");
+      ensure_parents(parts, parts.size() - 1);
+      if (f.nameExists(p)) throw InputError(path, p, "already exists");
+      const hsize_t n = values.size();
+      H5::DataSpace space(1, &n);
+      H5::DSetCreatPropList props;
+      if (n >= 4096) {  // long series: chunked, shuffled and deflated (float data compresses poorly without shuffle)
+        const hsize_t chunk = std::min<hsize_t>(n, 65536);
+        props.setChunk(1, &chunk);
+        if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+          props.setShuffle();
+          props.setDeflate(1);
+        }
+      }
+      H5::DataSet ds = f.createDataSet(p, file_type, space, props);
+      if (n > 0) ds.write(values.data(), mem_type);
+    } catch (const H5::Exception& e) {
+      io_error(path, "cannot write dataset " + p + ": " + h5_detail(e));
+    }
+  }
+
+  template <typename Fn>
+  void with_attribute_target(const std::string& object_path, const std::string& name, Fn&& fn) {
+    const auto parts = split_path(path, object_path);
+    const std::string p = join_path(parts);
+    if (name.empty()) throw InputError(path, p, "an attribute needs a name");
+    const auto lock = h5_lock();
+    try {
+      H5::H5File& f = open_file("write an attribute");
+      const auto type = object_type(f, parts);
+      if (!type || (*type != H5O_TYPE_GROUP && *type != H5O_TYPE_DATASET))
+        throw InputError(path, p, "no such group or dataset to attach attribute \"" + name + "\" to");
+      with_object(f, parts, *type, [&](H5::H5Object& obj) {
+        if (obj.attrExists(name)) obj.removeAttr(name);
+        fn(obj);
+      });
+    } catch (const H5::Exception& e) {
+      io_error(path, "cannot write attribute \"" + name + "\" of " + p + ": " + h5_detail(e));
+    }
+  }
+};
+
+H5Writer::H5Writer(std::string path) : impl_(std::make_unique<Impl>()) {
+  impl_->path = std::move(path);
+  const std::string& p = impl_->path;
+  if (p.empty()) throw InputError("", "", "cannot create an HDF5 file with an empty path");
+  fs::path parent = fs::path(p).parent_path();
+  if (parent.empty()) parent = ".";
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec))
+    throw InputError(p, "", "cannot create HDF5 file: directory \"" + parent.string() + "\" does not exist");
+  if (fs::is_directory(p, ec)) throw InputError(p, "", "cannot create HDF5 file: the path is a directory");
+  const std::string temp = p + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(g_temp_counter++);
+  const auto lock = h5_lock();
+  try {
+    impl_->file.emplace(temp, H5F_ACC_EXCL);
+    impl_->temp = temp;
+  } catch (const H5::Exception& e) {
+    throw InputError(p, "", "cannot create HDF5 file \"" + temp + "\": " + h5_detail(e));
+  }
+}
+
+H5Writer::~H5Writer() = default;
+H5Writer::H5Writer(H5Writer&&) noexcept = default;
+H5Writer& H5Writer::operator=(H5Writer&&) noexcept = default;
+
+const std::string& H5Writer::path() const noexcept {
+  static const std::string empty;
+  return impl_ ? impl_->path : empty;
+}
+
+const std::string& H5Writer::temp_path() const noexcept {
+  static const std::string empty;
+  return impl_ ? impl_->temp : empty;
+}
+
+void H5Writer::write_vector(const std::string& dataset_path, std::span<const double> values) {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Writer");
+  impl_->write(dataset_path, values, H5::PredType::IEEE_F64LE, H5::PredType::NATIVE_DOUBLE);
+}
+
+void H5Writer::write_vector_int64(const std::string& dataset_path, std::span<const std::int64_t> values) {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Writer");
+  impl_->write(dataset_path, values, H5::PredType::STD_I64LE, H5::PredType::NATIVE_INT64);
+}
+
+void H5Writer::create_group(const std::string& group_path) {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Writer");
+  const auto parts = split_path(impl_->path, group_path);
+  const auto lock = h5_lock();
+  try {
+    impl_->ensure_parents(parts, parts.size());
+  } catch (const H5::Exception& e) {
+    io_error(impl_->path, "cannot create group " + join_path(parts) + ": " + h5_detail(e));
+  }
+}
+
+void H5Writer::write_string_attribute(const std::string& object_path, const std::string& name,
+                                      const std::string& value) {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Writer");
+  impl_->with_attribute_target(object_path, name, [&](H5::H5Object& obj) {
+    H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+    type.setCset(H5T_CSET_UTF8);
+    H5::Attribute attr = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
+    attr.write(type, value);
+  });
+}
+
+void H5Writer::write_double_attribute(const std::string& object_path, const std::string& name, double value) {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Writer");
+  impl_->with_attribute_target(object_path, name, [&](H5::H5Object& obj) {
+    H5::Attribute attr = obj.createAttribute(name, H5::PredType::IEEE_F64LE, H5::DataSpace(H5S_SCALAR));
+    attr.write(H5::PredType::NATIVE_DOUBLE, &value);
+  });
+}
+
+void H5Writer::commit() {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Writer");
+  Impl& im = *impl_;
+  {
+    const auto lock = h5_lock();
+    H5::H5File& f = im.open_file("commit");
+    try {
+      f.flush(H5F_SCOPE_GLOBAL);
+      f.close();
+    } catch (const H5::Exception& e) {
+      const std::string detail = h5_detail(e);
+      im.file.reset();
+      std::error_code ec;
+      fs::remove(im.temp, ec);
+      im.temp.clear();
+      io_error(im.path, "cannot finish the HDF5 file: " + detail);
+    }
+    im.file.reset();
+  }
+  fsync_path(im.temp, false);
+  std::error_code ec;
+  fs::rename(im.temp, im.path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(im.temp, ignored);
+    im.temp.clear();
+    io_error(im.path, "cannot rename the temporary file onto the target: " + ec.message());
+  }
+  im.committed = true;
+  im.temp.clear();
+  fs::path parent = fs::path(im.path).parent_path();
+  fsync_path(parent.empty() ? std::string(".") : parent.string(), true);
+}
+
+// =================================================================================================
+// H5Reader
+
+struct H5Reader::Impl {
+  std::string path;
+  std::optional<H5::H5File> file;
+
+  ~Impl() {
+    const auto lock = h5_lock();
+    if (file) {
+      try {
+        file->close();
+      } catch (...) {  // a read-only file: nothing is lost
+      }
+      file.reset();
+    }
+  }
+
+  // Runs fn under the HDF5 lock, turning HDF5 exceptions into InputError(path, object_path).
+  template <typename Fn>
+  auto guarded(const std::string& object_path, const char* what, Fn&& fn) const {
+    if (!file) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+    const auto lock = h5_lock();
+    try {
+      return fn(*file);
+    } catch (const H5::Exception& e) {
+      throw InputError(path, object_path, std::string("cannot read ") + what + ": " + h5_detail(e));
+    }
+  }
+
+  // Opens the 1-D dataset at `object_path`, checking existence and rank; returns its length.
+  H5::DataSet open_vector(const H5::H5File& f, const std::vector<std::string>& parts, hsize_t& n) const {
+    const std::string p = join_path(parts);
+    const auto type = object_type(f, parts);
+    if (!type || *type != H5O_TYPE_DATASET) throw InputError(path, p, "no such dataset");
+    H5::DataSet ds = f.openDataSet(p);
+    const H5::DataSpace space = ds.getSpace();
+    const int rank = space.getSimpleExtentNdims();
+    if (rank != 1) throw InputError(path, p, "expected a 1-D dataset, got rank " + std::to_string(rank));
+    space.getSimpleExtentDims(&n);
+    return ds;
+  }
+
+  // Opens attribute `name` of the object at `parts`, checking that it holds one element.
+  H5::Attribute open_attribute(const H5::H5File& f, const std::vector<std::string>& parts,
+                               const std::string& name) const {
+    const std::string p = join_path(parts);
+    const auto type = object_type(f, parts);
+    if (!type || (*type != H5O_TYPE_GROUP && *type != H5O_TYPE_DATASET))
+      throw InputError(path, p, "no such group or dataset");
+    std::optional<H5::Attribute> attr;
+    with_object(f, parts, *type, [&](H5::H5Object& obj) {
+      if (!obj.attrExists(name)) throw InputError(path, p, "no attribute \"" + name + "\"");
+      attr = obj.openAttribute(name);
+    });
+    if (attr->getSpace().getSimpleExtentNpoints() != 1)
+      throw InputError(path, p, "attribute \"" + name + "\" is not a single value");
+    return *attr;
+  }
+};
+
+H5Reader::H5Reader(std::string path) : impl_(std::make_unique<Impl>()) {
+  impl_->path = std::move(path);
+  const std::string& p = impl_->path;
+  std::error_code ec;
+  if (!fs::exists(p, ec)) throw InputError(p, "", "not a readable HDF5 file: no such file");
+  if (fs::is_directory(p, ec)) throw InputError(p, "", "not a readable HDF5 file: it is a directory");
+  if (::access(p.c_str(), R_OK) != 0) throw InputError(p, "", "not a readable HDF5 file: permission denied");
+  const auto lock = h5_lock();
+  try {
+    if (!H5::H5File::isHdf5(p)) throw InputError(p, "", "not a readable HDF5 file: no HDF5 signature found");
+    impl_->file.emplace(p, H5F_ACC_RDONLY);
+  } catch (const H5::Exception& e) {
+    throw InputError(p, "", "not a readable HDF5 file: " + h5_detail(e));
+  }
+}
+
+H5Reader::~H5Reader() = default;
+H5Reader::H5Reader(H5Reader&&) noexcept = default;
+H5Reader& H5Reader::operator=(H5Reader&&) noexcept = default;
+
+const std::string& H5Reader::path() const noexcept {
+  static const std::string empty;
+  return impl_ ? impl_->path : empty;
+}
+
+std::vector<std::string> H5Reader::list(const std::string& group_path) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, group_path);
+  const std::string p = join_path(parts);
+  return impl_->guarded(p, "the group", [&](const H5::H5File& f) {
+    const auto type = object_type(f, parts);
+    if (!type || *type != H5O_TYPE_GROUP) throw InputError(impl_->path, p, "no such group");
+    const H5::Group g = f.openGroup(p);
+    std::vector<std::string> names;
+    const hsize_t n = g.getNumObjs();
+    names.reserve(n);
+    for (hsize_t i = 0; i < n; ++i) names.push_back(g.getObjnameByIdx(i));
+    std::sort(names.begin(), names.end());
+    return names;
+  });
+}
+
+bool H5Reader::has(const std::string& object_path) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, object_path);
+  return impl_->guarded(join_path(parts), "the object", [&](const H5::H5File& f) {
+    const auto t = object_type(f, parts);
+    return t && (*t == H5O_TYPE_GROUP || *t == H5O_TYPE_DATASET);
+  });
+}
+
+bool H5Reader::is_dataset(const std::string& object_path) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, object_path);
+  return impl_->guarded(join_path(parts), "the object", [&](const H5::H5File& f) {
+    const auto t = object_type(f, parts);
+    return t && *t == H5O_TYPE_DATASET;
+  });
+}
+
+bool H5Reader::is_group(const std::string& object_path) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, object_path);
+  return impl_->guarded(join_path(parts), "the object", [&](const H5::H5File& f) {
+    const auto t = object_type(f, parts);
+    return t && *t == H5O_TYPE_GROUP;
+  });
+}
+
+std::int64_t H5Reader::length(const std::string& dataset_path) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, dataset_path);
+  return impl_->guarded(join_path(parts), "the dataset", [&](const H5::H5File& f) {
+    hsize_t n = 0;
+    impl_->open_vector(f, parts, n);
+    return static_cast<std::int64_t>(n);
+  });
+}
+
+Eigen::VectorXd H5Reader::read_vector(const std::string& dataset_path) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, dataset_path);
+  const std::string p = join_path(parts);
+  return impl_->guarded(p, "the dataset", [&](const H5::H5File& f) {
+    hsize_t n = 0;
+    const H5::DataSet ds = impl_->open_vector(f, parts, n);
+    const H5T_class_t cls = ds.getTypeClass();
+    if (cls != H5T_FLOAT && cls != H5T_INTEGER) throw InputError(impl_->path, p, "expected a numeric dataset");
+    Eigen::VectorXd v(static_cast<Eigen::Index>(n));
+    if (n > 0) ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
+    return v;
+  });
+}
+
+std::vector<std::int64_t> H5Reader::read_vector_int64(const std::string& dataset_path) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, dataset_path);
+  const std::string p = join_path(parts);
+  return impl_->guarded(p, "the dataset", [&](const H5::H5File& f) {
+    hsize_t n = 0;
+    const H5::DataSet ds = impl_->open_vector(f, parts, n);
+    if (ds.getTypeClass() != H5T_INTEGER)
+      throw InputError(impl_->path, p, "expected an integer dataset, got another type (float or string?)");
+    std::vector<std::int64_t> v(n);
+    if (n > 0) ds.read(v.data(), H5::PredType::NATIVE_INT64);
+    return v;
+  });
+}
+
+bool H5Reader::has_attribute(const std::string& object_path, const std::string& name) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, object_path);
+  return impl_->guarded(join_path(parts), "the attribute", [&](const H5::H5File& f) {
+    const auto type = object_type(f, parts);
+    if (!type || (*type != H5O_TYPE_GROUP && *type != H5O_TYPE_DATASET)) return false;
+    bool found = false;
+    with_object(f, parts, *type, [&](H5::H5Object& obj) { found = obj.attrExists(name); });
+    return found;
+  });
+}
+
+std::string H5Reader::string_attribute(const std::string& object_path, const std::string& name) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, object_path);
+  const std::string p = join_path(parts);
+  return impl_->guarded(p, "the attribute", [&](const H5::H5File& f) {
+    const H5::Attribute attr = impl_->open_attribute(f, parts, name);
+    if (attr.getTypeClass() != H5T_STRING)
+      throw InputError(impl_->path, p, "attribute \"" + name + "\" is not a string");
+    std::string value;
+    attr.read(attr.getStrType(), value);
+    while (!value.empty() && value.back() == '\0') value.pop_back();  // fixed-length, null-padded
+    return value;
+  });
+}
+
+double H5Reader::double_attribute(const std::string& object_path, const std::string& name) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, object_path);
+  const std::string p = join_path(parts);
+  return impl_->guarded(p, "the attribute", [&](const H5::H5File& f) {
+    const H5::Attribute attr = impl_->open_attribute(f, parts, name);
+    const H5T_class_t cls = attr.getTypeClass();
+    if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+      throw InputError(impl_->path, p, "attribute \"" + name + "\" is not a number");
+    double v = 0.0;
+    attr.read(H5::PredType::NATIVE_DOUBLE, &v);
+    return v;
+  });
+}
+
+// =================================================================================================
+// Series files
+
+void write_series_h5(const std::string& path, const std::map<std::string, Series>& series) {
+  const TimeGrid grid = series.empty() ? TimeGrid() : series.begin()->second.grid();
+  for (const auto& [name, s] : series) {
+    const auto parts = split_path(path, name);
+    if (parts.empty()) throw InputError(path, "/" + name, "a series needs a non-empty name");
+    if (parts.front() == "time") throw InputError(path, "/" + name, "the name \"time\" is reserved for the time axis");
+    if (!(s.grid() == grid))
+      throw InputError(path, join_path(parts),
+                       "all series must share one grid; this one starts " + format_iso8601(s.grid().start_unix_s()) +
+                           " with " + std::to_string(s.grid().size()) + " steps of " +
+                           std::to_string(s.grid().step_minutes()) + " min, the first one " +
+                           format_iso8601(grid.start_unix_s()) + " with " + std::to_string(grid.size()) +
+                           " steps of " + std::to_string(grid.step_minutes()) + " min");
+  }
+  std::vector<std::int64_t> time(static_cast<std::size_t>(grid.size()));
+  for (std::size_t i = 0; i < time.size(); ++i) time[i] = grid.time_unix_s(static_cast<std::int64_t>(i));
+
+  H5Writer w(path);
+  w.write_string_attribute("/", "format", "ehub.series.v1");
+  w.write_vector_int64("/time", time);
+  w.write_double_attribute("/time", "start_unix_s", static_cast<double>(grid.start_unix_s()));
+  w.write_double_attribute("/time", "step_minutes", grid.step_minutes());
+  for (const auto& [name, s] : series) {
+    const Eigen::VectorXd& v = s.values();
+    w.write_vector(name, std::span<const double>(v.data(), static_cast<std::size_t>(v.size())));
+    w.write_string_attribute(name, "kind", std::string(to_string(s.kind())));
+    w.write_double_attribute(name, "step_minutes", grid.step_minutes());
+  }
+  w.commit();
+}
+
+namespace {
+
+// Collects the datasets below `group` (recursively) that carry a "kind" attribute.
+void collect_series(const H5Reader& r, const std::string& group, std::vector<std::string>& out) {
+  for (const auto& name : r.list(group)) {
+    const std::string p = (group == "/" ? "" : group) + "/" + name;
+    if (r.is_group(p)) {
+      collect_series(r, p, out);
+    } else if (r.is_dataset(p) && r.has_attribute(p, "kind")) {
+      out.push_back(p);
+    }
+  }
+}
+
+int checked_step_minutes(const std::string& path, const std::string& object, double step) {
+  if (!(step == std::trunc(step)) || !is_valid_step_minutes(static_cast<int>(step)))
+    throw InputError(path, object, "attribute step_minutes must be 5, 15, 30 or 60, got " + std::to_string(step));
+  return static_cast<int>(step);
+}
+
+}  // namespace
+
+std::map<std::string, Series> read_series_h5(const std::string& path) {
+  const H5Reader r(path);
+  if (!r.is_dataset("/time")) throw InputError(path, "/time", "no such dataset (not an ehub series file?)");
+  const std::vector<std::int64_t> time = r.read_vector_int64("/time");
+  const auto n = static_cast<std::int64_t>(time.size());
+  int step_minutes = 60;
+  if (r.has_attribute("/time", "step_minutes")) {
+    step_minutes = checked_step_minutes(path, "/time", r.double_attribute("/time", "step_minutes"));
+  } else if (n >= 2) {
+    const std::int64_t d = time[1] - time[0];
+    step_minutes = checked_step_minutes(path, "/time", d % 60 == 0 ? static_cast<double>(d / 60) : 0.5);
+  }
+  std::int64_t start = n > 0 ? time[0] : 0;
+  if (n == 0 && r.has_attribute("/time", "start_unix_s"))
+    start = static_cast<std::int64_t>(r.double_attribute("/time", "start_unix_s"));
+  TimeGrid grid;
+  try {
+    grid = TimeGrid(start, step_minutes, n);
+  } catch (const InputError& e) {
+    throw InputError(path, "/time", e.detail());
+  }
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (time[static_cast<std::size_t>(i)] != grid.time_unix_s(i))
+      throw InputError(path, "/time",
+                       "not a regular grid: element " + std::to_string(i) + " is " +
+                           format_iso8601(time[static_cast<std::size_t>(i)]) + ", expected " +
+                           format_iso8601(grid.time_unix_s(i)));
+  }
+
+  std::vector<std::string> datasets;
+  collect_series(r, "/", datasets);
+  std::map<std::string, Series> out;
+  for (const auto& p : datasets) {
+    Eigen::VectorXd values = r.read_vector(p);
+    if (values.size() != n)
+      throw InputError(path, p,
+                       "has " + std::to_string(values.size()) + " values but /time has " + std::to_string(n));
+    if (r.has_attribute(p, "step_minutes")) {
+      const int s = checked_step_minutes(path, p, r.double_attribute(p, "step_minutes"));
+      if (s != step_minutes)
+        throw InputError(path, p,
+                         "step_minutes is " + std::to_string(s) + " but /time has " + std::to_string(step_minutes));
+    }
+    SeriesKind kind = SeriesKind::power;
+    try {
+      kind = series_kind_from_string(r.string_attribute(p, "kind"));
+    } catch (const InputError& e) {
+      if (!e.file().empty()) throw;
+      throw InputError(path, p, "attribute kind: " + e.detail());
+    }
+    const std::string name = p.substr(1);
+    out.emplace(name, Series(grid, std::move(values), kind, name));
+  }
+  return out;
+}
+
+}  // namespace ehub::io

@@ -1,0 +1,287 @@
+// JSON helpers: file loading with line/column errors and the pointer-tracking JsonReader.
+#include "ehub/io/json.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace ehub::io {
+namespace {
+
+// Describes a JSON value for "expected X, got Y" messages.
+std::string describe(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return j.get<bool>() ? "boolean true" : "boolean false";
+    case nlohmann::json::value_t::string: {
+      std::string s = j.get_ref<const std::string&>();
+      if (s.size() > 40) s = s.substr(0, 40) + "...";
+      return "string " + nlohmann::json(s).dump();
+    }
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float:
+      return "number " + j.dump();
+    case nlohmann::json::value_t::object:
+      return "an object";
+    case nlohmann::json::value_t::array:
+      return "an array";
+    default:
+      return "an unsupported value";
+  }
+}
+
+// "line L, column C" from the parser's message when it carries one, else from the byte offset.
+std::string parse_error_location(const nlohmann::json::parse_error& e, std::string_view text,
+                                 std::string& message) {
+  const std::string what = e.what();
+  message = what;
+  const std::size_t at = what.find(" at line ");
+  if (at != std::string::npos) {
+    const std::size_t colon = what.find(": ", at);
+    if (colon != std::string::npos) {
+      message = what.substr(colon + 2);
+      return what.substr(at + 4, colon - at - 4);
+    }
+  }
+  const std::size_t colon = what.find(": ");
+  if (colon != std::string::npos) message = what.substr(colon + 2);
+  // e.byte is 1-based: the last character read.
+  const std::size_t end = std::min(e.byte == 0 ? 0 : e.byte - 1, text.size());
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(end - line_start + 1);
+}
+
+}  // namespace
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  std::array<char, 64> buf{};
+  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+  return std::string(buf.data(), res.ptr);
+}
+
+std::string escape_json_pointer_token(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (const char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+nlohmann::json parse_json(std::string_view text, const std::string& source_name) {
+  try {
+    return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string message;
+    const std::string where = parse_error_location(e, text, message);
+    throw InputError(source_name, where, "malformed JSON: " + message);
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. out_of_range 406: a number too large to represent.
+    throw InputError(source_name, "", std::string("malformed JSON: ") + e.what());
+  }
+}
+
+nlohmann::json load_json_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", "cannot open: is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "", std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) throw InputError(path, "", "cannot read the file");
+  const std::string text = std::move(buf).str();
+  return parse_json(text, path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JsonReader
+
+JsonReader::JsonReader(const nlohmann::json& j, std::string file, std::string pointer)
+    : j_(&j), file_(std::move(file)), pointer_(std::move(pointer)) {}
+
+std::string JsonReader::pointer_of(std::string_view key) const {
+  return pointer_ + "/" + escape_json_pointer_token(key);
+}
+
+std::string JsonReader::pointer_of(std::size_t index) const { return pointer_ + "/" + std::to_string(index); }
+
+InputError JsonReader::error(std::string detail) const { return InputError(file_, pointer_, std::move(detail)); }
+
+InputError JsonReader::error_at(std::string_view key, std::string detail) const {
+  return InputError(file_, pointer_of(key), std::move(detail));
+}
+
+bool JsonReader::has(std::string_view key) const {
+  return j_->is_object() && j_->find(std::string(key)) != j_->end();
+}
+
+std::vector<std::string> JsonReader::keys() const {
+  if (!j_->is_object()) throw error("expected an object, got " + describe(*j_));
+  std::vector<std::string> out;
+  out.reserve(j_->size());
+  for (auto it = j_->begin(); it != j_->end(); ++it) out.push_back(it.key());
+  return out;
+}
+
+std::size_t JsonReader::size() const {
+  if (!j_->is_object() && !j_->is_array()) throw error("expected an array or an object, got " + describe(*j_));
+  return j_->size();
+}
+
+JsonReader JsonReader::at(std::string_view key) const {
+  if (!j_->is_object()) throw error("expected an object, got " + describe(*j_));
+  const auto it = j_->find(std::string(key));
+  if (it == j_->end()) throw error_at(key, "required key is missing");
+  return JsonReader(*it, file_, pointer_of(key));
+}
+
+JsonReader JsonReader::at(std::size_t index) const {
+  if (!j_->is_array()) throw error("expected an array, got " + describe(*j_));
+  if (index >= j_->size())
+    throw InputError(file_, pointer_of(index),
+                     "index " + std::to_string(index) + " is out of range (the array has " +
+                         std::to_string(j_->size()) + " elements)");
+  return JsonReader((*j_)[index], file_, pointer_of(index));
+}
+
+const nlohmann::json* JsonReader::find_optional(std::string_view key) const {
+  if (!j_->is_object()) throw error("expected an object, got " + describe(*j_));
+  const auto it = j_->find(std::string(key));
+  return it == j_->end() || it->is_null() ? nullptr : &*it;
+}
+
+std::vector<JsonReader> JsonReader::elements() const {
+  if (!j_->is_array()) throw error("expected an array, got " + describe(*j_));
+  std::vector<JsonReader> out;
+  out.reserve(j_->size());
+  for (std::size_t i = 0; i < j_->size(); ++i) out.emplace_back((*j_)[i], file_, pointer_of(i));
+  return out;
+}
+
+void JsonReader::expect_only_keys(std::initializer_list<std::string_view> allowed) const {
+  if (!j_->is_object()) throw error("expected an object, got " + describe(*j_));
+  for (auto it = j_->begin(); it != j_->end(); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(it.key())) != allowed.end()) continue;
+    std::string list;
+    for (const auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    throw error_at(it.key(), "unknown key (expected one of: " + list + ")");
+  }
+}
+
+double JsonReader::number() const {
+  if (!j_->is_number()) throw error("expected a number, got " + describe(*j_));
+  const double v = j_->get<double>();
+  if (!std::isfinite(v)) throw error("must be a finite number, got " + format_number(v));
+  return v;
+}
+
+std::int64_t JsonReader::integer() const {
+  if (j_->is_number_integer() && !j_->is_number_unsigned()) return j_->get<std::int64_t>();
+  if (j_->is_number_unsigned()) {
+    const auto u = j_->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      throw error("integer " + std::to_string(u) + " is too large");
+    return static_cast<std::int64_t>(u);
+  }
+  if (j_->is_number_float()) {
+    const double v = j_->get<double>();
+    // 2^63 is exactly representable; every double below it in magnitude fits int64.
+    if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 9223372036854775808.0)
+      return static_cast<std::int64_t>(v);
+    throw error("expected an integer, got " + format_number(v));
+  }
+  throw error("expected an integer, got " + describe(*j_));
+}
+
+std::string JsonReader::string() const {
+  if (!j_->is_string()) throw error("expected a string, got " + describe(*j_));
+  return j_->get<std::string>();
+}
+
+bool JsonReader::boolean() const {
+  if (!j_->is_boolean()) throw error("expected true or false, got " + describe(*j_));
+  return j_->get<bool>();
+}
+
+std::vector<double> JsonReader::numbers() const {
+  if (!j_->is_array()) throw error("expected an array of numbers, got " + describe(*j_));
+  std::vector<double> out;
+  out.reserve(j_->size());
+  for (std::size_t i = 0; i < j_->size(); ++i) out.push_back(JsonReader((*j_)[i], file_, pointer_of(i)).number());
+  return out;
+}
+
+double JsonReader::required_number(std::string_view key) const { return at(key).number(); }
+
+double JsonReader::optional_number(std::string_view key, double default_value) const {
+  const nlohmann::json* v = find_optional(key);
+  return v == nullptr ? default_value : JsonReader(*v, file_, pointer_of(key)).number();
+}
+
+double JsonReader::positive_number(std::string_view key) const {
+  const double v = required_number(key);
+  if (!(v > 0)) throw error_at(key, "must be > 0, got " + format_number(v));
+  return v;
+}
+
+double JsonReader::non_negative_number(std::string_view key) const {
+  const double v = required_number(key);
+  if (!(v >= 0)) throw error_at(key, "must be >= 0, got " + format_number(v));
+  return v;
+}
+
+double JsonReader::number_in_range(std::string_view key, double lo, double hi) const {
+  const double v = required_number(key);
+  if (!(v >= lo && v <= hi))
+    throw error_at(key, "must be in [" + format_number(lo) + ", " + format_number(hi) + "], got " + format_number(v));
+  return v;
+}
+
+std::int64_t JsonReader::required_int(std::string_view key) const { return at(key).integer(); }
+
+std::int64_t JsonReader::optional_int(std::string_view key, std::int64_t default_value) const {
+  const nlohmann::json* v = find_optional(key);
+  return v == nullptr ? default_value : JsonReader(*v, file_, pointer_of(key)).integer();
+}
+
+std::string JsonReader::required_string(std::string_view key) const { return at(key).string(); }
+
+std::string JsonReader::optional_string(std::string_view key, std::string default_value) const {
+  const nlohmann::json* v = find_optional(key);
+  return v == nullptr ? std::move(default_value) : JsonReader(*v, file_, pointer_of(key)).string();
+}
+
+bool JsonReader::boolean(std::string_view key) const { return at(key).boolean(); }
+
+bool JsonReader::optional_boolean(std::string_view key, bool default_value) const {
+  const nlohmann::json* v = find_optional(key);
+  return v == nullptr ? default_value : JsonReader(*v, file_, pointer_of(key)).boolean();
+}
+
+std::vector<double> JsonReader::array_of_numbers(std::string_view key) const { return at(key).numbers(); }
+
+}  // namespace ehub::io

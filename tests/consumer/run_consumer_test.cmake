@@ -1,0 +1,25 @@
+# Installs the built ehub into a temporary prefix, then configures, builds and runs a consumer
+# project that finds it with find_package(ehub CONFIG REQUIRED). Invoked by ctest (cmake -P).
+set(prefix ${WORK_DIR}/prefix)
+file(REMOVE_RECURSE ${WORK_DIR})
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "command failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  message(STATUS "${out}")
+endfunction()
+run(${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${prefix})
+foreach(f lib/cmake/ehub/ehubConfig.cmake lib/cmake/ehub/ehubConfigVersion.cmake lib/cmake/ehub/ehubTargets.cmake
+          include/ehub/ehub.hpp include/ehub/config.hpp bin/ehub)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "install is missing ${f}")
+  endif()
+endforeach()
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/project -B ${WORK_DIR}/build -G ${GENERATOR}
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+run(${WORK_DIR}/build/consumer)
+if(EXISTS ${WORK_DIR}/build/consumer_glpk)
+  run(${WORK_DIR}/build/consumer_glpk)
+endif()

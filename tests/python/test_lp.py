@@ -1,0 +1,120 @@
+"""ehub.lp from Python: models from numpy arrays, solving, MPS files, errors and the GIL."""
+import pathlib
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import ehub
+
+LP_DIR = pathlib.Path(__file__).resolve().parents[1] / "data" / "lp"
+
+
+def test_available_solvers():
+    names = ehub.lp.available_solvers()
+    assert {"clp", "cbc", "glpk"} <= set(names)
+
+
+def test_block_variables_and_rows_from_numpy():
+    # Cheapest supply of a 24-step load from grid (price per step) and a 3 kW CHP at 0.6:
+    # per step cost = 0.6*min(load,3) + price*max(load-3, 0) when price > 0.6.
+    n = 24
+    load = np.linspace(1.0, 6.0, n)
+    price = np.where(np.arange(n) % 2 == 0, 0.4, 1.2)
+    m = ehub.lp.Model()
+    grid = m.add_vars(n, 0.0, np.inf, name="grid")
+    chp = m.add_vars(n, 0.0, 3.0, obj=0.6, name="chp")
+    m.set_obj_array(grid, price)
+    vars_ = np.stack([grid.indices(), chp.indices()], axis=1)
+    rows = m.add_rows(load, load, vars_, np.ones((n, 2)))
+    assert len(rows) == n and m.num_nonzeros == 2 * n
+    r = ehub.lp.solve(m, solver="clp")
+    expected = 0.0
+    for t in range(n):
+        if price[t] <= 0.6:
+            expected += price[t] * load[t]
+        else:
+            expected += 0.6 * min(load[t], 3.0) + price[t] * max(load[t] - 3.0, 0.0)
+    assert r.status == "optimal"
+    assert r.objective == pytest.approx(expected, rel=1e-9)
+    assert isinstance(r.x, np.ndarray) and r.x.shape == (2 * n,)
+    assert r.duals.shape == (n,)
+    # The dual of a balance row is the marginal price of one more kWh at that step.
+    for t in range(n):
+        marginal = price[t] if (price[t] <= 0.6 or load[t] > 3.0) else 0.6
+        assert r.duals[t] == pytest.approx(marginal, abs=1e-9)
+
+
+def test_milp_and_statuses():
+    m = ehub.lp.Model()
+    m.sense = "maximize"
+    # knapsack: values 10, 13, 7; weights 4, 6, 3; capacity 9 -> best {0, 2}: 17 (hand enumeration)
+    xs = [m.add_var(0, 1, obj=v, type="binary") for v in (10, 13, 7)]
+    m.add_row(-np.inf, 9, xs, [4, 6, 3])
+    for solver in ("cbc", "glpk"):
+        r = ehub.lp.solve(m, solver=solver)
+        assert r.status == "optimal" and r.objective == pytest.approx(17.0)
+    with pytest.raises(ehub.SolverError, match="clp"):
+        ehub.lp.solve(m, solver="clp")
+    inf = ehub.lp.Model()
+    x = inf.add_var(0, 1)
+    inf.add_row(2, np.inf, [x], [1.0])
+    assert ehub.lp.solve(inf, solver="clp").status == "infeasible"
+    assert ehub.lp.solve(inf, solver="clp").objective is None
+
+
+def test_bad_input_errors():
+    m = ehub.lp.Model()
+    m.add_var(1.0, 0.0)
+    with pytest.raises(ehub.InputError, match=r"/vars/0: lower bound 1 > upper bound 0"):
+        ehub.lp.solve(m, solver="clp")
+    with pytest.raises(ehub.InputError, match="unknown solver"):
+        ehub.lp.solve(ehub.lp.Model(), solver="nosuch")
+    with pytest.raises(ehub.InputError, match="type"):
+        m.add_var(0, 1, type="float")
+
+
+def test_read_mps_netlib_afiro():
+    m = ehub.lp.read_mps(str(LP_DIR / "afiro.mps"))
+    assert (m.num_rows, m.num_vars) == (27, 32)
+    r = ehub.lp.solve(m, solver="clp")
+    assert r.status == "optimal"
+    assert r.objective == pytest.approx(-4.6475314286e02, rel=1e-6)  # netlib optimum
+
+
+def test_read_mps_error_names_file_and_line(tmp_path):
+    p = tmp_path / "bad.mps"
+    p.write_text("NAME bad\nROWS\n N obj\n L c1\nCOLUMNS\n x obj 1 c1 notanumber\nENDATA\n")
+    with pytest.raises(ehub.InputError, match=r"bad\.mps: line 6"):
+        ehub.lp.read_mps(str(p))
+
+
+def test_model_pickles():
+    import pickle
+
+    m = ehub.lp.Model()
+    x = m.add_var(0, 4, obj=-1.0, name="x")
+    m.add_row(-np.inf, 3, [x], [1.0], name="cap")
+    m2 = pickle.loads(pickle.dumps(m))
+    assert ehub.lp.solve(m2, solver="clp").objective == pytest.approx(-3.0)
+
+
+def test_gil_released_during_solve():
+    # While one thread solves a model that takes a while, another Python thread keeps running.
+    m = ehub.lp.read_mps(str(LP_DIR / "25fv47.mps"))
+    ticks = []
+    done = threading.Event()
+
+    def ticker():
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    t = threading.Thread(target=ticker)
+    t.start()
+    r = ehub.lp.solve(m, solver="clp")
+    done.set()
+    t.join()
+    assert r.objective == pytest.approx(5.5018458883e03, rel=1e-6)  # netlib optimum
+    assert len(ticks) >= 5, "the ticker thread was starved: GIL not released"
