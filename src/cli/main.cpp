@@ -8,6 +8,8 @@
 #include <string>
 
 #include "ehub/core/error.hpp"
+#include "ehub/dispatch/dispatch.hpp"
+#include "ehub/hub/scenario.hpp"
 #include "ehub/lp/mps.hpp"
 #include "ehub/lp/solver.hpp"
 #include "ehub/version.hpp"
@@ -50,6 +52,62 @@ int run_lp(const LpArgs& a) {
   return r.status == ehub::lp::Status::error ? kExitSolver : kExitOk;
 }
 
+struct SolveArgs {
+  std::string file;
+  std::string solver = "cbc";
+  std::string start;
+  std::int64_t steps = 0;
+  int step_minutes = 0;
+  std::string out;
+  std::string summary;
+  double time_limit_s = ehub::lp::kInf;
+  double mip_gap = 1e-4;
+  bool relax = false;
+  int verbosity = 0;
+};
+
+// Writes text to `path` through a temporary file and a rename (never half-written).
+void write_text_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw ehub::InputError(path, "", "cannot write the file");
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw ehub::InputError(path, "", "writing the file failed");
+  }
+}
+
+int run_solve(const SolveArgs& a) {
+  ehub::hub::HorizonOptions h;
+  if (!a.start.empty()) h.start = a.start;
+  if (a.steps > 0) h.steps = a.steps;
+  if (a.step_minutes > 0) h.step_minutes = a.step_minutes;
+  const auto scenario = ehub::hub::load_scenario(a.file, h);
+  ehub::dispatch::Options opt;
+  opt.solver = a.solver;
+  opt.relax_integers = a.relax;
+  opt.solve.time_limit_s = a.time_limit_s;
+  opt.solve.mip_gap = a.mip_gap;
+  opt.solve.verbosity = a.verbosity;
+  if (a.verbosity > 0) opt.solve.log_callback = [](std::string_view line) { std::cerr << line << '\n'; };
+  const auto r = ehub::dispatch::solve(scenario, opt);
+  std::cerr << r.brief_report() << '\n';
+  if (!a.out.empty() && ehub::lp::has_solution(r.status)) ehub::dispatch::write_result_h5(r, a.out);
+  const std::string summary = r.summary().dump(2);
+  if (!a.summary.empty()) write_text_atomically(a.summary, summary + "\n");
+  else std::cout << summary << std::endl;
+  if (r.status == ehub::lp::Status::error) return kExitSolver;
+  return ehub::lp::has_solution(r.status) ? kExitOk : kExitSolver;
+}
+
+int run_validate(const std::string& file) {
+  const auto problems = ehub::hub::validate_scenario_file(file);
+  for (const auto& p : problems) std::cerr << "ehub: " << p << '\n';
+  if (problems.empty()) std::cout << file << ": ok" << std::endl;
+  return problems.empty() ? kExitOk : kExitInput;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,6 +127,23 @@ int main(int argc, char** argv) {
   lp_cmd->add_option("--threads", lp.threads, "Threads the backend may use")->check(CLI::PositiveNumber);
   lp_cmd->add_option("-v,--verbosity", lp.verbosity, "Solver log to stderr: 0 silent .. 3 everything");
 
+  SolveArgs sv;
+  auto* solve_cmd = app.add_subcommand("solve", "Cost-optimal dispatch of a scenario (JSON); prints or writes a summary");
+  solve_cmd->add_option("file", sv.file, "Scenario JSON file")->required();
+  solve_cmd->add_option("--solver", sv.solver, "Backend (cbc, glpk; clp with --relax)");
+  solve_cmd->add_option("--start", sv.start, "Horizon start, ISO-8601 (default: the scenario's start)");
+  solve_cmd->add_option("--steps", sv.steps, "Number of steps (default: all data)")->check(CLI::PositiveNumber);
+  solve_cmd->add_option("--step-minutes", sv.step_minutes, "Re-grid to 5, 15, 30 or 60 minutes");
+  solve_cmd->add_option("--out", sv.out, "Write flows, states and prices to this HDF5 file");
+  solve_cmd->add_option("--summary", sv.summary, "Write the summary JSON here instead of stdout");
+  solve_cmd->add_option("--time-limit", sv.time_limit_s, "Solver time limit in seconds")->check(CLI::PositiveNumber);
+  solve_cmd->add_option("--mip-gap", sv.mip_gap, "Relative MIP gap")->check(CLI::NonNegativeNumber);
+  solve_cmd->add_flag("--relax", sv.relax, "Relax on/off and charge/discharge binaries (LP)");
+  solve_cmd->add_option("-v,--verbosity", sv.verbosity, "Solver log to stderr: 0 silent .. 3 everything");
+  std::string validate_file;
+  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file; lists every problem with its JSON path");
+  validate_cmd->add_option("file", validate_file, "Scenario JSON file")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -77,6 +152,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (lp_cmd->parsed()) return run_lp(lp);
+    if (solve_cmd->parsed()) return run_solve(sv);
+    if (validate_cmd->parsed()) return run_validate(validate_file);
     std::cout << app.help() << std::flush;
     return kExitOk;
   } catch (const ehub::InputError& e) {

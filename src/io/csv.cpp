@@ -83,6 +83,9 @@ std::size_t split_line(std::string_view line, char delim, std::vector<std::strin
   return n;
 }
 
+// 9999-12-31T23:59:59Z: larger "unix seconds" are almost surely milliseconds.
+constexpr std::int64_t kMaxUnixS = 253402300799;
+
 bool is_integer_text(std::string_view s) {
   if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -190,7 +193,8 @@ CsvSeriesTable read_timeseries_csv_string(std::string_view text, const std::stri
     std::string hint;
     for (const char d : {';', ',', '\t'})
       if (d != options.delimiter && line.find(d) != std::string_view::npos)
-        hint = std::string(" (is the delimiter ") + (d == '\t' ? std::string("a tab") : in_quotes(std::string(1, d))) + "?)";
+        hint = std::string(" (is the delimiter ") + (d == '\t' ? std::string("a tab") : in_quotes(std::string(1, d))) +
+               "?)";
     throw InputError(source_name, at_line(header_line),
                      "the header has one column " + in_quotes(trim(line)) +
                          "; a time-series CSV needs a time column and at least one value column" + hint);
@@ -207,8 +211,9 @@ CsvSeriesTable read_timeseries_csv_string(std::string_view text, const std::stri
   if (!options.time_column.empty()) {
     const auto it = std::find(header.begin(), header.end(), options.time_column);
     if (it == header.end())
-      throw InputError(source_name, at_line(header_line),
-                       "no time column " + in_quotes(options.time_column) + " in the header (columns: " + join(header) + ")");
+      throw InputError(
+          source_name, at_line(header_line),
+          "no time column " + in_quotes(options.time_column) + " in the header (columns: " + join(header) + ")");
     time_col = static_cast<std::size_t>(it - header.begin());
   }
   for (std::size_t i = 0; i < header.size(); ++i)
@@ -241,12 +246,15 @@ CsvSeriesTable read_timeseries_csv_string(std::string_view text, const std::stri
       const char* first = ts.data() + (!ts.empty() && ts.front() == '+' ? 1 : 0);
       const auto res = std::from_chars(first, ts.data() + ts.size(), t);
       if (ts.empty() || res.ec != std::errc() || res.ptr != ts.data() + ts.size())
+        throw InputError(
+            source_name, at_line(line_no),
+            "bad timestamp " + in_quotes(ts) + " in column " + in_quotes(time_name) +
+                ": expected unix seconds (an integer)" +
+                (options.timestamp_format == TimestampFormat::auto_detect ? " like the first data row" : ""));
+      if (t > kMaxUnixS || t < -kMaxUnixS)
         throw InputError(source_name, at_line(line_no),
-                         "bad timestamp " + in_quotes(ts) + " in column " + in_quotes(time_name) +
-                             ": expected unix seconds (an integer)" +
-                             (options.timestamp_format == TimestampFormat::auto_detect
-                                  ? " like the first data row"
-                                  : ""));
+                         "bad timestamp " + in_quotes(ts) +
+                             ": beyond the year 9999 as unix seconds (milliseconds are not supported)");
     } else {
       try {
         t = parse_iso8601(ts, options.default_utc_offset_minutes);
@@ -272,8 +280,8 @@ CsvSeriesTable read_timeseries_csv_string(std::string_view text, const std::stri
       if (i == time_col) continue;
       const std::string& f = fields[i];
       double v = 0.0;
-      bool missing = std::find(options.missing_markers.begin(), options.missing_markers.end(), f) !=
-                     options.missing_markers.end();
+      bool missing =
+          std::find(options.missing_markers.begin(), options.missing_markers.end(), f) != options.missing_markers.end();
       if (!missing) {
         const char* first = f.data() + (!f.empty() && f.front() == '+' ? 1 : 0);
         const auto res = std::from_chars(first, f.data() + f.size(), v);

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -84,8 +86,7 @@ std::vector<std::string> split_path(const std::string& file, const std::string& 
     if (end == std::string::npos) end = object_path.size();
     if (end > pos) {
       std::string part = object_path.substr(pos, end - pos);
-      if (part == "." || part == "..")
-        throw InputError(file, object_path, "\".\" and \"..\" are not valid HDF5 names");
+      if (part == "." || part == "..") throw InputError(file, object_path, "\".\" and \"..\" are not valid HDF5 names");
       parts.push_back(std::move(part));
     }
     pos = end + 1;
@@ -165,7 +166,8 @@ struct H5Writer::Impl {
   }
 
   H5::H5File& open_file(const char* what) {
-    if (!file) io_error(path, std::string("cannot ") + what + ": " + (committed ? "the writer was committed" : "no open file"));
+    if (!file)
+      io_error(path, std::string("cannot ") + what + ": " + (committed ? "the writer was committed" : "no open file"));
     return *file;
   }
 
@@ -566,8 +568,8 @@ void write_series_h5(const std::string& path, const std::map<std::string, Series
                        "all series must share one grid; this one starts " + format_iso8601(s.grid().start_unix_s()) +
                            " with " + std::to_string(s.grid().size()) + " steps of " +
                            std::to_string(s.grid().step_minutes()) + " min, the first one " +
-                           format_iso8601(grid.start_unix_s()) + " with " + std::to_string(grid.size()) +
-                           " steps of " + std::to_string(grid.step_minutes()) + " min");
+                           format_iso8601(grid.start_unix_s()) + " with " + std::to_string(grid.size()) + " steps of " +
+                           std::to_string(grid.step_minutes()) + " min");
   }
   std::vector<std::int64_t> time(static_cast<std::size_t>(grid.size()));
   for (std::size_t i = 0; i < time.size(); ++i) time[i] = grid.time_unix_s(static_cast<std::int64_t>(i));
@@ -600,9 +602,16 @@ void collect_series(const H5Reader& r, const std::string& group, std::vector<std
   }
 }
 
+std::string shortest(double v) {
+  std::array<char, 64> buf{};
+  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return std::string(buf.data(), res.ptr);
+}
+
+// `step` as a supported step in minutes; the range check comes first so the cast is defined.
 int checked_step_minutes(const std::string& path, const std::string& object, double step) {
-  if (!(step == std::trunc(step)) || !is_valid_step_minutes(static_cast<int>(step)))
-    throw InputError(path, object, "attribute step_minutes must be 5, 15, 30 or 60, got " + std::to_string(step));
+  if (!(step >= 1 && step <= 60) || step != std::trunc(step) || !is_valid_step_minutes(static_cast<int>(step)))
+    throw InputError(path, object, "step_minutes must be 5, 15, 30 or 60, got " + shortest(step));
   return static_cast<int>(step);
 }
 
@@ -618,11 +627,15 @@ std::map<std::string, Series> read_series_h5(const std::string& path) {
     step_minutes = checked_step_minutes(path, "/time", r.double_attribute("/time", "step_minutes"));
   } else if (n >= 2) {
     const std::int64_t d = time[1] - time[0];
-    step_minutes = checked_step_minutes(path, "/time", d % 60 == 0 ? static_cast<double>(d / 60) : 0.5);
+    step_minutes = checked_step_minutes(path, "/time", static_cast<double>(d) / 60.0);
   }
   std::int64_t start = n > 0 ? time[0] : 0;
-  if (n == 0 && r.has_attribute("/time", "start_unix_s"))
-    start = static_cast<std::int64_t>(r.double_attribute("/time", "start_unix_s"));
+  if (n == 0 && r.has_attribute("/time", "start_unix_s")) {
+    const double s = r.double_attribute("/time", "start_unix_s");
+    if (!(std::fabs(s) < 1e15) || s != std::trunc(s))
+      throw InputError(path, "/time", "attribute start_unix_s must be whole seconds, got " + shortest(s));
+    start = static_cast<std::int64_t>(s);
+  }
   TimeGrid grid;
   try {
     grid = TimeGrid(start, step_minutes, n);
@@ -643,8 +656,7 @@ std::map<std::string, Series> read_series_h5(const std::string& path) {
   for (const auto& p : datasets) {
     Eigen::VectorXd values = r.read_vector(p);
     if (values.size() != n)
-      throw InputError(path, p,
-                       "has " + std::to_string(values.size()) + " values but /time has " + std::to_string(n));
+      throw InputError(path, p, "has " + std::to_string(values.size()) + " values but /time has " + std::to_string(n));
     if (r.has_attribute(p, "step_minutes")) {
       const int s = checked_step_minutes(path, p, r.double_attribute(p, "step_minutes"));
       if (s != step_minutes)

@@ -41,8 +41,7 @@ std::string describe(const nlohmann::json& j) {
 }
 
 // "line L, column C" from the parser's message when it carries one, else from the byte offset.
-std::string parse_error_location(const nlohmann::json::parse_error& e, std::string_view text,
-                                 std::string& message) {
+std::string parse_error_location(const nlohmann::json::parse_error& e, std::string_view text, std::string& message) {
   const std::string what = e.what();
   message = what;
   const std::size_t at = what.find(" at line ");
@@ -100,8 +99,11 @@ nlohmann::json parse_json(std::string_view text, const std::string& source_name)
     const std::string where = parse_error_location(e, text, message);
     throw InputError(source_name, where, "malformed JSON: " + message);
   } catch (const nlohmann::json::exception& e) {
-    // e.g. out_of_range 406: a number too large to represent.
-    throw InputError(source_name, "", std::string("malformed JSON: ") + e.what());
+    // e.g. out_of_range 406: a number too large to represent; the exception carries no position.
+    std::string what = e.what();
+    if (what.rfind("[json.exception.", 0) == 0 && what.find("] ") != std::string::npos)
+      what = what.substr(what.find("] ") + 2);
+    throw InputError(source_name, "", "malformed JSON: " + what);
   }
 }
 
@@ -135,9 +137,7 @@ InputError JsonReader::error_at(std::string_view key, std::string detail) const 
   return InputError(file_, pointer_of(key), std::move(detail));
 }
 
-bool JsonReader::has(std::string_view key) const {
-  return j_->is_object() && j_->find(std::string(key)) != j_->end();
-}
+bool JsonReader::has(std::string_view key) const { return j_->is_object() && j_->find(std::string(key)) != j_->end(); }
 
 std::vector<std::string> JsonReader::keys() const {
   if (!j_->is_object()) throw error("expected an object, got " + describe(*j_));

@@ -162,13 +162,17 @@ void Model::set_row_name(std::int32_t row, std::string_view name) {
 std::string Model::var_name(std::int32_t var) const {
   const auto j = static_cast<std::size_t>(var);
   if (j < var_names_.size() && !var_names_[j].empty()) return var_names_[j];
-  return "x" + std::to_string(var);
+  std::string out = "x";  // appended: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string
+  out += std::to_string(var);
+  return out;
 }
 
 std::string Model::row_name(std::int32_t row) const {
   const auto i = static_cast<std::size_t>(row);
   if (i < row_names_.size() && !row_names_[i].empty()) return row_names_[i];
-  return "r" + std::to_string(row);
+  std::string out = "r";
+  out += std::to_string(row);
+  return out;
 }
 
 namespace {

@@ -33,8 +33,7 @@ InputError input_error(F&& f) {
 }
 
 std::string temp_csv(const std::string& name, const std::string& content) {
-  const auto p = std::filesystem::temp_directory_path() /
-                 ("ehub_csv_test_" + std::to_string(::getpid()) + "_" + name);
+  const auto p = std::filesystem::temp_directory_path() / ("ehub_csv_test_" + std::to_string(::getpid()) + "_" + name);
   std::ofstream(p, std::ios::binary) << content;
   return p.string();
 }
@@ -50,8 +49,8 @@ TEST(Csv, IsoTimestampsValuesAndMissingReport) {
   EXPECT_EQ(t.source, "mem.csv");
   ASSERT_EQ(t.rows(), 4);
   EXPECT_EQ(t.columns, (std::vector<std::string>{"pv_kw", "load_kw"}));
-  EXPECT_EQ(t.time_unix_s, (std::vector<std::int64_t>{kJan1st2025, kJan1st2025 + 900, kJan1st2025 + 1800,
-                                                      kJan1st2025 + 2700}));
+  EXPECT_EQ(t.time_unix_s,
+            (std::vector<std::int64_t>{kJan1st2025, kJan1st2025 + 900, kJan1st2025 + 1800, kJan1st2025 + 2700}));
   EXPECT_EQ(t.lines, (std::vector<std::int64_t>{2, 3, 4, 5}));
   EXPECT_DOUBLE_EQ(t.values[0][1], 1.25);
   EXPECT_DOUBLE_EQ(t.values[0][2], 2.5);
@@ -88,6 +87,10 @@ TEST(Csv, UnixSecondsAreDetected) {
   const InputError e = input_error([] { read_timeseries_csv_string("t,v\n0,1\n2025-01-01,2\n", "u.csv"); });
   EXPECT_EQ(e.path(), "line 3");
   EXPECT_NE(e.detail().find("expected unix seconds"), std::string::npos) << e.detail();
+  // Milliseconds are caught instead of being read as the year 56970.
+  const InputError ms = input_error([] { read_timeseries_csv_string("t,v\n1735689600000,1\n", "ms.csv"); });
+  EXPECT_EQ(ms.path(), "line 2");
+  EXPECT_NE(ms.detail().find("milliseconds"), std::string::npos) << ms.detail();
 }
 
 TEST(Csv, UtcOffsetsExplicitAndDefault) {
@@ -99,7 +102,7 @@ TEST(Csv, UtcOffsetsExplicitAndDefault) {
   beijing.default_utc_offset_minutes = 480;
   t = read_timeseries_csv_string("time,v\n2025-01-01 08:00,1\n2025-01-01 09:00:00Z,2\n", "", beijing);
   // Naive 08:00 is read at +08:00; 09:00Z keeps its own offset: 9 hours later.
-  EXPECT_EQ(t.time_unix_s, (std::vector<std::int64_t>{kJan1st2025, kJan1st2025 + 9 * 3600}));
+  EXPECT_EQ(t.time_unix_s, (std::vector<std::int64_t>{kJan1st2025, kJan1st2025 + 9LL * 3600}));
   EXPECT_FALSE(t.grid().has_value());  // 540 minutes is no supported step
 }
 
@@ -140,9 +143,8 @@ TEST(Csv, SemicolonsTimeColumnCommentsAndBlankLines) {
   EXPECT_DOUBLE_EQ(t.values[1][1], 0.7);
   EXPECT_EQ(t.grid()->step_minutes(), 5);
   // Line numbers count comment and blank lines: the bad number is on line 4.
-  const InputError e = input_error([] {
-    read_timeseries_csv_string("# note\ntime,v\n\n2025-01-01T00:00Z,x1\n", "c.csv");
-  });
+  const InputError e =
+      input_error([] { read_timeseries_csv_string("# note\ntime,v\n\n2025-01-01T00:00Z,x1\n", "c.csv"); });
   EXPECT_EQ(e.path(), "line 4");
   EXPECT_EQ(e.detail(), "column \"v\": cannot read \"x1\" as a number");
   // A file read with the wrong delimiter gets a hint.
@@ -205,14 +207,11 @@ TEST(Csv, DuplicateAndDecreasingTimestampsAreRejected) {
   EXPECT_EQ(e.path(), "line 7");
   EXPECT_EQ(e.detail(), "timestamp 2025-01-01T04:00:00Z is not after the previous one (duplicate of line 6)");
   // The same instant written in another offset is still a duplicate: 10:00+08:00 is 02:00Z.
-  e = input_error([] {
-    read_timeseries_csv_string("time,v\n2025-01-01T02:00Z,1\n2025-01-01T10:00+08:00,2\n", "d.csv");
-  });
+  e = input_error(
+      [] { read_timeseries_csv_string("time,v\n2025-01-01T02:00Z,1\n2025-01-01T10:00+08:00,2\n", "d.csv"); });
   EXPECT_EQ(e.path(), "line 3");
   EXPECT_NE(e.detail().find("duplicate of line 2"), std::string::npos) << e.detail();
-  e = input_error([] {
-    read_timeseries_csv_string("time,v\n1735693200,1\n1735696800,2\n1735689600,3\n", "d.csv");
-  });
+  e = input_error([] { read_timeseries_csv_string("time,v\n1735693200,1\n1735696800,2\n1735689600,3\n", "d.csv"); });
   EXPECT_EQ(e.path(), "line 4");
   EXPECT_EQ(e.detail(),
             "timestamp 2025-01-01T00:00:00Z is not after the previous one (2025-01-01T02:00:00Z on line 3: "
@@ -220,9 +219,8 @@ TEST(Csv, DuplicateAndDecreasingTimestampsAreRejected) {
 }
 
 TEST(Csv, WrongFieldCountAndBadNumbers) {
-  InputError e = input_error([] {
-    read_timeseries_csv_string("time,a,b\n2025-01-01T00:00Z,1,2\n2025-01-01T01:00Z,3\n", "f.csv");
-  });
+  InputError e = input_error(
+      [] { read_timeseries_csv_string("time,a,b\n2025-01-01T00:00Z,1,2\n2025-01-01T01:00Z,3\n", "f.csv"); });
   EXPECT_EQ(e.path(), "line 3");
   EXPECT_EQ(e.detail(), "expected 3 fields (as in the header), got 2");
   e = input_error([] { read_timeseries_csv_string("time,a\n2025-01-01T00:00Z,1,\n", "f.csv"); });
@@ -261,8 +259,8 @@ TEST(Csv, EmptyFilesAndUnknownColumns) {
 
 TEST(Csv, GridDetection) {
   // Irregular spacing (15 then 30 minutes): no grid, and series() explains where.
-  const auto irregular = read_timeseries_csv_string(
-      "time,v\n2025-01-01T00:00Z,1\n2025-01-01T00:15Z,2\n2025-01-01T00:45Z,3\n", "g.csv");
+  const auto irregular =
+      read_timeseries_csv_string("time,v\n2025-01-01T00:00Z,1\n2025-01-01T00:15Z,2\n2025-01-01T00:45Z,3\n", "g.csv");
   EXPECT_FALSE(irregular.grid().has_value());
   const InputError e = input_error([&] { irregular.series("v"); });
   EXPECT_NE(e.detail().find("spacing changes at line 4"), std::string::npos) << e.detail();
@@ -272,7 +270,7 @@ TEST(Csv, GridDetection) {
   EXPECT_FALSE(read_timeseries_csv_string("time,v\n0,1\n", "").grid().has_value());
   // A day of 15-minute data: 96 rows, 24 kWh when the power is 1 kW throughout.
   std::string day = "time,p_kw\n";
-  for (int i = 0; i < 96; ++i) day += std::to_string(kJan1st2025 + i * 900) + ",1\n";
+  for (int i = 0; i < 96; ++i) day += std::to_string(kJan1st2025 + i * 900LL) + ",1\n";
   const auto t = read_timeseries_csv_string(day, "");
   ASSERT_TRUE(t.grid().has_value());
   EXPECT_EQ(t.grid()->size(), 96);
@@ -286,8 +284,7 @@ TEST(Csv, OptionsAreValidated) {
   EXPECT_EQ(input_error([&] { o.validate(); }).path(), "delimiter");
   o = CsvOptions{};
   o.default_utc_offset_minutes = 20 * 60;
-  EXPECT_EQ(input_error([&] { read_timeseries_csv_string("t,v\n0,1\n", "", o); }).path(),
-            "default_utc_offset_minutes");
+  EXPECT_EQ(input_error([&] { read_timeseries_csv_string("t,v\n0,1\n", "", o); }).path(), "default_utc_offset_minutes");
 }
 
 }  // namespace

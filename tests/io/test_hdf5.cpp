@@ -65,7 +65,9 @@ TEST_F(Hdf5, VectorsAndAttributesRoundTrip) {
     w.write_vector_int64("time", time);
     w.write_vector("/flows/empty", std::span<const double>());
     w.write_string_attribute("/flows/chp1.el", "unit", "kW");
-    w.write_string_attribute("/flows", "note", "temperatures in \xC2\xB0" "C");
+    w.write_string_attribute("/flows", "note",
+                             "temperatures in \xC2\xB0"
+                             "C");
     w.write_double_attribute("/", "version", 2.5);
     w.write_double_attribute("/", "version", 3.0);  // replaces
     w.create_group("/results/kpi");
@@ -93,7 +95,9 @@ TEST_F(Hdf5, VectorsAndAttributesRoundTrip) {
   EXPECT_EQ(r.read_vector("/time")[2], -1800.0);
   EXPECT_EQ(input_error([&] { r.read_vector_int64("/flows/chp1.el"); }).path(), "/flows/chp1.el");
   EXPECT_EQ(r.string_attribute("/flows/chp1.el", "unit"), "kW");
-  EXPECT_EQ(r.string_attribute("/flows", "note"), "temperatures in \xC2\xB0" "C");
+  EXPECT_EQ(r.string_attribute("/flows", "note"),
+            "temperatures in \xC2\xB0"
+            "C");
   EXPECT_EQ(r.double_attribute("/", "version"), 3.0);
   EXPECT_TRUE(r.has_attribute("/", "version"));
   EXPECT_FALSE(r.has_attribute("/", "nope"));
@@ -262,8 +266,7 @@ TEST_F(Hdf5, SeriesRoundTrip) {
   ehub::io::write_series_h5(path, in);
 
   const H5Reader r(path);
-  EXPECT_EQ(r.read_vector_int64("/time"),
-            (std::vector<std::int64_t>{1735689600, 1735690500, 1735691400, 1735692300}));
+  EXPECT_EQ(r.read_vector_int64("/time"), (std::vector<std::int64_t>{1735689600, 1735690500, 1735691400, 1735692300}));
   EXPECT_EQ(r.string_attribute("/pv_kw", "kind"), "power");
   EXPECT_EQ(r.double_attribute("/flows/chp1.el", "step_minutes"), 15.0);
 
@@ -313,6 +316,16 @@ TEST_F(Hdf5, SeriesFileErrors) {
   e = input_error([&] { ehub::io::read_series_h5(path); });
   EXPECT_EQ(e.path(), "/v");
 
+  {
+    H5Writer w(path);
+    w.write_vector_int64("/time", std::vector<std::int64_t>{0, 600});
+    w.write_double_attribute("/time", "step_minutes", 1e300);
+    w.commit();
+  }
+  e = input_error([&] { ehub::io::read_series_h5(path); });
+  EXPECT_EQ(e.path(), "/time");
+  EXPECT_EQ(e.detail(), "step_minutes must be 5, 15, 30 or 60, got 1e+300");
+
   // Series on different grids cannot share a file; nothing is written.
   std::map<std::string, ehub::Series> in;
   in.emplace("a", ehub::Series(ehub::TimeGrid(0, 60, 2), Eigen::VectorXd::Ones(2)));
@@ -329,10 +342,13 @@ TEST_F(Hdf5, ThreadsWriteAndReadTheirOwnFiles) {
   constexpr int kThreads = 4;
   std::vector<double> sums(kThreads, 0.0);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 5; ++round) {
-        const std::string path = file("t" + std::to_string(t) + ".h5");
+        std::string name = "t";
+        name += std::to_string(t);
+        const std::string path = file(name + ".h5");
         {
           H5Writer w(path);
           w.write_vector("/v", std::vector<double>(100, t + 1.0));

@@ -28,8 +28,7 @@ InputError input_error(F&& f) {
 }
 
 std::string temp_file(const std::string& name, const std::string& content) {
-  const auto p = std::filesystem::temp_directory_path() /
-                 ("ehub_json_test_" + std::to_string(::getpid()) + "_" + name);
+  const auto p = std::filesystem::temp_directory_path() / ("ehub_json_test_" + std::to_string(::getpid()) + "_" + name);
   std::ofstream(p, std::ios::binary) << content;
   return p.string();
 }
@@ -185,6 +184,9 @@ TEST(Json, MalformedTextGivesLineAndColumn) {
   EXPECT_EQ(e.file(), "empty.json");
   EXPECT_EQ(e.path().rfind("line 1", 0), 0u) << e.path();
   EXPECT_THROW(ehub::io::parse_json("[1, 2] 3", ""), InputError);
+  e = input_error([] { ehub::io::parse_json("{\"a\": 1e999}", "big.json"); });
+  EXPECT_EQ(e.file(), "big.json");
+  EXPECT_EQ(e.detail(), "malformed JSON: number overflow parsing '1e999'");
 }
 
 TEST(Json, FilesNameThemselvesInErrors) {

@@ -49,12 +49,14 @@ def test_block_variables_and_rows_from_numpy():
 def test_milp_and_statuses():
     m = ehub.lp.Model()
     m.sense = "maximize"
-    # knapsack: values 10, 13, 7; weights 4, 6, 3; capacity 9 -> best {0, 2}: 17 (hand enumeration)
+    # knapsack: values 10, 13, 7; weights 4, 6, 3; capacity 9. By hand: {0,1} weighs 10 (too much),
+    # {0,2} = 17, {1,2} = 20 (weight 9), singles <= 13 -> optimum 20.
     xs = [m.add_var(0, 1, obj=v, type="binary") for v in (10, 13, 7)]
     m.add_row(-np.inf, 9, xs, [4, 6, 3])
     for solver in ("cbc", "glpk"):
         r = ehub.lp.solve(m, solver=solver)
-        assert r.status == "optimal" and r.objective == pytest.approx(17.0)
+        assert r.status == "optimal" and r.objective == pytest.approx(20.0)
+        np.testing.assert_allclose(r.x, [0, 1, 1], atol=1e-9)
     with pytest.raises(ehub.SolverError, match="clp"):
         ehub.lp.solve(m, solver="clp")
     inf = ehub.lp.Model()

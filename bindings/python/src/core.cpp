@@ -46,10 +46,9 @@ void bind_core(py::module_& m) {
       .def("with_step", &TimeGrid::with_step, py::arg("step_minutes"))
       .def("times_unix_s",
            [](const TimeGrid& g) {
-             py::array_t<std::int64_t> a(g.size());
-             auto* p = a.mutable_data();
-             for (std::int64_t i = 0; i < g.size(); ++i) p[i] = g.time_unix_s(i);
-             return a;
+             std::vector<std::int64_t> t(static_cast<std::size_t>(g.size()));
+             for (std::size_t i = 0; i < t.size(); ++i) t[i] = g.time_unix_s(static_cast<std::int64_t>(i));
+             return py::array_t<std::int64_t>(static_cast<py::ssize_t>(t.size()), t.data());
            },
            "Start of every step as an int64 numpy array of unix seconds.")
       .def(py::self == py::self)

@@ -13,8 +13,8 @@ namespace ehub::python {
 namespace {
 
 py::object json_to_python(const nlohmann::json& j) {
-  static py::object loads = py::module_::import("json").attr("loads");
-  return loads(j.dump());
+  // Not cached in a static: a py::object destroyed after interpreter shutdown would crash.
+  return py::module_::import("json").attr("loads")(j.dump());
 }
 
 io::CsvOptions csv_options(const std::string& time_column, const std::string& delimiter,

@@ -54,9 +54,9 @@ struct EHUB_EXPORT CsvOptions {
 
 /// One missing value found in the file.
 struct MissingValue {
-  std::string column;    ///< name of the column
+  std::string column;     ///< name of the column
   std::int64_t line = 0;  ///< 1-based line in the file (the header is line 1)
-  std::string raw_text;  ///< the field as written ("", "-999", "NA", ...)
+  std::string raw_text;   ///< the field as written ("", "-999", "NA", ...)
 };
 
 /// The content of a time-series CSV: one timestamp per row and one value vector per column.

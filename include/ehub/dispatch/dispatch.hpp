@@ -1,0 +1,90 @@
+// dispatch::solve: the cost-optimal schedule of every device of a scenario over its horizon as
+// one MILP (or its LP relaxation), returned with flows, states, prices and KPIs, checked.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ehub/core/time_grid.hpp"
+#include "ehub/export.hpp"
+#include "ehub/hub/carrier.hpp"
+#include "ehub/hub/scenario.hpp"
+#include "ehub/lp/solver.hpp"
+
+namespace ehub::dispatch {
+
+/// Options of a dispatch.
+struct Options {
+  std::string solver = "cbc";      ///< backend name (clp needs relax_integers)
+  lp::SolveOptions solve;          ///< time limit, MIP gap, threads, ...
+  bool relax_integers = false;     ///< LP relaxation: on/off and charge/discharge binaries continuous
+  double check_tolerance = 1e-6;   ///< relative tolerance of the balance and row checks
+};
+
+/// Power at one device port for every step (kW, positive into the bus).
+struct FlowSeries {
+  std::string device, port, bus;  ///< where
+  hub::Carrier carrier;           ///< the bus's carrier
+  std::vector<double> kw;         ///< one value per step
+};
+
+/// A device state for every step (e.g. battery soc_kwh, chp on).
+struct StateSeries {
+  std::string device, name;  ///< device and state name (with unit)
+  std::vector<double> values;  ///< one value per step
+};
+
+/// Marginal price of one more kWh at a bus for every step (LP duals).
+struct BusPrice {
+  std::string bus;                ///< bus name
+  std::vector<double> per_kwh;    ///< currency per kWh, one per step
+};
+
+/// Key figures of a schedule (energies in kWh, money in the scenario's currency, kgCO2).
+struct Kpis {
+  double cost_total = 0;                    ///< sum of the cost breakdown (equals the objective)
+  std::map<std::string, double> cost;       ///< grid_energy, demand_charge, gas, diesel, om, startups, ...
+  double emissions_kg = 0;                  ///< total emissions
+  std::map<std::string, double> emissions_kg_by_source;  ///< grid, gas, diesel
+  double electricity_consumption_kwh = 0;   ///< electricity drawn by loads and converters
+  double renewable_kwh = 0;                 ///< renewable generation used (after curtailment)
+  double green_share = 0;                   ///< same-step renewable use / electricity consumption
+  double self_consumption = 0;              ///< 1 - export / renewable generation
+  double self_sufficiency = 0;              ///< 1 - grid import / electricity consumption
+  double grid_import_kwh = 0, grid_export_kwh = 0, curtailment_kwh = 0, unserved_kwh = 0;
+  std::map<std::string, double> storage_cycles;  ///< equivalent full cycles per storage
+};
+
+/// Result of a dispatch.
+struct EHUB_EXPORT Result {
+  lp::Status status = lp::Status::error;  ///< solver outcome
+  double objective = 0;                   ///< objective value (total cost incl. carbon cost)
+  std::string solver;                     ///< backend name
+  std::string message;                    ///< backend's message
+  double build_s = 0, solve_s = 0;        ///< model build and solve wall time
+  std::int64_t variables = 0, constraints = 0, nonzeros = 0, integers = 0;  ///< model size
+  TimeGrid grid;                          ///< the horizon
+  std::vector<FlowSeries> flows;          ///< every port's flow
+  std::vector<StateSeries> states;        ///< every recorded state
+  std::vector<BusPrice> prices;           ///< bus prices (LP only)
+  std::map<std::string, double> tallies;  ///< raw tallies: cost.*, emissions.*, energy.*
+  Kpis kpis;                              ///< key figures
+
+  /// One line: status, cost, green share, timings.
+  std::string brief_report() const;
+  /// The summary JSON of `ehub solve --summary` (status, objective, solver, timings, model, kpis).
+  nlohmann::json summary() const;
+};
+
+/// Builds the model of `scenario`, solves it and returns the checked result. Throws InputError
+/// for bad options, SolverError for backend failures, ehub::Error("ehub.internal") when a returned
+/// schedule violates a balance or a row beyond the tolerance (a bug, never silently returned).
+EHUB_EXPORT Result solve(const hub::Scenario& scenario, const Options& options = {});
+
+/// Writes a result to HDF5 (written to a temporary file, then renamed): /time (int64 unix s),
+/// /flows/<device>.<port> (attributes bus, carrier), /states/<device>.<name>, /prices/<bus>.
+EHUB_EXPORT void write_result_h5(const Result& result, const std::string& path);
+
+}  // namespace ehub::dispatch

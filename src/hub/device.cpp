@@ -1,0 +1,65 @@
+// Device base class and the thread-safe device-type registry.
+#include "ehub/hub/device.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "ehub/core/error.hpp"
+
+namespace ehub::hub {
+
+SeriesSource::~SeriesSource() = default;
+Device::Device(std::string name) : name_(std::move(name)) {}
+Device::~Device() = default;
+
+namespace {
+struct Entry {
+  DeviceFactory factory;
+  std::string description;
+};
+std::mutex& registry_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::map<std::string, Entry>& registry() {
+  static std::map<std::string, Entry> r;
+  return r;
+}
+void ensure_builtins() {
+  static std::once_flag once;
+  std::call_once(once, [] { register_builtin_devices(); });
+}
+}  // namespace
+
+void register_device_type(std::string type, DeviceFactory factory, std::string description) {
+  std::lock_guard lock(registry_mutex());
+  registry()[std::move(type)] = Entry{std::move(factory), std::move(description)};
+}
+
+std::vector<std::string> device_types() {
+  ensure_builtins();
+  std::lock_guard lock(registry_mutex());
+  std::vector<std::string> out;
+  for (const auto& [k, v] : registry()) out.push_back(k);
+  return out;
+}
+
+std::unique_ptr<Device> make_device(const std::string& type, const std::string& name, const io::JsonReader& spec,
+                                    const SeriesSource& series) {
+  ensure_builtins();
+  DeviceFactory f;
+  {
+    std::lock_guard lock(registry_mutex());
+    auto it = registry().find(type);
+    if (it == registry().end()) {
+      std::string known;
+      for (const auto& [k, v] : registry()) known += (known.empty() ? "" : ", ") + k;
+      throw InputError(spec.file(), spec.pointer_of("type"),
+                       "unknown device type \"" + type + "\"; known types: " + known);
+    }
+    f = it->second.factory;
+  }
+  return f(name, spec, series);
+}
+
+}  // namespace ehub::hub

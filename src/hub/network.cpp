@@ -1,0 +1,134 @@
+// hub::Hub: buses, devices, port connections in a bipartite Boost.Graph, and validation.
+#include "ehub/hub/network.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <algorithm>
+#include <map>
+
+#include "ehub/core/error.hpp"
+
+namespace ehub::hub {
+
+// Vertices 0..buses-1 are buses, the rest devices (bus count + device index); rebuilt lazily.
+struct Hub::Graph {
+  boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS> g;
+};
+
+Hub::Hub() : graph_(std::make_unique<Graph>()) {}
+Hub::~Hub() = default;
+Hub::Hub(Hub&&) noexcept = default;
+Hub& Hub::operator=(Hub&&) noexcept = default;
+
+std::int32_t Hub::add_bus(std::string name, Carrier carrier) {
+  if (find_bus(name)) throw InputError("", "/buses/" + name, "duplicate bus name \"" + name + "\"");
+  buses_.push_back(Bus{std::move(name), carrier});
+  return static_cast<std::int32_t>(buses_.size() - 1);
+}
+
+std::int32_t Hub::add_device(std::unique_ptr<Device> device) {
+  if (!device) throw InputError("", "/devices", "null device");
+  if (find_device(device->name()))
+    throw InputError("", "/devices/" + device->name(), "duplicate device name \"" + device->name() + "\"");
+  devices_.push_back(std::move(device));
+  return static_cast<std::int32_t>(devices_.size() - 1);
+}
+
+void Hub::connect(std::string_view device, std::string_view port, std::string_view bus) {
+  connections_.push_back(Connection{std::string(device), std::string(port), std::string(bus)});
+}
+
+std::optional<std::int32_t> Hub::find_bus(std::string_view name) const {
+  for (std::size_t i = 0; i < buses_.size(); ++i)
+    if (buses_[i].name == name) return static_cast<std::int32_t>(i);
+  return std::nullopt;
+}
+
+std::optional<std::int32_t> Hub::find_device(std::string_view name) const {
+  for (std::size_t i = 0; i < devices_.size(); ++i)
+    if (devices_[i]->name() == name) return static_cast<std::int32_t>(i);
+  return std::nullopt;
+}
+
+std::optional<std::int32_t> Hub::bus_of(std::string_view device, std::string_view port) const {
+  for (const auto& c : connections_)
+    if (c.device == device && c.port == port) return find_bus(c.bus);
+  return std::nullopt;
+}
+
+std::vector<std::string> Hub::devices_on_bus(std::int32_t bus) const {
+  auto& g = graph_->g;
+  g.clear();
+  const auto nb = buses_.size();
+  for (std::size_t v = 0; v < nb + devices_.size(); ++v) boost::add_vertex(g);
+  for (const auto& c : connections_) {
+    auto b = find_bus(c.bus);
+    auto d = find_device(c.device);
+    if (b && d) boost::add_edge(static_cast<std::size_t>(*b), nb + static_cast<std::size_t>(*d), g);
+  }
+  std::vector<std::string> out;
+  for (auto [it, end] = boost::adjacent_vertices(static_cast<std::size_t>(bus), g); it != end; ++it) {
+    const auto& n = devices_[*it - nb]->name();
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  }
+  return out;
+}
+
+std::vector<Problem> Hub::problems() const {
+  std::vector<Problem> out;
+  std::vector<int> supplies(buses_.size(), 0), draws(buses_.size(), 0);
+  std::map<std::pair<std::string, std::string>, int> port_uses;
+  for (const auto& c : connections_) {
+    const std::string path = "/devices/" + c.device + "/ports/" + c.port;
+    const auto d = find_device(c.device);
+    if (!d) {
+      out.push_back({path, "no device named \"" + c.device + "\""});
+      continue;
+    }
+    const auto ports = devices_[static_cast<std::size_t>(*d)]->ports();
+    const auto p = std::find_if(ports.begin(), ports.end(), [&](const PortSpec& s) { return s.name == c.port; });
+    if (p == ports.end()) {
+      std::string names;
+      for (const auto& s : ports) names += (names.empty() ? "" : ", ") + s.name;
+      out.push_back({path, "device type \"" + devices_[static_cast<std::size_t>(*d)]->type() + "\" has no port \"" +
+                               c.port + "\" (ports: " + names + ")"});
+      continue;
+    }
+    if (++port_uses[{c.device, c.port}] > 1) out.push_back({path, "port is connected more than once"});
+    const auto b = find_bus(c.bus);
+    if (!b) {
+      out.push_back({path, "no bus named \"" + c.bus + "\""});
+      continue;
+    }
+    const Bus& bus = buses_[static_cast<std::size_t>(*b)];
+    if (bus.carrier != p->carrier) {
+      out.push_back({path, "bus \"" + bus.name + "\" carries " + std::string(to_string(bus.carrier)) +
+                               ", the port needs " + std::string(to_string(p->carrier))});
+      continue;
+    }
+    if (p->direction != PortDirection::input) ++supplies[static_cast<std::size_t>(*b)];
+    if (p->direction != PortDirection::output) ++draws[static_cast<std::size_t>(*b)];
+  }
+  for (const auto& d : devices_)
+    for (const auto& p : d->ports())
+      if (!port_uses.count({d->name(), p.name}))
+        out.push_back({"/devices/" + d->name() + "/ports/" + p.name,
+                       "port \"" + p.name + "\" (" + std::string(to_string(p.carrier)) + ") is not connected to a bus"});
+  for (std::size_t b = 0; b < buses_.size(); ++b) {
+    const std::string path = "/buses/" + buses_[b].name;
+    if (draws[b] > 0 && supplies[b] == 0)
+      out.push_back({path, "bus \"" + buses_[b].name + "\" has demand but no device can supply it"});
+    else if (draws[b] == 0 && supplies[b] == 0)
+      out.push_back({path, "bus \"" + buses_[b].name + "\" has no device connected"});
+  }
+  return out;
+}
+
+void Hub::validate() const {
+  const auto ps = problems();
+  if (ps.empty()) return;
+  std::string msg;
+  for (std::size_t k = 0; k < ps.size(); ++k) msg += (k ? "\n" : "") + ps[k].path + ": " + ps[k].detail;
+  throw InputError("", ps.size() == 1 ? ps[0].path : "", ps.size() == 1 ? ps[0].detail : msg);
+}
+
+}  // namespace ehub::hub
