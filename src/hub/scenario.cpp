@@ -123,6 +123,7 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
   const io::JsonReader root(j, file);
   Scenario sc;
   sc.file = file;
+  sc.base_dir = base_dir;
   sc.source = j;
   sc.name = root.optional_string("name", "");
   sc.currency = root.optional_string("currency", "CNY");

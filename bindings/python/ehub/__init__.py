@@ -9,9 +9,9 @@ from ._core import InputError, SolverError
 
 __version__: str = _core.__version__
 
-from . import core, io, lp  # noqa: E402  (submodules need _core first)
+from . import core, dispatch, hub, io, lp  # noqa: E402  (submodules need _core first)
 
-__all__ = ["InputError", "SolverError", "__version__", "core", "io", "lp", "version"]
+__all__ = ["InputError", "SolverError", "__version__", "core", "dispatch", "hub", "io", "lp", "version"]
 
 
 def version() -> str:

@@ -11,4 +11,8 @@ void bind_core(py::module_& m);
 void bind_io(py::module_& m);
 /// ehub.lp: Model, solve, MPS/LP files, solver registry.
 void bind_lp(py::module_& m);
+/// ehub.hub: scenarios, device types.
+void bind_hub(py::module_& m);
+/// ehub.dispatch: cost-optimal dispatch and its results.
+void bind_dispatch(py::module_& m);
 }  // namespace ehub::python

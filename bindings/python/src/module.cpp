@@ -26,4 +26,8 @@ PYBIND11_MODULE(_core, m) {
   ehub::python::bind_io(io);
   auto lp = m.def_submodule("lp", "Linear / mixed-integer models and solver backends");
   ehub::python::bind_lp(lp);
+  auto hub = m.def_submodule("hub", "Energy-hub scenarios: buses, devices, series");
+  ehub::python::bind_hub(hub);
+  auto dispatch = m.def_submodule("dispatch", "Cost-optimal dispatch of a scenario");
+  ehub::python::bind_dispatch(dispatch);
 }

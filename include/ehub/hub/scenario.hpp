@@ -30,6 +30,7 @@ struct EHUB_EXPORT Scenario {
   double carbon_price_per_t = 0.0;  ///< carbon price per tonne CO2 (currency/t)
   Hub hub;                          ///< buses and devices
   std::string file;                 ///< source file ("" from memory)
+  std::string base_dir = ".";       ///< folder CSV paths were resolved against
   nlohmann::json source;            ///< the JSON it was loaded from (round trip, bug reports)
 };
 

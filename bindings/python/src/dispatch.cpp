@@ -1,0 +1,172 @@
+// Bindings of ehub.hub (scenarios) and ehub.dispatch (solve, results as numpy arrays and dicts).
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "ehub/core/error.hpp"
+#include "ehub/dispatch/dispatch.hpp"
+#include "ehub/hub/device.hpp"
+#include "ehub/hub/scenario.hpp"
+
+namespace ehub::python {
+namespace {
+
+py::object to_python(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
+// Python objects to JSON values directly (not through text), so NaN and inf reach the scenario
+// reader, which reports them with their JSON path.
+nlohmann::json from_python(const py::handle& o) {
+  if (o.is_none()) return nullptr;
+  if (py::isinstance<py::bool_>(o)) return o.cast<bool>();
+  if (py::isinstance<py::int_>(o)) return o.cast<std::int64_t>();
+  if (py::isinstance<py::float_>(o)) return o.cast<double>();
+  if (py::isinstance<py::str>(o)) return o.cast<std::string>();
+  if (py::isinstance<py::dict>(o)) {
+    nlohmann::json j = nlohmann::json::object();
+    for (auto [k, v] : o.cast<py::dict>()) j[py::str(k).cast<std::string>()] = from_python(v);
+    return j;
+  }
+  if (py::isinstance<py::list>(o) || py::isinstance<py::tuple>(o)) {
+    nlohmann::json j = nlohmann::json::array();
+    for (auto v : o) j.push_back(from_python(v));
+    return j;
+  }
+  if (py::hasattr(o, "tolist")) return from_python(o.attr("tolist")());  // numpy arrays and scalars
+  throw InputError("<python>", "", "cannot convert a " + py::str(py::type::of(o).attr("__name__")).cast<std::string>() +
+                                       " to JSON");
+}
+py::array_t<double> arr(const std::vector<double>& v) {
+  return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+hub::HorizonOptions horizon(std::optional<std::string> start, std::optional<std::int64_t> steps,
+                            std::optional<int> step_minutes) {
+  hub::HorizonOptions h;
+  h.start = std::move(start);
+  h.steps = steps;
+  h.step_minutes = step_minutes;
+  return h;
+}
+
+}  // namespace
+
+void bind_hub(py::module_& m) {
+  m.def("device_types", &hub::device_types, "Registered device type names.");
+  py::class_<hub::Scenario>(m, "Scenario", "A park loaded from JSON: horizon, settings, buses and devices.")
+      .def_readonly("name", &hub::Scenario::name)
+      .def_readonly("currency", &hub::Scenario::currency)
+      .def_readonly("grid", &hub::Scenario::grid)
+      .def_readonly("data_grid", &hub::Scenario::data_grid)
+      .def_readonly("utc_offset_minutes", &hub::Scenario::utc_offset_minutes)
+      .def_readonly("carbon_price_per_t", &hub::Scenario::carbon_price_per_t)
+      .def_readonly("file", &hub::Scenario::file)
+      .def_property_readonly("buses",
+                             [](const hub::Scenario& s) {
+                               std::vector<std::pair<std::string, std::string>> out;
+                               for (const auto& b : s.hub.buses())
+                                 out.emplace_back(b.name, std::string(hub::to_string(b.carrier)));
+                               return out;
+                             },
+                             "(name, carrier) of every bus.")
+      .def_property_readonly("devices",
+                             [](const hub::Scenario& s) {
+                               std::vector<std::pair<std::string, std::string>> out;
+                               for (std::int32_t i = 0; i < s.hub.num_devices(); ++i)
+                                 out.emplace_back(s.hub.device(i).name(), s.hub.device(i).type());
+                               return out;
+                             },
+                             "(name, type) of every device.")
+      .def("to_json", [](const hub::Scenario& s) { return to_python(s.source); },
+           "The scenario's JSON as Python objects (round trip: scenario_from_json(to_json())).")
+      .def(py::pickle(
+          [](const hub::Scenario& s) {
+            return py::make_tuple(s.source.dump(), s.file, s.base_dir, s.grid.start_unix_s(), s.grid.size(),
+                                  s.grid.step_minutes());
+          },
+          [](const py::tuple& t) {
+            hub::HorizonOptions h;
+            h.start = format_iso8601(t[3].cast<std::int64_t>());
+            h.steps = t[4].cast<std::int64_t>();
+            h.step_minutes = t[5].cast<int>();
+            return hub::scenario_from_json(nlohmann::json::parse(t[0].cast<std::string>()), t[1].cast<std::string>(),
+                                           t[2].cast<std::string>(), h);
+          }));
+  m.def(
+      "load_scenario",
+      [](const std::string& path, std::optional<std::string> start, std::optional<std::int64_t> steps,
+         std::optional<int> step_minutes) { return hub::load_scenario(path, horizon(start, steps, step_minutes)); },
+      py::arg("path"), py::arg("start") = py::none(), py::arg("steps") = py::none(),
+      py::arg("step_minutes") = py::none(),
+      "Load a scenario file over an optional horizon (start ISO-8601, number of steps, re-gridded step).");
+  m.def(
+      "scenario_from_json",
+      [](const py::object& data, const std::string& base_dir, std::optional<std::string> start,
+         std::optional<std::int64_t> steps, std::optional<int> step_minutes) {
+        return hub::scenario_from_json(from_python(data), "<python>", base_dir, horizon(start, steps, step_minutes));
+      },
+      py::arg("data"), py::arg("base_dir") = ".", py::arg("start") = py::none(), py::arg("steps") = py::none(),
+      py::arg("step_minutes") = py::none(), "Build a scenario from Python dicts/lists in the JSON layout.");
+  m.def("validate_scenario_file", &hub::validate_scenario_file, py::arg("path"),
+        "Every problem of a scenario file as messages (empty when it is valid).");
+}
+
+void bind_dispatch(py::module_& m) {
+  py::class_<dispatch::Result>(m, "Result", "A checked dispatch: flows, states, prices and KPIs.")
+      .def_property_readonly("status", [](const dispatch::Result& r) { return std::string(lp::to_string(r.status)); })
+      .def_readonly("objective", &dispatch::Result::objective)
+      .def_readonly("solver", &dispatch::Result::solver)
+      .def_readonly("build_s", &dispatch::Result::build_s)
+      .def_readonly("solve_s", &dispatch::Result::solve_s)
+      .def_readonly("grid", &dispatch::Result::grid)
+      .def_property_readonly("flows",
+                             [](const dispatch::Result& r) {
+                               py::dict d;
+                               for (const auto& f : r.flows) d[py::str(f.device + "." + f.port)] = arr(f.kw);
+                               return d;
+                             },
+                             "{'device.port': kW per step (positive into the bus)}")
+      .def_property_readonly("flow_buses",
+                             [](const dispatch::Result& r) {
+                               py::dict d;
+                               for (const auto& f : r.flows)
+                                 d[py::str(f.device + "." + f.port)] =
+                                     py::make_tuple(f.bus, std::string(hub::to_string(f.carrier)));
+                               return d;
+                             },
+                             "{'device.port': (bus, carrier)}")
+      .def_property_readonly("states",
+                             [](const dispatch::Result& r) {
+                               py::dict d;
+                               for (const auto& s : r.states) d[py::str(s.device + "." + s.name)] = arr(s.values);
+                               return d;
+                             },
+                             "{'device.state': value per step}")
+      .def_property_readonly("prices",
+                             [](const dispatch::Result& r) {
+                               py::dict d;
+                               for (const auto& p : r.prices) d[py::str(p.bus)] = arr(p.per_kwh);
+                               return d;
+                             },
+                             "{bus: marginal price per kWh per step} (LP dispatches)")
+      .def("summary", [](const dispatch::Result& r) { return to_python(r.summary()); },
+           "The summary dict (status, objective, solver, timings, model, kpis).")
+      .def("brief_report", &dispatch::Result::brief_report)
+      .def("__repr__", &dispatch::Result::brief_report);
+  m.def(
+      "solve",
+      [](const hub::Scenario& sc, const std::string& solver, bool relax, std::optional<double> time_limit,
+         std::optional<double> mip_gap) {
+        dispatch::Options o;
+        o.solver = solver;
+        o.relax_integers = relax;
+        if (time_limit) o.solve.time_limit_s = *time_limit;
+        if (mip_gap) o.solve.mip_gap = *mip_gap;
+        py::gil_scoped_release release;
+        return dispatch::solve(sc, o);
+      },
+      py::arg("scenario"), py::arg("solver") = "cbc", py::arg("relax") = false, py::arg("time_limit") = py::none(),
+      py::arg("mip_gap") = py::none(),
+      "Cost-optimal dispatch of a scenario; the GIL is released while the model is built and solved.");
+  m.def("write_result_h5", &dispatch::write_result_h5, py::arg("result"), py::arg("path"),
+        "Write flows, states and prices to HDF5 (atomically).");
+}
+
+}  // namespace ehub::python

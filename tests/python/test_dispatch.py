@@ -1,0 +1,98 @@
+"""ehub.hub / ehub.dispatch from Python: scenarios from dicts, a hand-computed dispatch, pandas
+output, pickling, errors with JSON paths, and the CLI's solve/validate commands."""
+import json
+import pickle
+import subprocess
+
+import numpy as np
+import pytest
+
+import ehub
+
+
+def park(steps=2, buy=(0.2, 1.0)):
+    return {
+        "name": "two-hour arbitrage",
+        "time": {"start": "2025-01-01T00:00:00+08:00", "step_minutes": 60, "steps": steps},
+        "buses": [{"name": "el", "carrier": "electricity"}],
+        "devices": [
+            {"name": "grid", "type": "grid", "bus": "el", "buy_price_per_kwh": list(buy),
+             "emission_factor_kg_per_kwh": 0.5},
+            {"name": "load", "type": "load", "bus": "el", "profile_kw": [100.0] * steps},
+            {"name": "bat", "type": "battery", "bus": "el", "energy_kwh": 100, "power_kw": 100,
+             "charge_efficiency": 0.9, "discharge_efficiency": 0.9, "soc_initial": 0.0},
+        ],
+    }
+
+
+def test_battery_arbitrage_by_hand():
+    # Charge 100 kW at 0.2 (soc 90 kWh), discharge 81 kW at 1.0: 0.2*200 + 1.0*19 = 59.
+    sc = ehub.hub.scenario_from_json(park())
+    assert sc.devices == [("grid", "grid"), ("load", "load"), ("bat", "battery")]
+    r = ehub.dispatch.solve(sc, solver="cbc")
+    assert r.status == "optimal"
+    assert r.objective == pytest.approx(59.0, abs=1e-6)
+    np.testing.assert_allclose(r.states["bat.soc_kwh"], [90.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(r.flows["bat.el"], [-100.0, 81.0], atol=1e-6)
+    s = r.summary()
+    assert s["kpis"]["grid_import_kwh"] == pytest.approx(219.0, abs=1e-6)
+    assert s["kpis"]["emissions_kg"] == pytest.approx(109.5, abs=1e-6)
+    frames = ehub.dispatch.to_pandas(r, utc_offset_minutes=480)
+    assert str(frames["flows"].index[1]) == "2025-01-01 01:00:00+08:00"
+    assert frames["flows"]["load.in"].tolist() == [-100.0, -100.0]
+
+
+def test_relaxed_lp_gives_prices():
+    r = ehub.dispatch.solve(ehub.hub.scenario_from_json(park(buy=(0.5, 0.5))), solver="clp", relax=True)
+    # Flat price 0.5: the battery idles (losses make cycling a loss), the bus price is 0.5.
+    assert r.objective == pytest.approx(100.0, abs=1e-6)
+    np.testing.assert_allclose(r.prices["el"], [0.5, 0.5], atol=1e-9)
+
+
+def test_scenario_pickles_and_round_trips():
+    sc = ehub.hub.scenario_from_json(park(), steps=1)
+    sc2 = pickle.loads(pickle.dumps(sc))
+    assert len(sc2.grid) == 1 and sc2.to_json() == park()
+    assert ehub.dispatch.solve(sc2, solver="cbc").status == "optimal"
+
+
+def test_bad_scenario_names_the_path():
+    bad = park()
+    bad["devices"][2]["energy_kwh"] = -5
+    with pytest.raises(ehub.InputError, match=r"/devices/2/energy_kwh: must be > 0, got -5"):
+        ehub.hub.scenario_from_json(bad)
+    bad = park()
+    bad["devices"][1]["profile_kw"] = [1.0, float("nan")]
+    with pytest.raises(ValueError, match=r"/devices/1/profile_kw"):
+        ehub.hub.scenario_from_json(bad)
+
+
+def test_cli_solve_and_validate(tmp_path, build_dir):
+    cli = build_dir / "src" / "cli" / "ehub"
+    f = tmp_path / "park.json"
+    f.write_text(json.dumps(park()))
+    out = tmp_path / "r.h5"
+    summary = tmp_path / "s.json"
+    p = subprocess.run([str(cli), "solve", str(f), "--solver", "cbc", "--out", str(out), "--summary", str(summary)],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    s = json.loads(summary.read_text())
+    assert s["status"] == "optimal" and s["objective"] == pytest.approx(59.0, abs=1e-6)
+    for key in ("cost_total", "green_share", "emissions_kg", "grid_import_kwh", "grid_export_kwh",
+                "curtailment_kwh", "unserved_kwh"):
+        assert key in s["kpis"]
+    assert set(s["model"]) == {"variables", "constraints", "nonzeros", "integers"}
+    assert set(s["timings"]) == {"build_s", "solve_s"}
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(out, "r") as h:
+        assert h["flows/bat.el"].attrs["carrier"] == "electricity"
+        np.testing.assert_allclose(h["states/bat.soc_kwh"][:], [90.0, 0.0], atol=1e-6)
+    assert subprocess.run([str(cli), "validate", str(f)], capture_output=True).returncode == 0
+    bad = park()
+    bad["devices"][0]["bus"] = "nowhere"
+    f.write_text(json.dumps(bad))
+    p = subprocess.run([str(cli), "validate", str(f)], capture_output=True, text=True)
+    assert p.returncode == 1
+    assert "/devices/grid/ports/el: no bus named \"nowhere\"" in p.stderr
+    p = subprocess.run([str(cli), "solve"], capture_output=True, text=True)
+    assert p.returncode == 2
