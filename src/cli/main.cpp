@@ -6,23 +6,40 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "ehub/core/error.hpp"
 #include "ehub/dispatch/dispatch.hpp"
 #include "ehub/hub/scenario.hpp"
 #include "ehub/lp/mps.hpp"
 #include "ehub/lp/solver.hpp"
+#include "commands.hpp"
 #include "ehub/version.hpp"
 #ifdef EHUB_CLI_WITH_GLPK
 #include "ehub/lp/glpk.hpp"
 #endif
 
+namespace ehub::cli {
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw ehub::InputError(path, "", "cannot write the file");
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw ehub::InputError(path, "", "writing the file failed");
+  }
+}
+
+// Commands defined in other files of src/cli (declared here, registered in main()).
+std::vector<Command> extra_commands(CLI::App& app);
+
+}  // namespace ehub::cli
+
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitInput = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitSolver = 3;
+using namespace ehub::cli;
 
 struct LpArgs {
   std::string file;
@@ -65,18 +82,6 @@ struct SolveArgs {
   bool relax = false;
   int verbosity = 0;
 };
-
-// Writes text to `path` through a temporary file and a rename (never half-written).
-void write_text_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw ehub::InputError(path, "", "cannot write the file");
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw ehub::InputError(path, "", "writing the file failed");
-  }
-}
 
 int run_solve(const SolveArgs& a) {
   ehub::hub::HorizonOptions h;
@@ -144,6 +149,8 @@ int main(int argc, char** argv) {
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file; lists every problem with its JSON path");
   validate_cmd->add_option("file", validate_file, "Scenario JSON file")->required();
 
+  const std::vector<Command> extra = ehub::cli::extra_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -154,6 +161,8 @@ int main(int argc, char** argv) {
     if (lp_cmd->parsed()) return run_lp(lp);
     if (solve_cmd->parsed()) return run_solve(sv);
     if (validate_cmd->parsed()) return run_validate(validate_file);
+    for (const auto& c : extra)
+      if (c.app->parsed()) return c.run();
     std::cout << app.help() << std::flush;
     return kExitOk;
   } catch (const ehub::InputError& e) {

@@ -63,7 +63,8 @@ struct EHUB_EXPORT Result {
   double objective = 0;                   ///< objective value (total cost incl. carbon cost)
   std::string solver;                     ///< backend name
   std::string message;                    ///< backend's message
-  double build_s = 0, solve_s = 0;        ///< model build and solve wall time
+  double build_s = 0;                     ///< wall time building the model (devices and balances)
+  double solve_s = 0;                     ///< wall time handing the model to the backend and solving
   std::int64_t variables = 0, constraints = 0, nonzeros = 0, integers = 0;  ///< model size
   TimeGrid grid;                          ///< the horizon
   std::vector<FlowSeries> flows;          ///< every port's flow

@@ -1,0 +1,27 @@
+// Sub-commands of the ehub CLI: each lives in its own source file and is registered by main.cpp.
+// A command adds its options to the app and returns the action to run when it was given.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace ehub::cli {
+
+/// Exit codes of every command: 0 ok, 1 bad input, 2 usage, 3 solver failure.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInput = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitSolver = 3;
+
+/// A registered sub-command: its CLI11 app and what to run when it was parsed.
+struct Command {
+  CLI::App* app = nullptr;     ///< the sub-command
+  std::function<int()> run;    ///< returns the exit code
+};
+
+/// Writes text to `path` through a temporary file and a rename (never half-written); throws
+/// InputError naming the path when it cannot.
+void write_text_atomically(const std::string& path, const std::string& text);
+
+}  // namespace ehub::cli

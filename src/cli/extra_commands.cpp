@@ -1,0 +1,11 @@
+// The list of sub-commands defined outside main.cpp. Add a command by writing
+// `Command add_<name>_command(CLI::App&)` in its own file under src/cli/ and listing it here.
+#include <vector>
+
+#include "commands.hpp"
+
+namespace ehub::cli {
+
+std::vector<Command> extra_commands(CLI::App& /*app*/) { return {}; }
+
+}  // namespace ehub::cli
