@@ -149,7 +149,9 @@ Result solve(const hub::Scenario& sc, const Options& options) {
   // Flows and bus balances.
   for (const auto& f : b.port_flows()) {
     const auto bus = static_cast<std::size_t>(*h.bus_of(f.device, f.port));
-    FlowSeries fs{f.device, f.port, buses[bus].name, buses[bus].carrier, std::vector<double>(static_cast<std::size_t>(n))};
+    const auto& dev = h.device(*h.find_device(f.device));
+    FlowSeries fs{f.device, f.port, buses[bus].name, buses[bus].carrier, dev.type(), dev.renewable(),
+                  std::vector<double>(static_cast<std::size_t>(n))};
     for (std::int32_t t = 0; t < n; ++t) {
       double v = f.constant_kw.empty() ? 0.0 : f.constant_kw[static_cast<std::size_t>(t)];
       for (const auto& [range, coef] : f.terms) v += coef * x[static_cast<std::size_t>(range[t])];
@@ -248,6 +250,8 @@ void write_result_h5(const Result& r, const std::string& path) {
     w.write_string_attribute(p, "bus", f.bus);
     w.write_string_attribute(p, "carrier", std::string(hub::to_string(f.carrier)));
     w.write_string_attribute(p, "unit", "kW");
+    w.write_string_attribute(p, "device_type", f.device_type);
+    w.write_double_attribute(p, "renewable", f.renewable ? 1.0 : 0.0);
   }
   for (const auto& s : r.states) w.write_vector("/states/" + s.device + "." + s.name, s.values);
   for (const auto& p : r.prices) w.write_vector("/prices/" + p.bus, p.per_kwh);

@@ -27,6 +27,8 @@ struct Options {
 struct FlowSeries {
   std::string device, port, bus;  ///< where
   hub::Carrier carrier;           ///< the bus's carrier
+  std::string device_type;        ///< registry type of the device ("pv", "battery", ...)
+  bool renewable = false;         ///< the device's output counts as green
   std::vector<double> kw;         ///< one value per step
 };
 
@@ -85,7 +87,8 @@ struct EHUB_EXPORT Result {
 EHUB_EXPORT Result solve(const hub::Scenario& scenario, const Options& options = {});
 
 /// Writes a result to HDF5 (written to a temporary file, then renamed): /time (int64 unix s),
-/// /flows/<device>.<port> (attributes bus, carrier), /states/<device>.<name>, /prices/<bus>.
+/// /flows/<device>.<port> (attributes bus, carrier, unit "kW", device_type, renewable 0/1),
+/// /states/<device>.<name>, /prices/<bus>; root attributes status, objective, step_minutes.
 EHUB_EXPORT void write_result_h5(const Result& result, const std::string& path);
 
 }  // namespace ehub::dispatch
