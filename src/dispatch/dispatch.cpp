@@ -1,11 +1,13 @@
-// dispatch::solve: builds the hub's MILP (devices through hub::Builder, one balance row per bus
-// and step), solves it, reads flows/states/prices back, checks every invariant, computes KPIs.
+// dispatch: builds the hub's MILP (devices through hub::Builder, one balance row per bus and step,
+// optionally the two-colour storage model for the green share), solves it for the chosen
+// objective, reads flows/states/prices back, checks every invariant and computes KPIs.
 #include "ehub/dispatch/dispatch.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "ehub/core/error.hpp"
 #include "ehub/hub/builder.hpp"
@@ -13,6 +15,9 @@
 
 namespace ehub::dispatch {
 namespace {
+
+using lp::IndexRange;
+using lp::kInf;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -27,6 +32,202 @@ std::string fmt(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%.6g", v);
   return b;
+}
+
+// Linear expression per step: sum of (var block, coef) terms plus a constant per step.
+struct StepExpr {
+  std::vector<std::pair<IndexRange, double>> terms;
+  std::vector<double> constant;  // one per step
+};
+
+// The two-colour storage model (docs/objectives.md): green direct use D_t, and per electric
+// storage green charge, green discharge and green state of charge.
+struct GreenModel {
+  bool built = false;
+  IndexRange direct;
+  struct Store {
+    const hub::StorageRecord* rec = nullptr;
+    IndexRange gc, gd, socg;
+  };
+  std::vector<Store> stores;
+};
+
+// Everything a solve needs, kept together because the builder refers to the model.
+struct Built {
+  const hub::Scenario* sc = nullptr;
+  lp::Model model;
+  std::unique_ptr<hub::Builder> builder;
+  std::vector<std::int32_t> balance_first_row;
+  StepExpr renewable;    // renewable electricity output R_t (kW)
+  StepExpr consumption;  // electricity consumption L_t (kW)
+  std::vector<const hub::StorageRecord*> el_storages;
+  GreenModel green;
+  double build_s = 0;
+};
+
+void add_scaled(StepExpr& e, const hub::PortFlow& f, double scale, std::int32_t n) {
+  for (const auto& [r, c] : f.terms) e.terms.emplace_back(r, c * scale);
+  if (!f.constant_kw.empty())
+    for (std::int32_t t = 0; t < n; ++t) e.constant[static_cast<std::size_t>(t)] += scale * f.constant_kw[static_cast<std::size_t>(t)];
+}
+
+std::unique_ptr<Built> build(const hub::Scenario& sc, const Options& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto bp = std::make_unique<Built>();
+  Built& B = *bp;
+  B.sc = &sc;
+  const hub::Hub& h = sc.hub;
+  const auto n = static_cast<std::int32_t>(sc.grid.size());
+  B.builder = std::make_unique<hub::Builder>(B.model, sc.grid, sc.utc_offset_minutes, sc.carbon_price_per_t / 1000.0,
+                                             options.relax_integers);
+  hub::Builder& b = *B.builder;
+  for (std::int32_t d = 0; d < h.num_devices(); ++d) {
+    b.set_device(h.device(d).name());
+    h.device(d).formulate(b);
+  }
+  lp::Model& m = B.model;
+  const auto& buses = h.buses();
+  std::vector<std::vector<const hub::PortFlow*>> on_bus(buses.size());
+  B.renewable.constant.assign(static_cast<std::size_t>(n), 0.0);
+  B.consumption.constant.assign(static_cast<std::size_t>(n), 0.0);
+  for (const auto& f : b.port_flows()) {
+    const auto bus = h.bus_of(f.device, f.port);
+    if (!bus) throw InputError(sc.file, "/devices/" + f.device + "/ports/" + f.port, "port is not connected");
+    on_bus[static_cast<std::size_t>(*bus)].push_back(&f);
+    if (buses[static_cast<std::size_t>(*bus)].carrier != hub::Carrier::electricity) continue;
+    const auto& dev = h.device(*h.find_device(f.device));
+    if (dev.renewable()) {
+      add_scaled(B.renewable, f, 1.0, n);
+      continue;
+    }
+    for (const auto& p : dev.ports())
+      if (p.name == f.port && p.direction == hub::PortDirection::input) add_scaled(B.consumption, f, -1.0, n);
+  }
+  for (const auto& s : b.storages()) {
+    const auto bus = h.bus_of(s.device, s.port);
+    if (bus && buses[static_cast<std::size_t>(*bus)].carrier == hub::Carrier::electricity) B.el_storages.push_back(&s);
+  }
+  // Balance rows: for each bus and step, sum of port flows = 0 (constants moved to the bounds).
+  B.balance_first_row.resize(buses.size());
+  for (std::size_t k = 0; k < buses.size(); ++k) {
+    B.balance_first_row[k] = m.num_rows();
+    for (std::int32_t t = 0; t < n; ++t) {
+      double c = 0;
+      for (const auto* f : on_bus[k]) c += f->constant_kw.empty() ? 0.0 : f->constant_kw[static_cast<std::size_t>(t)];
+      m.begin_row(-c, -c);
+      for (const auto* f : on_bus[k])
+        for (const auto& [range, coef] : f->terms) m.add_term(range[t], coef);
+    }
+  }
+  B.build_s = seconds_since(t0);
+  return bp;
+}
+
+// Adds D_t, green charge/discharge/SOC per electric storage and their rows (docs/objectives.md).
+void add_green_model(Built& B) {
+  if (B.green.built) return;
+  lp::Model& m = B.model;
+  const auto n = static_cast<std::int32_t>(B.sc->grid.size());
+  const double dt = B.sc->grid.step_hours();
+  GreenModel& g = B.green;
+  g.built = true;
+  g.direct = m.add_vars(n, 0.0, kInf, 0.0, lp::VarType::continuous, "green.direct_kw");
+  for (const auto* s : B.el_storages) {
+    GreenModel::Store st;
+    st.rec = s;
+    st.gc = m.add_vars(n, 0.0, kInf, 0.0, lp::VarType::continuous, s->device + ".green_charge_kw");
+    st.gd = m.add_vars(n, 0.0, kInf, 0.0, lp::VarType::continuous, s->device + ".green_discharge_kw");
+    st.socg = m.add_vars(n, 0.0, kInf, 0.0, lp::VarType::continuous, s->device + ".soc_green_kwh");
+    g.stores.push_back(st);
+  }
+  for (std::int32_t t = 0; t < n; ++t) {
+    const auto ts = static_cast<std::size_t>(t);
+    // D_t + sum_s Gc_s,t <= R_t
+    m.begin_row(-kInf, B.renewable.constant[ts]);
+    m.add_term(g.direct[t], 1.0);
+    for (const auto& st : g.stores) m.add_term(st.gc[t], 1.0);
+    for (const auto& [r, c] : B.renewable.terms) m.add_term(r[t], -c);
+    // D_t + sum_s Gd_s,t <= L_t
+    m.begin_row(-kInf, B.consumption.constant[ts]);
+    m.add_term(g.direct[t], 1.0);
+    for (const auto& st : g.stores) m.add_term(st.gd[t], 1.0);
+    for (const auto& [r, c] : B.consumption.terms) m.add_term(r[t], -c);
+    for (const auto& st : g.stores) {
+      const auto& s = *st.rec;
+      m.add_row(-kInf, 0.0, std::vector<std::int32_t>{st.gc[t], s.charge_kw[t]}, std::vector<double>{1.0, -1.0});
+      m.add_row(-kInf, 0.0, std::vector<std::int32_t>{st.gd[t], s.discharge_kw[t]}, std::vector<double>{1.0, -1.0});
+      m.add_row(-kInf, 0.0, std::vector<std::int32_t>{st.socg[t], s.soc_kwh[t]}, std::vector<double>{1.0, -1.0});
+      // socg_t = keep socg_{t-1} + eta_c Gc dt - Gd dt / eta_d (initial energy counted grey)
+      m.begin_row(0.0, 0.0);
+      m.add_term(st.socg[t], 1.0);
+      if (t > 0) m.add_term(st.socg[t - 1], -s.keep_per_step);
+      m.add_term(st.gc[t], -s.eta_charge * dt);
+      m.add_term(st.gd[t], dt / s.eta_discharge);
+      // Only energy stored before the step may leave as green: Gd dt / eta_d <= keep socg_{t-1}
+      m.begin_row(-kInf, 0.0);
+      m.add_term(st.gd[t], dt / s.eta_discharge);
+      if (t > 0) m.add_term(st.socg[t - 1], -s.keep_per_step);
+    }
+  }
+}
+
+// Adds sum_t dt (D_t + sum Gd) - share * sum_t dt L_t >= 0 to `m` (a copy of the built model).
+std::int32_t add_share_row(const Built& B, lp::Model& m, double share) {
+  const auto n = static_cast<std::int32_t>(B.sc->grid.size());
+  const double dt = B.sc->grid.step_hours();
+  double lconst = 0;
+  for (double c : B.consumption.constant) lconst += c;
+  const std::int32_t row = m.begin_row(share * lconst * dt, kInf, "green_share");
+  // Merge coefficients per variable: a variable may appear in several consumption terms.
+  std::map<std::int32_t, double> coef;
+  for (std::int32_t t = 0; t < n; ++t) {
+    coef[B.green.direct[t]] += dt;
+    for (const auto& st : B.green.stores) coef[st.gd[t]] += dt;
+    for (const auto& [r, c] : B.consumption.terms) coef[r[t]] -= share * c * dt;
+  }
+  for (const auto& [j, c] : coef)
+    if (c != 0.0) m.add_term(j, c);
+  return row;
+}
+
+// Objective coefficients of "maximise M - share * L" as a minimisation (negated).
+void set_green_objective(const Built& B, lp::Model& m, double share) {
+  const auto n = static_cast<std::int32_t>(B.sc->grid.size());
+  const double dt = B.sc->grid.step_hours();
+  for (std::int32_t j = 0; j < m.num_vars(); ++j) m.set_obj(j, 0.0);
+  m.set_obj_constant(0.0);
+  for (std::int32_t t = 0; t < n; ++t) {
+    m.add_obj(B.green.direct[t], -dt);
+    for (const auto& st : B.green.stores) m.add_obj(st.gd[t], -dt);
+    for (const auto& [r, c] : B.consumption.terms) m.add_obj(r[t], share * c * dt);
+  }
+}
+
+// Sum of the tallies whose names start with `prefix`, as objective coefficients on `m`.
+void set_tally_objective(const Built& B, lp::Model& m, const std::string& prefix, double scale) {
+  for (std::int32_t j = 0; j < m.num_vars(); ++j) m.set_obj(j, 0.0);
+  for (const auto& [name, tl] : B.builder->tallies())
+    if (name.rfind(prefix, 0) == 0)
+      for (std::size_t k = 0; k < tl.vars.size(); ++k) m.add_obj(tl.vars[k], scale * tl.coefs[k]);
+}
+
+// Adds lb <= sum of tallies with the prefix <= ub.
+void add_tally_row(const Built& B, lp::Model& m, const std::string& prefix, double lb, double ub, const char* name) {
+  std::map<std::int32_t, double> coef;
+  double constant = 0;
+  for (const auto& [tname, tl] : B.builder->tallies())
+    if (tname.rfind(prefix, 0) == 0) {
+      constant += tl.constant;
+      for (std::size_t k = 0; k < tl.vars.size(); ++k) coef[tl.vars[k]] += tl.coefs[k];
+    }
+  m.begin_row(lb - constant, ub - constant, name);
+  for (const auto& [j, c] : coef) m.add_term(j, c);
+}
+
+double evaluate(const StepExpr& e, std::span<const double> x, std::int32_t t) {
+  double v = e.constant[static_cast<std::size_t>(t)];
+  for (const auto& [r, c] : e.terms) v += c * x[static_cast<std::size_t>(r[t])];
+  return v;
 }
 
 // Row activities and bounds of the solution must hold within the tolerance.
@@ -56,97 +257,143 @@ void check_rows(const lp::Model& m, const std::vector<double>& x, double tol, bo
   }
 }
 
-}  // namespace
-
-std::string Result::brief_report() const {
-  return std::string(lp::to_string(status)) + " cost=" + fmt(kpis.cost_total) + " green_share=" +
-         fmt(kpis.green_share) + " emissions_kg=" + fmt(kpis.emissions_kg) + " (" + solver + ", build " +
-         fmt(build_s) + " s, solve " + fmt(solve_s) + " s)";
+lp::SolveResult run_solver(const lp::Model& m, const Options& o) {
+  auto solver = lp::make_solver(o.solver);
+  solver->load(m);
+  return solver->solve(o.solve);
 }
 
-nlohmann::json Result::summary() const {
-  nlohmann::json j;
-  j["status"] = std::string(lp::to_string(status));
-  j["objective"] = lp::has_solution(status) ? nlohmann::json(objective) : nlohmann::json(nullptr);
-  j["solver"] = solver;
-  j["message"] = message;
-  j["timings"] = {{"build_s", build_s}, {"solve_s", solve_s}};
-  j["model"] = {{"variables", variables}, {"constraints", constraints}, {"nonzeros", nonzeros}, {"integers", integers}};
-  j["horizon"] = {{"start", grid.time_iso(0)}, {"step_minutes", grid.step_minutes()}, {"steps", grid.size()}};
-  if (lp::has_solution(status)) {
-    nlohmann::json k;
-    k["cost_total"] = kpis.cost_total;
-    k["cost_breakdown"] = kpis.cost;
-    k["green_share"] = kpis.green_share;
-    k["emissions_kg"] = kpis.emissions_kg;
-    k["emissions_kg_by_source"] = kpis.emissions_kg_by_source;
-    k["electricity_consumption_kwh"] = kpis.electricity_consumption_kwh;
-    k["renewable_kwh"] = kpis.renewable_kwh;
-    k["self_consumption"] = kpis.self_consumption;
-    k["self_sufficiency"] = kpis.self_sufficiency;
-    k["grid_import_kwh"] = kpis.grid_import_kwh;
-    k["grid_export_kwh"] = kpis.grid_export_kwh;
-    k["curtailment_kwh"] = kpis.curtailment_kwh;
-    k["unserved_kwh"] = kpis.unserved_kwh;
-    k["storage_cycles"] = kpis.storage_cycles;
-    j["kpis"] = k;
-  }
-  return j;
-}
-
-Result solve(const hub::Scenario& sc, const Options& options) {
-  options.solve.validate();
-  if (!(options.check_tolerance > 0)) throw InputError("", "check_tolerance", "must be > 0");
-  const auto t0 = std::chrono::steady_clock::now();
-  const hub::Hub& h = sc.hub;
-  const TimeGrid& grid = sc.grid;
-  const auto n = static_cast<std::int32_t>(grid.size());
-  lp::Model m;
-  hub::Builder b(m, grid, sc.utc_offset_minutes, sc.carbon_price_per_t / 1000.0, options.relax_integers);
-  for (std::int32_t d = 0; d < h.num_devices(); ++d) {
-    b.set_device(h.device(d).name());
-    h.device(d).formulate(b);
-  }
-  // Balance rows: for each bus and step, sum of port flows = 0 (constants moved to the bounds).
-  const auto& buses = h.buses();
-  std::vector<std::vector<const hub::PortFlow*>> on_bus(buses.size());
-  for (const auto& f : b.port_flows()) {
-    const auto bus = h.bus_of(f.device, f.port);
-    if (!bus) throw InputError(sc.file, "/devices/" + f.device + "/ports/" + f.port, "port is not connected");
-    on_bus[static_cast<std::size_t>(*bus)].push_back(&f);
-  }
-  std::vector<std::int32_t> first_row(buses.size());
-  for (std::size_t k = 0; k < buses.size(); ++k) {
-    first_row[k] = m.num_rows();
-    for (std::int32_t t = 0; t < n; ++t) {
-      double c = 0;
-      for (const auto* f : on_bus[k]) c += f->constant_kw.empty() ? 0.0 : f->constant_kw[static_cast<std::size_t>(t)];
-      m.begin_row(-c, -c, {});
-      for (const auto* f : on_bus[k])
-        for (const auto& [range, coef] : f->terms) m.add_term(range[t], coef);
+// Bus prices from the LP duals; for a MILP, from the LP with every integer fixed at its value.
+void read_prices(const Built& B, const lp::Model& m, const lp::SolveResult& sr, const Options& o, Result& r) {
+  std::vector<double> duals = sr.duals;
+  if (duals.empty() && o.milp_prices && m.num_integers() > 0) {
+    lp::Model fixed = m;
+    for (std::int32_t j = 0; j < fixed.num_vars(); ++j)
+      if (fixed.col_type()[static_cast<std::size_t>(j)] != lp::VarType::continuous) {
+        const double v = std::round(sr.x[static_cast<std::size_t>(j)]);
+        fixed.set_var_type(j, lp::VarType::continuous);
+        fixed.set_var_bounds(j, v, v);
+      }
+    Options lo = o;
+    lo.solver = "clp";
+    const auto fr = run_solver(fixed, lo);
+    if (fr.status == lp::Status::optimal && !fr.duals.empty()) {
+      duals = fr.duals;
+      r.prices_from_fixed_integers = true;
     }
   }
+  if (duals.empty()) return;
+  const auto& buses = B.sc->hub.buses();
+  const auto n = static_cast<std::int32_t>(B.sc->grid.size());
+  const double sign = m.sense() == lp::Sense::minimize ? 1.0 : -1.0;
+  for (std::size_t k = 0; k < buses.size(); ++k) {
+    BusPrice p{buses[k].name, std::vector<double>(static_cast<std::size_t>(n))};
+    for (std::int32_t t = 0; t < n; ++t)
+      p.per_kwh[static_cast<std::size_t>(t)] =
+          sign * duals[static_cast<std::size_t>(B.balance_first_row[k] + t)] / B.sc->grid.step_hours();
+    r.prices.push_back(std::move(p));
+  }
+}
+
+// Green/grey colouring of a fixed schedule (the ledger's rule, docs/objectives.md): same-step
+// renewable use first, green charge from what is left, green discharge only for consumption not
+// yet matched (or when the grey part cannot cover the discharge). Fills r.green, green states and
+// the green KPIs.
+void colour_schedule(const Built& B, const std::vector<double>& x, Result& r) {
+  const auto n = static_cast<std::int32_t>(B.sc->grid.size());
+  const double dt = B.sc->grid.step_hours();
+  struct Col {
+    std::vector<double> gc, gd, socg;
+  };
+  std::vector<Col> cols(B.el_storages.size(), Col{std::vector<double>(static_cast<std::size_t>(n)),
+                                                   std::vector<double>(static_cast<std::size_t>(n)),
+                                                   std::vector<double>(static_cast<std::size_t>(n))});
+  double matched = 0, consumption = 0;
+  std::vector<double> socg_prev(B.el_storages.size(), 0.0), soc_prev(B.el_storages.size());
+  for (std::size_t k = 0; k < B.el_storages.size(); ++k) soc_prev[k] = B.el_storages[k]->soc_initial_kwh;
+  for (std::int32_t t = 0; t < n; ++t) {
+    const auto ts = static_cast<std::size_t>(t);
+    const double R = std::max(0.0, evaluate(B.renewable, x, t));
+    const double L = std::max(0.0, evaluate(B.consumption, x, t));
+    const double direct = std::min(R, L);
+    double avail = R - direct, unmet = L - direct;
+    double gd_total = 0;
+    for (std::size_t k = 0; k < B.el_storages.size(); ++k) {
+      const auto& s = *B.el_storages[k];
+      const double ch = x[static_cast<std::size_t>(s.charge_kw[t])];
+      const double dis = x[static_cast<std::size_t>(s.discharge_kw[t])];
+      const double soc = x[static_cast<std::size_t>(s.soc_kwh[t])];
+      const double gc = std::min(ch, avail);
+      avail -= gc;
+      const double green_out_max = s.keep_per_step * socg_prev[k] * s.eta_discharge / dt;
+      const double grey_out_max = s.keep_per_step * std::max(0.0, soc_prev[k] - socg_prev[k]) * s.eta_discharge / dt;
+      double gd = std::min({dis, green_out_max, std::max(unmet, dis - grey_out_max)});
+      gd = std::max(0.0, gd);
+      unmet = std::max(0.0, unmet - gd);
+      gd_total += gd;
+      double socg = s.keep_per_step * socg_prev[k] + s.eta_charge * gc * dt - gd * dt / s.eta_discharge;
+      socg = std::clamp(socg, 0.0, std::max(0.0, soc));
+      cols[k].gc[ts] = gc;
+      cols[k].gd[ts] = gd;
+      cols[k].socg[ts] = socg;
+      socg_prev[k] = socg;
+      soc_prev[k] = soc;
+    }
+    matched += (direct + std::min(gd_total, L - direct)) * dt;
+    consumption += L * dt;
+  }
+  for (std::size_t k = 0; k < B.el_storages.size(); ++k) {
+    const std::string& dev = B.el_storages[k]->device;
+    r.green.push_back({dev, "charge_kw", cols[k].gc});
+    r.green.push_back({dev, "discharge_kw", cols[k].gd});
+    r.states.push_back({dev, "soc_green_kwh", cols[k].socg});
+  }
+  r.kpis.electricity_consumption_kwh = consumption;
+  r.kpis.green_matched_kwh = matched;
+  r.kpis.green_share = consumption > 0 ? matched / consumption : 0.0;
+}
+
+// Groups positive per-step values into "<what> X kWh <from>-<to>" lines in local time.
+void describe_runs(const Built& B, const std::vector<double>& kw, const std::string& what, std::vector<std::string>& out) {
+  const auto& g = B.sc->grid;
+  const int off = B.sc->utc_offset_minutes;
+  std::int64_t t = 0;
+  while (t < g.size()) {
+    if (kw[static_cast<std::size_t>(t)] <= 1e-6) {
+      ++t;
+      continue;
+    }
+    std::int64_t u = t;
+    double kwh = 0;
+    while (u < g.size() && kw[static_cast<std::size_t>(u)] > 1e-6) kwh += kw[static_cast<std::size_t>(u++)] * g.step_hours();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f", kwh);
+    out.push_back(what + ": " + buf + " kWh from " + g.time_iso(t, off) + " to " + format_iso8601(g.time_unix_s(u), off));
+    t = u;
+  }
+}
+
+Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr, const Options& o, bool cost_objective) {
+  const hub::Scenario& sc = *B.sc;
+  const hub::Hub& h = sc.hub;
+  const auto& buses = h.buses();
+  const auto n = static_cast<std::int32_t>(sc.grid.size());
+  const hub::Builder& b = *B.builder;
   Result r;
-  r.grid = grid;
+  r.grid = sc.grid;
+  r.objective_kind = o.objective;
   r.variables = m.num_vars();
   r.constraints = m.num_rows();
   r.nonzeros = m.num_nonzeros();
   r.integers = m.num_integers();
-  r.build_s = seconds_since(t0);
-  const auto t1 = std::chrono::steady_clock::now();
-  auto solver = lp::make_solver(options.solver);
-  solver->load(m);  // hand-off to the backend counts as solve time
-  const lp::SolveResult sr = solver->solve(options.solve);
-  r.solve_s = seconds_since(t1);
+  r.build_s = B.build_s;
   r.status = sr.status;
   r.solver = sr.solver;
   r.message = sr.message;
   r.objective = sr.objective;
   if (!lp::has_solution(sr.status)) return r;
   const auto& x = sr.x;
-  check_rows(m, x, options.check_tolerance, options.relax_integers);
-
-  // Flows and bus balances.
+  check_rows(m, x, o.check_tolerance, o.relax_integers);
   for (const auto& f : b.port_flows()) {
     const auto bus = static_cast<std::size_t>(*h.bus_of(f.device, f.port));
     const auto& dev = h.device(*h.find_device(f.device));
@@ -167,23 +414,14 @@ Result solve(const hub::Scenario& sc, const Options& options) {
           sum += f.kw[static_cast<std::size_t>(t)];
           scale = std::max(scale, std::abs(f.kw[static_cast<std::size_t>(t)]));
         }
-      if (std::abs(sum) > options.check_tolerance * scale)
-        internal("bus " + buses[k].name + " does not balance at " + grid.time_iso(t) + ": " + fmt(sum) + " kW");
+      if (std::abs(sum) > o.check_tolerance * scale)
+        internal("bus " + buses[k].name + " does not balance at " + sc.grid.time_iso(t) + ": " + fmt(sum) + " kW");
     }
   for (const auto& s : b.states()) {
     StateSeries ss{s.device, s.name, std::vector<double>(static_cast<std::size_t>(n))};
     for (std::int32_t t = 0; t < n; ++t) ss.values[static_cast<std::size_t>(t)] = x[static_cast<std::size_t>(s.vars[t])];
     r.states.push_back(std::move(ss));
   }
-  if (!sr.duals.empty())
-    for (std::size_t k = 0; k < buses.size(); ++k) {
-      BusPrice p{buses[k].name, std::vector<double>(static_cast<std::size_t>(n))};
-      for (std::int32_t t = 0; t < n; ++t)
-        p.per_kwh[static_cast<std::size_t>(t)] = sr.duals[static_cast<std::size_t>(first_row[k] + t)] / grid.step_hours();
-      r.prices.push_back(std::move(p));
-    }
-
-  // KPIs from the tallies and flows.
   for (const auto& [name, tl] : b.tallies()) r.tallies[name] = tl.evaluate(x);
   Kpis& k = r.kpis;
   for (const auto& [name, v] : r.tallies) {
@@ -195,9 +433,12 @@ Result solve(const hub::Scenario& sc, const Options& options) {
       k.emissions_kg += v;
     }
   }
-  const double objective_without_constant = sr.objective - m.obj_constant();
-  if (std::abs(k.cost_total - objective_without_constant) > 1e-6 * std::max(1.0, std::abs(k.cost_total)))
-    internal("cost breakdown " + fmt(k.cost_total) + " differs from the objective " + fmt(objective_without_constant));
+  if (cost_objective) {
+    const double obj = sr.objective - m.obj_constant();
+    if (std::abs(k.cost_total - obj) > 1e-6 * std::max(1.0, std::abs(k.cost_total)))
+      internal("cost breakdown " + fmt(k.cost_total) + " differs from the objective " + fmt(obj));
+  }
+  r.objective = k.cost_total;
   auto tally = [&](const std::string& key) {
     auto it = r.tallies.find(key);
     return it == r.tallies.end() ? 0.0 : it->second;
@@ -207,27 +448,7 @@ Result solve(const hub::Scenario& sc, const Options& options) {
   k.curtailment_kwh = tally("energy.curtailment_kwh");
   k.unserved_kwh = tally("energy.unserved_kwh");
   k.renewable_kwh = tally("energy.renewable_kwh");
-  // Electricity consumption: draws on electricity buses by loads and converters (not storage
-  // charging, not export); same-step green use: min(renewable output, consumption) per step.
-  const double dt = grid.step_hours();
-  std::vector<double> cons(static_cast<std::size_t>(n), 0.0), ren(static_cast<std::size_t>(n), 0.0);
-  for (const auto& f : r.flows) {
-    if (f.carrier != hub::Carrier::electricity) continue;
-    const auto& dev = h.device(*h.find_device(f.device));
-    const std::string type = dev.type();
-    const bool passive = type == "battery" || type == "grid";
-    for (std::int32_t t = 0; t < n; ++t) {
-      const double v = f.kw[static_cast<std::size_t>(t)];
-      if (dev.renewable()) ren[static_cast<std::size_t>(t)] += v;
-      else if (!passive && v < 0) cons[static_cast<std::size_t>(t)] -= v;
-    }
-  }
-  double green = 0;
-  for (std::int32_t t = 0; t < n; ++t) {
-    k.electricity_consumption_kwh += cons[static_cast<std::size_t>(t)] * dt;
-    green += std::min(ren[static_cast<std::size_t>(t)], cons[static_cast<std::size_t>(t)]) * dt;
-  }
-  k.green_share = k.electricity_consumption_kwh > 0 ? green / k.electricity_consumption_kwh : 0.0;
+  colour_schedule(B, x, r);
   k.self_consumption = k.renewable_kwh > 0 ? std::max(0.0, 1.0 - k.grid_export_kwh / k.renewable_kwh) : 0.0;
   k.self_sufficiency =
       k.electricity_consumption_kwh > 0 ? std::max(0.0, 1.0 - k.grid_import_kwh / k.electricity_consumption_kwh) : 0.0;
@@ -236,7 +457,328 @@ Result solve(const hub::Scenario& sc, const Options& options) {
       const double cap = m.col_upper()[static_cast<std::size_t>(s.vars[0])];
       if (cap > 0) k.storage_cycles[s.device] = tally("energy.storage_discharge_kwh." + s.device) / cap;
     }
+  if (k.unserved_kwh > 1e-6)
+    for (const auto& s : r.states)
+      if (s.name == "unserved_kw") {
+        const auto dev = h.find_device(s.device);
+        const auto bus = h.bus_of(s.device, h.device(*dev).ports()[0].name);
+        describe_runs(B, s.values, std::string(hub::to_string(buses[static_cast<std::size_t>(*bus)].carrier)) + " bus '" +
+                                       buses[static_cast<std::size_t>(*bus)].name + "' (load " + s.device + ") unserved",
+                      r.diagnosis);
+      }
+  read_prices(B, m, sr, o, r);
   return r;
+}
+
+// Re-solves with penalised slack on every balance row and hard constraint and explains which bus
+// or constraint is short, when and by how much.
+std::vector<std::string> diagnose(const Built& B, const lp::Model& m, const Options& o,
+                                  const std::vector<std::pair<std::int32_t, std::string>>& hard_rows) {
+  lp::Model d = m;
+  const auto n = static_cast<std::int32_t>(B.sc->grid.size());
+  const auto& buses = B.sc->hub.buses();
+  for (std::int32_t j = 0; j < d.num_vars(); ++j) d.set_obj(j, 0.0);
+  // Slacks enter as new columns; rows are CSR, so rebuild the affected rows with the slack added.
+  lp::Model s;
+  s.reserve(d.num_vars() + 2 * d.num_rows(), d.num_rows(), d.num_nonzeros() + 2 * d.num_rows());
+  for (std::int32_t j = 0; j < d.num_vars(); ++j)
+    s.add_var(d.col_lower()[static_cast<std::size_t>(j)], d.col_upper()[static_cast<std::size_t>(j)], 0.0,
+              o.relax_integers ? lp::VarType::continuous : d.col_type()[static_cast<std::size_t>(j)]);
+  std::vector<std::pair<std::int32_t, std::int32_t>> slack(static_cast<std::size_t>(d.num_rows()), {-1, -1});
+  auto relaxable = [&](std::int32_t i) {
+    for (std::size_t k = 0; k < buses.size(); ++k)
+      if (i >= B.balance_first_row[k] && i < B.balance_first_row[k] + n) return true;
+    for (const auto& [row, name] : hard_rows)
+      if (row == i) return true;
+    return false;
+  };
+  for (std::int32_t i = 0; i < d.num_rows(); ++i)
+    if (relaxable(i)) slack[static_cast<std::size_t>(i)] = {s.add_var(0, kInf, 1.0), s.add_var(0, kInf, 1.0)};
+  for (std::int32_t i = 0; i < d.num_rows(); ++i) {
+    const auto ii = static_cast<std::size_t>(i);
+    s.begin_row(d.row_lower()[ii], d.row_upper()[ii]);
+    for (auto p = d.row_start()[ii]; p < d.row_start()[ii + 1]; ++p)
+      s.add_term(d.col_index()[static_cast<std::size_t>(p)], d.values()[static_cast<std::size_t>(p)]);
+    if (slack[ii].first >= 0) {
+      s.add_term(slack[ii].first, 1.0);    // shortage: supply from nowhere
+      s.add_term(slack[ii].second, -1.0);  // surplus: demand into nowhere
+    }
+  }
+  const auto sr = run_solver(s, o);
+  std::vector<std::string> out;
+  if (!lp::has_solution(sr.status)) {
+    out.push_back("no feasible schedule even with slack on every balance and hard constraint (" +
+                  std::string(lp::to_string(sr.status)) + "): a device's own limits contradict each other");
+    return out;
+  }
+  const double dt = B.sc->grid.step_hours();
+  for (std::size_t k = 0; k < buses.size(); ++k) {
+    std::vector<double> short_kw(static_cast<std::size_t>(n)), surplus_kw(static_cast<std::size_t>(n));
+    for (std::int32_t t = 0; t < n; ++t) {
+      const auto& sl = slack[static_cast<std::size_t>(B.balance_first_row[k] + t)];
+      short_kw[static_cast<std::size_t>(t)] = sr.x[static_cast<std::size_t>(sl.first)];
+      surplus_kw[static_cast<std::size_t>(t)] = sr.x[static_cast<std::size_t>(sl.second)];
+    }
+    const std::string bus = std::string(hub::to_string(buses[k].carrier)) + " bus '" + buses[k].name + "'";
+    describe_runs(B, short_kw, bus + " short (demand above what its devices can supply)", out);
+    describe_runs(B, surplus_kw, bus + " surplus (supply that nothing can take)", out);
+  }
+  for (const auto& [row, name] : hard_rows) {
+    const auto& sl = slack[static_cast<std::size_t>(row)];
+    const double v = sr.x[static_cast<std::size_t>(sl.first)] + sr.x[static_cast<std::size_t>(sl.second)];
+    if (v > 1e-6) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%s cannot be met: missing %.6g (in the constraint's units, kWh or kg)",
+                    name.c_str(), v / (name == "min_green_share" ? dt : 1.0));
+      out.push_back(buf);
+    }
+  }
+  if (out.empty()) out.push_back("the slack re-solve found no shortage; the infeasibility lies in integer restrictions");
+  return out;
+}
+
+struct Prepared {
+  std::unique_ptr<Built> built;
+  lp::Model base;  // cost objective plus hard constraints
+  std::vector<std::pair<std::int32_t, std::string>> hard_rows;
+};
+
+Prepared prepare(const hub::Scenario& sc, const Options& o, bool need_green) {
+  Prepared p;
+  p.built = build(sc, o);
+  if (need_green || o.min_green_share) add_green_model(*p.built);
+  p.base = p.built->model;
+  if (o.min_green_share) p.hard_rows.emplace_back(add_share_row(*p.built, p.base, *o.min_green_share), "min_green_share");
+  if (o.max_emissions_kg) {
+    add_tally_row(*p.built, p.base, "emissions.", -kInf, *o.max_emissions_kg, "max_emissions_kg");
+    p.hard_rows.emplace_back(p.base.num_rows() - 1, "max_emissions_kg");
+  }
+  if (o.max_grid_import_kwh) {
+    add_tally_row(*p.built, p.base, "energy.grid_import_kwh", -kInf, *o.max_grid_import_kwh, "max_grid_import_kwh");
+    p.hard_rows.emplace_back(p.base.num_rows() - 1, "max_grid_import_kwh");
+  }
+  return p;
+}
+
+// Solves `m`; on infeasibility adds a diagnosis.
+Result solve_model(const Prepared& p, const lp::Model& m, const Options& o, bool cost_objective) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto sr = run_solver(m, o);
+  const double solve_s = seconds_since(t0);
+  Result r = make_result(*p.built, m, sr, o, cost_objective);
+  r.solve_s = solve_s;
+  if (!lp::has_solution(sr.status) && o.diagnose_infeasible &&
+      (sr.status == lp::Status::infeasible || sr.status == lp::Status::infeasible_or_unbounded))
+    r.diagnosis = diagnose(*p.built, m, o, p.hard_rows);
+  return r;
+}
+
+// Largest green share by Dinkelbach's method: x <- M(z)/L(z), z = argmax M - x L.
+struct GreenBest {
+  double share = 0;
+  Result result;
+  bool ok = false;
+};
+
+GreenBest max_green(const Prepared& p, const Options& o) {
+  const Built& B = *p.built;
+  GreenBest best;
+  double x = 0;
+  for (int it = 0; it < 20; ++it) {
+    lp::Model m = p.base;
+    set_green_objective(B, m, x);
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto sr = run_solver(m, o);
+    if (!lp::has_solution(sr.status)) {
+      best.result = make_result(B, m, sr, o, false);
+      best.result.solve_s = seconds_since(t0);
+      return best;
+    }
+    const auto n = static_cast<std::int32_t>(B.sc->grid.size());
+    double M = 0, L = 0;
+    for (std::int32_t t = 0; t < n; ++t) {
+      M += sr.x[static_cast<std::size_t>(B.green.direct[t])];
+      for (const auto& st : B.green.stores) M += sr.x[static_cast<std::size_t>(st.gd[t])];
+      L += evaluate(B.consumption, sr.x, t);
+    }
+    const double nx = L > 0 ? M / L : 0.0;
+    best.share = nx;
+    best.ok = true;
+    if (std::abs(nx - x) <= 1e-9) break;
+    x = nx;
+  }
+  return best;
+}
+
+}  // namespace
+
+std::string_view to_string(Objective o) noexcept {
+  switch (o) {
+    case Objective::cost: return "cost";
+    case Objective::green: return "green";
+    case Objective::carbon: return "carbon";
+    case Objective::weighted: return "weighted";
+    case Objective::lexicographic: return "lexicographic";
+  }
+  return "cost";
+}
+
+Objective objective_from_string(std::string_view name) {
+  for (Objective o : {Objective::cost, Objective::green, Objective::carbon, Objective::weighted,
+                      Objective::lexicographic})
+    if (to_string(o) == name) return o;
+  throw InputError("", "objective",
+                   "unknown objective \"" + std::string(name) + "\"; known: cost, green, carbon, weighted, lexicographic");
+}
+
+void Options::validate() const {
+  solve.validate();
+  if (!(check_tolerance > 0)) throw InputError("", "check_tolerance", "must be > 0");
+  if (!(weight_cost >= 0) || !(weight_green >= 0) || weight_cost + weight_green <= 0)
+    throw InputError("", "weight_cost", "weights must be >= 0 and not both 0");
+  if (!(lexicographic_tolerance >= 0)) throw InputError("", "lexicographic_tolerance", "must be >= 0");
+  if (min_green_share && !(*min_green_share >= 0 && *min_green_share <= 1))
+    throw InputError("", "min_green_share", "must be in [0, 1], got " + fmt(*min_green_share));
+  if (max_emissions_kg && !(*max_emissions_kg >= 0)) throw InputError("", "max_emissions_kg", "must be >= 0");
+  if (max_grid_import_kwh && !(*max_grid_import_kwh >= 0)) throw InputError("", "max_grid_import_kwh", "must be >= 0");
+}
+
+std::string Result::brief_report() const {
+  std::string s = std::string(lp::to_string(status)) + " cost=" + fmt(kpis.cost_total) + " green_share=" +
+                  fmt(kpis.green_share) + " emissions_kg=" + fmt(kpis.emissions_kg) + " (" + solver + ", build " +
+                  fmt(build_s) + " s, solve " + fmt(solve_s) + " s)";
+  for (const auto& d : diagnosis) s += "\n  " + d;
+  return s;
+}
+
+nlohmann::json Result::summary() const {
+  nlohmann::json j;
+  j["status"] = std::string(lp::to_string(status));
+  j["objective"] = lp::has_solution(status) ? nlohmann::json(objective) : nlohmann::json(nullptr);
+  j["objective_kind"] = std::string(to_string(objective_kind));
+  j["solver"] = solver;
+  j["message"] = message;
+  j["timings"] = {{"build_s", build_s}, {"solve_s", solve_s}};
+  j["model"] = {{"variables", variables}, {"constraints", constraints}, {"nonzeros", nonzeros}, {"integers", integers}};
+  j["horizon"] = {{"start", grid.time_iso(0)}, {"step_minutes", grid.step_minutes()}, {"steps", grid.size()}};
+  j["diagnosis"] = diagnosis;
+  j["prices_from_fixed_integers"] = prices_from_fixed_integers;
+  if (lp::has_solution(status)) {
+    nlohmann::json k;
+    k["cost_total"] = kpis.cost_total;
+    k["cost_breakdown"] = kpis.cost;
+    k["green_share"] = kpis.green_share;
+    k["green_matched_kwh"] = kpis.green_matched_kwh;
+    k["emissions_kg"] = kpis.emissions_kg;
+    k["emissions_kg_by_source"] = kpis.emissions_kg_by_source;
+    k["electricity_consumption_kwh"] = kpis.electricity_consumption_kwh;
+    k["renewable_kwh"] = kpis.renewable_kwh;
+    k["self_consumption"] = kpis.self_consumption;
+    k["self_sufficiency"] = kpis.self_sufficiency;
+    k["grid_import_kwh"] = kpis.grid_import_kwh;
+    k["grid_export_kwh"] = kpis.grid_export_kwh;
+    k["curtailment_kwh"] = kpis.curtailment_kwh;
+    k["unserved_kwh"] = kpis.unserved_kwh;
+    k["storage_cycles"] = kpis.storage_cycles;
+    j["kpis"] = k;
+  }
+  return j;
+}
+
+Result solve(const hub::Scenario& sc, const Options& o) {
+  o.validate();
+  const bool need_green = o.objective == Objective::green || o.objective == Objective::lexicographic ||
+                          o.objective == Objective::weighted;
+  Prepared p = prepare(sc, o, need_green);
+  const Built& B = *p.built;
+  switch (o.objective) {
+    case Objective::cost: return solve_model(p, p.base, o, true);
+    case Objective::carbon: {
+      lp::Model m = p.base;
+      set_tally_objective(B, m, "emissions.", 1.0);
+      Result first = solve_model(p, m, o, false);
+      if (!lp::has_solution(first.status)) return first;
+      lp::Model m2 = p.base;  // least cost among the least-emission schedules
+      add_tally_row(B, m2, "emissions.", -kInf, first.kpis.emissions_kg * (1 + 1e-7) + 1e-6, "emissions_best");
+      Result r = solve_model(p, m2, o, true);
+      r.objective_kind = o.objective;
+      return r;
+    }
+    case Objective::green:
+    case Objective::lexicographic: {
+      const double tol = o.objective == Objective::green ? 1e-7 : o.lexicographic_tolerance;
+      if (o.objective == Objective::lexicographic && o.cost_first) {
+        Result c = solve_model(p, p.base, o, true);
+        if (!lp::has_solution(c.status)) return c;
+        lp::Model m = p.base;  // best green share with cost within tolerance of the least cost
+        add_tally_row(B, m, "cost.", -kInf, c.kpis.cost_total + tol * std::abs(c.kpis.cost_total) + 1e-9, "cost_best");
+        set_green_objective(B, m, c.kpis.green_share);
+        Result r = solve_model(p, m, o, false);
+        r.objective_kind = o.objective;
+        return r;
+      }
+      GreenBest g = max_green(p, o);
+      if (!g.ok) return g.result;
+      lp::Model m = p.base;
+      add_share_row(B, m, std::max(0.0, g.share - tol));
+      Result r = solve_model(p, m, o, true);
+      r.objective_kind = o.objective;
+      return r;
+    }
+    case Objective::weighted: {
+      Result c = solve_model(p, p.base, o, true);
+      if (!lp::has_solution(c.status)) return c;
+      GreenBest g = max_green(p, o);
+      if (!g.ok) return g.result;
+      // minimise w_c * cost / |C*| - w_g * M / (G* x L_ref), L_ref the cost optimum's consumption.
+      lp::Model m = p.base;
+      const double cnorm = std::max(1e-9, std::abs(c.kpis.cost_total));
+      const double lref = std::max(1e-9, c.kpis.electricity_consumption_kwh);
+      const double gnorm = std::max(1e-9, g.share);
+      for (std::int32_t j = 0; j < m.num_vars(); ++j) m.set_obj(j, m.objective()[static_cast<std::size_t>(j)] * o.weight_cost / cnorm);
+      const auto n = static_cast<std::int32_t>(sc.grid.size());
+      const double dt = sc.grid.step_hours();
+      for (std::int32_t t = 0; t < n; ++t) {
+        m.add_obj(B.green.direct[t], -o.weight_green * dt / (gnorm * lref));
+        for (const auto& st : B.green.stores) m.add_obj(st.gd[t], -o.weight_green * dt / (gnorm * lref));
+      }
+      Result r = solve_model(p, m, o, false);
+      r.objective_kind = o.objective;
+      return r;
+    }
+  }
+  return solve_model(p, p.base, o, true);
+}
+
+std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& o, int points) {
+  o.validate();
+  if (points < 2) throw InputError("", "points", "must be >= 2, got " + std::to_string(points));
+  Prepared p = prepare(sc, o, true);
+  const Built& B = *p.built;
+  std::vector<ParetoPoint> out;
+  Result lo = solve_model(p, p.base, o, true);
+  if (!lp::has_solution(lo.status)) {
+    out.push_back({0, 0, 0, lo.status, std::move(lo)});
+    return out;
+  }
+  GreenBest g = max_green(p, o);
+  const double s_lo = lo.kpis.green_share;
+  const double s_hi = g.ok ? std::max(g.share, s_lo) : s_lo;
+  for (int k = 0; k < points; ++k) {
+    Result r;
+    if (k == 0) {
+      r = lo;
+    } else {
+      const double target = s_lo + (s_hi - s_lo) * k / (points - 1);
+      lp::Model m = p.base;
+      add_share_row(B, m, k == points - 1 ? std::max(0.0, target - 1e-9) : target);
+      r = solve_model(p, m, o, true);
+    }
+    ParetoPoint pt{r.kpis.green_share, r.kpis.cost_total, r.kpis.emissions_kg, r.status, std::move(r)};
+    out.push_back(std::move(pt));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ParetoPoint& a, const ParetoPoint& b) { return a.green_share < b.green_share; });
+  return out;
 }
 
 void write_result_h5(const Result& r, const std::string& path) {
@@ -254,10 +796,12 @@ void write_result_h5(const Result& r, const std::string& path) {
     w.write_double_attribute(p, "renewable", f.renewable ? 1.0 : 0.0);
   }
   for (const auto& s : r.states) w.write_vector("/states/" + s.device + "." + s.name, s.values);
+  for (const auto& g : r.green) w.write_vector("/green/" + g.device + "." + g.name, g.values);
   for (const auto& p : r.prices) w.write_vector("/prices/" + p.bus, p.per_kwh);
   w.write_string_attribute("/", "status", std::string(lp::to_string(r.status)));
   w.write_double_attribute("/", "objective", r.objective);
   w.write_double_attribute("/", "step_minutes", r.grid.step_minutes());
+  w.write_double_attribute("/", "prices_from_fixed_integers", r.prices_from_fixed_integers ? 1.0 : 0.0);
   w.commit();
 }
 

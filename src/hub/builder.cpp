@@ -92,6 +92,11 @@ void Builder::add_emissions(std::string_view source, lp::IndexRange vars, double
   add_emissions(source, vars, std::span<const double>(&kg_per_kwh, 1));
 }
 
+void Builder::add_storage(StorageRecord record) {
+  record.device = device_;
+  storages_.push_back(std::move(record));
+}
+
 void Builder::add_energy_tally(std::string_view name, lp::IndexRange vars, double coef) {
   tally("energy." + std::string(name), vars, std::span<const double>(&coef, 1), dt_h(), false);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -15,12 +16,39 @@
 
 namespace ehub::dispatch {
 
+/// What a dispatch optimises (docs/objectives.md). Explicit numbers, append-only.
+enum class Objective : std::uint8_t {
+  cost = 0,           ///< least total cost (energy, demand charges, fuel, O&M, start-ups, carbon, penalties)
+  green = 1,          ///< largest certified green share of electricity consumption, then least cost
+  carbon = 2,         ///< least emissions, then least cost
+  weighted = 3,       ///< weighted sum of cost and green share, each normalised by its single-objective optimum
+  lexicographic = 4,  ///< best green share, then least cost within a tolerance of it (or cost first)
+};
+
+/// "cost", "green", "carbon", "weighted", "lexicographic".
+EHUB_EXPORT std::string_view to_string(Objective o) noexcept;
+/// Inverse of to_string; throws InputError on an unknown name.
+EHUB_EXPORT Objective objective_from_string(std::string_view name);
+
 /// Options of a dispatch.
 struct Options {
   std::string solver = "cbc";      ///< backend name (clp needs relax_integers)
   lp::SolveOptions solve;          ///< time limit, MIP gap, threads, ...
   bool relax_integers = false;     ///< LP relaxation: on/off and charge/discharge binaries continuous
   double check_tolerance = 1e-6;   ///< relative tolerance of the balance and row checks
+  Objective objective = Objective::cost;  ///< what to optimise
+  double weight_cost = 0.5;        ///< weighted: weight of normalised cost
+  double weight_green = 0.5;       ///< weighted: weight of normalised green share
+  double lexicographic_tolerance = 0.001;  ///< lexicographic: share (or relative cost) kept within this
+  bool cost_first = false;         ///< lexicographic: least cost first, then best green share
+  std::optional<double> min_green_share;      ///< hard constraint: green share >= this (0..1)
+  std::optional<double> max_emissions_kg;     ///< hard constraint: emissions <= this
+  std::optional<double> max_grid_import_kwh;  ///< hard constraint: grid import <= this
+  bool diagnose_infeasible = true;  ///< on infeasibility, re-solve with penalised slacks and explain
+  bool milp_prices = true;          ///< MILP: fix the integers and re-solve the LP for bus prices
+
+  /// Throws InputError naming the bad field.
+  void validate() const;
 };
 
 /// Power at one device port for every step (kW, positive into the bus).
@@ -52,7 +80,8 @@ struct Kpis {
   std::map<std::string, double> emissions_kg_by_source;  ///< grid, gas, diesel
   double electricity_consumption_kwh = 0;   ///< electricity drawn by loads and converters
   double renewable_kwh = 0;                 ///< renewable generation used (after curtailment)
-  double green_share = 0;                   ///< same-step renewable use / electricity consumption
+  double green_share = 0;                   ///< green_matched_kwh / electricity_consumption_kwh
+  double green_matched_kwh = 0;             ///< same-step renewable use + green storage discharge used
   double self_consumption = 0;              ///< 1 - export / renewable generation
   double self_sufficiency = 0;              ///< 1 - grid import / electricity consumption
   double grid_import_kwh = 0, grid_export_kwh = 0, curtailment_kwh = 0, unserved_kwh = 0;
@@ -71,7 +100,11 @@ struct EHUB_EXPORT Result {
   TimeGrid grid;                          ///< the horizon
   std::vector<FlowSeries> flows;          ///< every port's flow
   std::vector<StateSeries> states;        ///< every recorded state
-  std::vector<BusPrice> prices;           ///< bus prices (LP only)
+  std::vector<BusPrice> prices;           ///< bus prices (LP duals; for a MILP from the LP with integers fixed)
+  bool prices_from_fixed_integers = false;  ///< prices come from the LP with the MILP's integers fixed
+  std::vector<StateSeries> green;         ///< per storage: charge_kw, discharge_kw of green origin (device, name)
+  std::vector<std::string> diagnosis;     ///< why there is no feasible schedule, or unserved energy, if any
+  Objective objective_kind = Objective::cost;  ///< the objective this result optimised
   std::map<std::string, double> tallies;  ///< raw tallies: cost.*, emissions.*, energy.*
   Kpis kpis;                              ///< key figures
 
@@ -80,6 +113,20 @@ struct EHUB_EXPORT Result {
   /// The summary JSON of `ehub solve --summary` (status, objective, solver, timings, model, kpis).
   nlohmann::json summary() const;
 };
+
+/// One point of a green-vs-cost frontier.
+struct ParetoPoint {
+  double green_share = 0;   ///< certified green share of electricity consumption
+  double cost_total = 0;    ///< total cost
+  double emissions_kg = 0;  ///< total emissions
+  lp::Status status = lp::Status::error;  ///< outcome of this point's solve
+  Result result;            ///< the full schedule
+};
+
+/// The green-vs-cost frontier by the epsilon-constraint method: `points` (>= 2) schedules from the
+/// cost optimum to the greenest, each the least-cost schedule with green share >= its target,
+/// sorted by green share.
+EHUB_EXPORT std::vector<ParetoPoint> pareto(const hub::Scenario& scenario, const Options& options, int points = 11);
 
 /// Builds the model of `scenario`, solves it and returns the checked result. Throws InputError
 /// for bad options, SolverError for backend failures, ehub::Error("ehub.internal") when a returned

@@ -45,6 +45,20 @@ struct StateRecord {
   lp::IndexRange vars;   ///< one variable per step
 };
 
+/// A storage's variables and dynamics, declared so that dispatch can follow the colour (green
+/// or grey) of its energy: soc_t = keep * soc_{t-1} + eta_charge * charge_t * dt - discharge_t * dt / eta_discharge.
+struct StorageRecord {
+  std::string device;         ///< device name
+  std::string port;           ///< the port charge and discharge pass through
+  lp::IndexRange charge_kw;   ///< charge power per step
+  lp::IndexRange discharge_kw;  ///< discharge power per step
+  lp::IndexRange soc_kwh;     ///< state of charge at the end of each step
+  double eta_charge = 1.0;    ///< charge efficiency
+  double eta_discharge = 1.0;  ///< discharge efficiency
+  double keep_per_step = 1.0;  ///< 1 - standing loss per step
+  double soc_initial_kwh = 0.0;  ///< state of charge before the first step
+};
+
 /// The model-building view handed to Device::formulate(). Costs and emissions are added to the
 /// objective and recorded per category so that results carry a cost breakdown.
 class EHUB_EXPORT Builder {
@@ -102,7 +116,12 @@ class EHUB_EXPORT Builder {
   /// A constant for an energy tally (e.g. available renewable energy), kWh.
   void add_tally_constant(std::string_view name, double value);
 
+  /// Declares the device being formulated as a storage (for green/grey colour tracking).
+  void add_storage(StorageRecord record);
+
   // ---- read back (dispatch) --------------------------------------------------------------
+  /// Storages declared so far.
+  const std::vector<StorageRecord>& storages() const noexcept { return storages_; }
   /// Port flows recorded so far.
   const std::vector<PortFlow>& port_flows() const noexcept { return flows_; }
   /// States recorded so far.
@@ -123,6 +142,7 @@ class EHUB_EXPORT Builder {
   std::string device_;
   std::vector<PortFlow> flows_;
   std::vector<StateRecord> states_;
+  std::vector<StorageRecord> storages_;
   std::map<std::string, LinearTally> tallies_;
 };
 

@@ -567,6 +567,7 @@ class Storage final : public Device {
     }
     b.add_port_flow(port, dis, 1.0);
     b.add_port_flow(port, ch, -1.0);
+    b.add_storage(StorageRecord{name(), port, ch, dis, soc, p_.eta_c, p_.eta_d, keep, soc0});
     if (p_.degradation_per_kwh > 0) b.add_energy_cost("degradation", dis, p_.degradation_per_kwh);
     b.add_energy_tally("storage_discharge_kwh." + name(), dis, 1.0);
   }
