@@ -209,7 +209,7 @@ def check(df: pd.DataFrame, info: dict) -> bool:
         y = df[col].to_numpy()
         got_peak, got_daily = y.max(), y.sum() / DAYS
         fit = info["fits"].get(col)
-        extra = f"  a={fit['a_kw']:.1f} kW b={fit['b']:.4f} clipped_hours={fit['clipped_hours']}" if fit else ""
+        extra = f"  shape peak/mean {fit['shape_peak_kw']:.0f}/{fit['shape_mean_kw']:.0f} kW a={fit['a_kw']:.1f} kW b={fit['b']:.4f} clipped_hours={fit['clipped_hours']}" if fit else ""
         print(f"  {col:15s} peak {got_peak:8.1f} kW (seed {peak:.0f})  mean daily {got_daily / 1000:7.3f} MWh "
               f"(seed {daily / 1000:.1f})  min {y.min():7.1f} kW{extra}")
         if abs(got_peak / peak - 1) > 0.005 or abs(got_daily / daily - 1) > 0.005:
@@ -219,6 +219,8 @@ def check(df: pd.DataFrame, info: dict) -> bool:
     dow = np.array([(START + dt.timedelta(days=d)).weekday() for d in range(DAYS)])
     wd, we = day[dow < 5].mean(), day[dow >= 5].mean()
     print(f"  office: weekday mean {wd / 1000:.1f} MWh, weekend mean {we / 1000:.1f} MWh ({we / wd:.0%} of a weekday)")
+    wk = df["office_el_kw"].to_numpy().reshape(DAYS, 24)[dow < 5]
+    print(f"  office working days: 7-20 h mean {wk[:, 7:20].mean():.0f} kW, other hours {np.delete(wk, range(7, 20), 1).mean():.0f} kW")
     heat = df["heating_kw"].to_numpy().reshape(DAYS, 24).sum(1)
     print(f"  heating: daily energy {heat.min() / 1000:.1f} .. {heat.max() / 1000:.1f} MWh")
     pv = df["pv_availability"].to_numpy()

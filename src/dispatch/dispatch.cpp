@@ -65,8 +65,10 @@ struct Built {
   double build_s = 0;
 };
 
+// Adds scale x (the flow without its shortfall terms) to e.
 void add_scaled(StepExpr& e, const hub::PortFlow& f, double scale, std::int32_t n) {
-  for (const auto& [r, c] : f.terms) e.terms.emplace_back(r, c * scale);
+  for (std::size_t k = 0; k < f.terms.size(); ++k)
+    if (!f.shortfall[k]) e.terms.emplace_back(f.terms[k].first, f.terms[k].second * scale);
   if (!f.constant_kw.empty())
     for (std::int32_t t = 0; t < n; ++t) e.constant[static_cast<std::size_t>(t)] += scale * f.constant_kw[static_cast<std::size_t>(t)];
 }

@@ -38,12 +38,14 @@ std::int32_t Builder::add_scalar(std::string_view /*name*/, double lb, double ub
 PortFlow& Builder::flow(std::string_view port) {
   for (auto& f : flows_)
     if (f.device == device_ && f.port == port) return f;
-  flows_.push_back(PortFlow{device_, std::string(port), {}, {}});
+  flows_.push_back(PortFlow{device_, std::string(port), {}, {}, {}});
   return flows_.back();
 }
 
-void Builder::add_port_flow(std::string_view port, lp::IndexRange vars, double coef) {
-  flow(port).terms.emplace_back(vars, coef);
+void Builder::add_port_flow(std::string_view port, lp::IndexRange vars, double coef, bool shortfall) {
+  auto& f = flow(port);
+  f.terms.emplace_back(vars, coef);
+  f.shortfall.push_back(shortfall ? 1 : 0);
 }
 
 void Builder::add_port_constant(std::string_view port, std::span<const double> constant_kw) {

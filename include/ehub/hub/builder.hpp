@@ -36,6 +36,8 @@ struct PortFlow {
   std::string port;                                    ///< port name
   std::vector<std::pair<lp::IndexRange, double>> terms;  ///< variable blocks (one var per step) and coefficients
   std::vector<double> constant_kw;                     ///< constant part per step (empty: zero)
+  std::vector<char> shortfall;  ///< per term: 1 when it is demand not met (unserved energy), which
+                                ///< still counts as consumption for the green share
 };
 
 /// A per-step block of variables a device asked to be reported as a state (e.g. "soc_kwh", "on").
@@ -95,7 +97,9 @@ class EHUB_EXPORT Builder {
   std::int32_t add_scalar(std::string_view name, double lb, double ub);
 
   /// flow(port)[t] += coef * x[vars[t]] (kW, positive into the bus the port is connected to).
-  void add_port_flow(std::string_view port, lp::IndexRange vars, double coef);
+  /// `shortfall` marks demand that is not met (unserved energy): it balances the bus but still
+  /// counts as consumption, so shedding load never raises the green share.
+  void add_port_flow(std::string_view port, lp::IndexRange vars, double coef, bool shortfall = false);
   /// flow(port)[t] += constant_kw[t] (a fixed profile, e.g. a load: negative).
   void add_port_constant(std::string_view port, std::span<const double> constant_kw);
 

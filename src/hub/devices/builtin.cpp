@@ -627,10 +627,13 @@ class Load final : public Device {
       demand_kwh += profile_[t] * b.dt_h();
     }
     b.add_port_constant("in", neg);
-    IndexRange u = b.add_vars("unserved_kw", 0.0, ub);
-    b.add_port_flow("in", u, 1.0);
-    b.add_energy_cost("unserved", u, voll_);
-    b.add_energy_tally("unserved_kwh", u, 1.0);
+    IndexRange u{};
+    if (voll_ >= 0) {  // a negative value means: no unserved energy allowed (hard demand)
+      u = b.add_vars("unserved_kw", 0.0, ub);
+      b.add_port_flow("in", u, 1.0, /*shortfall=*/true);
+      b.add_energy_cost("unserved", u, voll_);
+      b.add_energy_tally("unserved_kwh", u, 1.0);
+    }
     b.add_tally_constant(std::string("demand_") + std::string(to_string(carrier_)) + "_kwh", demand_kwh);
     if (share_ > 0) {
       std::vector<double> cub(ub);
@@ -639,7 +642,7 @@ class Load final : public Device {
       for (std::int32_t t = 0; t < b.steps(); ++t) {  // curtailed + unserved <= profile
         m.begin_row(-kInf, profile_[t]);
         m.add_term(c[t], 1.0);
-        m.add_term(u[t], 1.0);
+        if (u.count > 0) m.add_term(u[t], 1.0);
       }
       b.add_port_flow("in", c, 1.0);
       b.add_energy_cost("load_curtailment", c, penalty_);
@@ -663,8 +666,10 @@ std::unique_ptr<Device> make_load(const std::string& name, const io::JsonReader&
   }();
   Eigen::VectorXd profile = checked(r, "profile_kw", s.get(r, "profile_kw", SeriesKind::power), 0.0, 1e12);
   const double share = opt_range(r, "curtailable_share", 0.0, 1.0, 0.0);
+  // "value_of_lost_load_per_kwh": null makes the demand hard (no unserved energy variable).
+  const bool hard = r.has("value_of_lost_load_per_kwh") && r.at("value_of_lost_load_per_kwh").is_null();
   return std::make_unique<Load>(name, c, std::move(profile), share, opt_non_negative(r, "curtail_penalty_per_kwh", 0.0),
-                                opt_non_negative(r, "value_of_lost_load_per_kwh", 50.0));
+                                hard ? -1.0 : opt_non_negative(r, "value_of_lost_load_per_kwh", 50.0));
 }
 
 }  // namespace

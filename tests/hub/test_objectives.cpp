@@ -1,0 +1,183 @@
+// Green share, objectives, Pareto frontier and infeasibility diagnosis on hubs small enough to
+// solve by hand (the arithmetic is in each test's comment).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ehub/core/error.hpp"
+#include "ehub/dispatch/dispatch.hpp"
+#include "ehub/hub/scenario.hpp"
+
+using nlohmann::json;
+namespace d = ehub::dispatch;
+
+namespace {
+
+json base(int steps, json devices) {
+  return json{{"time", {{"start", "2025-01-01T00:00:00+08:00"}, {"step_minutes", 60}, {"steps", steps}}},
+              {"buses", {{{"name", "el"}, {"carrier", "electricity"}}}},
+              {"devices", devices}};
+}
+
+json battery(double kwh, double kw, double eta) {
+  return {{"name", "bat"}, {"type", "battery"}, {"bus", "el"}, {"energy_kwh", kwh}, {"power_kw", kw},
+          {"charge_efficiency", eta}, {"discharge_efficiency", eta}, {"soc_initial", 0.0}};
+}
+
+// Valley charging versus storing PV: t0 valley 0.1 (no PV, no load), t1 PV 100 kW surplus that
+// can be exported at 0.2, t2 peak 1.0 with a 100 kW load. Battery 100 kWh, lossless.
+// Cost optimum: charge 100 from the grid at t0 (10), export the PV at t1 (-20), discharge at t2:
+// cost -10, green share 0. Greenest: store the PV: cost 0, green share 1. In between, storing g kWh
+// of PV costs -10 + 0.1 g with share g / 100: the frontier is cost = -10 + 10 x share.
+json valley_vs_pv() {
+  return base(3, json::array({{{"name", "grid"}, {"type", "grid"}, {"bus", "el"},
+                               {"buy_price_per_kwh", {0.1, 1.0, 1.0}}, {"sell_price_per_kwh", {0.0, 0.2, 0.0}},
+                               {"emission_factor_kg_per_kwh", 0.5}},
+                              {{"name", "pv"}, {"type", "pv"}, {"bus", "el"}, {"capacity_kw", 100},
+                               {"availability", {0.0, 1.0, 0.0}}},
+                              {{"name", "load"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", {0.0, 0.0, 100.0}}},
+                              battery(100, 100, 1.0)}));
+}
+
+d::Result run(const json& j, d::Options o) {
+  return d::solve(ehub::hub::scenario_from_json(j, "obj.json", "."), o);
+}
+
+d::Options opts(d::Objective obj, const char* solver = "cbc") {
+  d::Options o;
+  o.objective = obj;
+  o.solver = solver;
+  o.solve.mip_gap = 1e-9;
+  return o;
+}
+
+double green_discharge_total(const d::Result& r) {
+  double s = 0;
+  for (const auto& g : r.green)
+    if (g.name == "discharge_kw")
+      for (double v : g.values) s += v;
+  return s;
+}
+
+}  // namespace
+
+TEST(GreenShare, PvBatteryClosedForm) {
+  // PV 100 kW then 0; load 50, 50; battery lossy 0.9 each way, empty at start. PV: 50 direct, 50
+  // charged -> 45 kWh stored -> 40.5 kWh out at t1. Green = (50 + 40.5) / 100 = 0.905; grid 9.5.
+  json j = base(2, json::array({{{"name", "grid"}, {"type", "grid"}, {"bus", "el"}, {"buy_price_per_kwh", 1.0},
+                                 {"export_limit_kw", 0}},
+                                {{"name", "pv"}, {"type", "pv"}, {"bus", "el"}, {"capacity_kw", 100},
+                                 {"availability", {1.0, 0.0}}},
+                                {{"name", "load"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", {50.0, 50.0}}},
+                                battery(100, 100, 0.9)}));
+  const auto r = run(j, opts(d::Objective::cost));
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(r.objective, 9.5, 1e-6);
+  EXPECT_NEAR(r.kpis.green_share, 0.905, 1e-9);
+  EXPECT_NEAR(r.kpis.green_matched_kwh, 90.5, 1e-6);
+  EXPECT_NEAR(green_discharge_total(r), 40.5, 1e-6);
+}
+
+TEST(GreenShare, CostAndGreenObjectivesDiffer) {
+  const auto cost = run(valley_vs_pv(), opts(d::Objective::cost));
+  ASSERT_EQ(cost.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(cost.kpis.cost_total, -10.0, 1e-6);
+  EXPECT_NEAR(cost.kpis.green_share, 0.0, 1e-9);
+  EXPECT_NEAR(cost.kpis.emissions_kg, 50.0, 1e-6);  // 100 kWh imported at 0.5 kg/kWh
+  const auto green = run(valley_vs_pv(), opts(d::Objective::green));
+  ASSERT_EQ(green.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(green.kpis.green_share, 1.0, 1e-6);
+  EXPECT_NEAR(green.kpis.cost_total, 0.0, 1e-5);
+  const auto carbon = run(valley_vs_pv(), opts(d::Objective::carbon));
+  EXPECT_NEAR(carbon.kpis.emissions_kg, 0.0, 1e-6);
+  EXPECT_NEAR(carbon.kpis.cost_total, 0.0, 1e-5);
+  // Lexicographic with 0.1 pp tolerance: share >= 0.999 -> cost -10 + 10 x 0.999 = -0.01.
+  const auto lex = run(valley_vs_pv(), opts(d::Objective::lexicographic));
+  EXPECT_NEAR(lex.kpis.green_share, 0.999, 1e-6);
+  EXPECT_NEAR(lex.kpis.cost_total, -0.01, 1e-6);
+  // Cost first: least cost -10, then the greenest within 0.1 % of it: cost <= -9.99 -> share 0.001.
+  auto o = opts(d::Objective::lexicographic);
+  o.cost_first = true;
+  const auto lexc = run(valley_vs_pv(), o);
+  EXPECT_NEAR(lexc.kpis.cost_total, -9.99, 1e-6);
+  EXPECT_NEAR(lexc.kpis.green_share, 0.001, 1e-6);
+}
+
+TEST(GreenShare, MinimumGreenShareConstraint) {
+  auto o = opts(d::Objective::cost);
+  o.min_green_share = 0.5;  // cost = -10 + 10 x 0.5 = -5
+  const auto r = run(valley_vs_pv(), o);
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(r.kpis.cost_total, -5.0, 1e-6);
+  EXPECT_NEAR(r.kpis.green_share, 0.5, 1e-6);
+  o.min_green_share.reset();
+  o.max_grid_import_kwh = 30;  // import at most 30 kWh: g >= 70 -> cost -10 + 7 = -3
+  const auto q = run(valley_vs_pv(), o);
+  EXPECT_NEAR(q.kpis.cost_total, -3.0, 1e-6);
+  o.max_grid_import_kwh.reset();
+  o.max_emissions_kg = 20;  // 0.5 kg/kWh: import <= 40 -> g >= 60 -> cost -4
+  EXPECT_NEAR(run(valley_vs_pv(), o).kpis.cost_total, -4.0, 1e-6);
+}
+
+TEST(Pareto, LinearFrontierByHand) {
+  const auto sc = ehub::hub::scenario_from_json(valley_vs_pv(), "obj.json", ".");
+  const auto pts = d::pareto(sc, opts(d::Objective::cost), 11);
+  ASSERT_EQ(pts.size(), 11u);
+  for (std::size_t k = 0; k < pts.size(); ++k) {
+    ASSERT_EQ(pts[k].status, ehub::lp::Status::optimal);
+    EXPECT_NEAR(pts[k].green_share, 0.1 * static_cast<double>(k), 1e-6);
+    EXPECT_NEAR(pts[k].cost_total, -10.0 + static_cast<double>(k), 1e-5);
+    if (k > 0) {
+      EXPECT_GE(pts[k].cost_total, pts[k - 1].cost_total - 1e-6);
+    }
+  }
+}
+
+TEST(Infeasible, HeatAboveCapacityIsDiagnosed) {
+  // Heat demand 100 kW with no unserved energy allowed; the boiler gives at most 60 kW: short 40 kWh
+  // in each of the two hours (2025-01-01 00:00-02:00 local).
+  json j{{"time", {{"start", "2025-01-01T00:00:00+08:00"}, {"step_minutes", 60}, {"steps", 2}}},
+         {"buses", {{{"name", "dh"}, {"carrier", "heat"}}, {{"name", "gas"}, {"carrier", "gas"}}}},
+         {"devices",
+          {{{"name", "gas"}, {"type", "gas_supply"}, {"bus", "gas"}, {"price_per_m3", 3.2}},
+           {{"name", "boiler"}, {"type", "gas_boiler"}, {"capacity_kw", 60}, {"efficiency", 0.9},
+            {"ports", {{"in", "gas"}, {"out", "dh"}}}},
+           {{"name", "heat"}, {"type", "load"}, {"bus", "dh"}, {"carrier", "heat"}, {"profile_kw", {100.0, 100.0}},
+            {"value_of_lost_load_per_kwh", nullptr}}}}};
+  const auto r = run(j, opts(d::Objective::cost, "clp"));
+  EXPECT_EQ(r.status, ehub::lp::Status::infeasible);
+  ASSERT_FALSE(r.diagnosis.empty());
+  EXPECT_EQ(r.diagnosis[0],
+            "heat bus 'dh' short (demand above what its devices can supply): 80.0 kWh from "
+            "2025-01-01T00:00:00+08:00 to 2025-01-01T02:00:00+08:00");
+  // With unserved energy allowed (the default value of lost load) the schedule exists and the
+  // shortfall is reported as unserved.
+  j["devices"][2].erase("value_of_lost_load_per_kwh");
+  const auto u = run(j, opts(d::Objective::cost, "clp"));
+  ASSERT_EQ(u.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(u.kpis.unserved_kwh, 80.0, 1e-6);
+  ASSERT_FALSE(u.diagnosis.empty());
+  EXPECT_NE(u.diagnosis[0].find("heat bus 'dh' (load heat) unserved: 80.0 kWh"), std::string::npos);
+}
+
+TEST(Infeasible, UnreachableGreenShareIsDiagnosed) {
+  // At most 1.0 is reachable; asking 1.0 is fine, but with the PV halved (50 kWh for 100 kWh of
+  // load) the best is 0.5: asking 0.8 is short by 0.3 x 100 = 30 kWh.
+  json j = valley_vs_pv();
+  j["devices"][1]["capacity_kw"] = 50;
+  auto o = opts(d::Objective::cost, "clp");
+  o.relax_integers = true;
+  o.min_green_share = 0.8;
+  const auto r = run(j, o);
+  EXPECT_EQ(r.status, ehub::lp::Status::infeasible);
+  ASSERT_FALSE(r.diagnosis.empty());
+  EXPECT_EQ(r.diagnosis.back(), "min_green_share cannot be met: missing 30 (in the constraint's units, kWh or kg)");
+}
+
+TEST(Prices, MilpPricesFromFixedIntegers) {
+  // The battery has a binary; with integers fixed the LP gives the bus price: 1.0 at t2 (peak).
+  const auto r = run(valley_vs_pv(), opts(d::Objective::cost));
+  ASSERT_TRUE(r.prices_from_fixed_integers);
+  ASSERT_EQ(r.prices.size(), 1u);
+  EXPECT_NEAR(r.prices[0].per_kwh[2], 1.0, 1e-9);
+}
