@@ -310,7 +310,7 @@ void colour_schedule(const Built& B, const std::vector<double>& x, Result& r) {
   std::vector<Col> cols(B.el_storages.size(), Col{std::vector<double>(static_cast<std::size_t>(n)),
                                                    std::vector<double>(static_cast<std::size_t>(n)),
                                                    std::vector<double>(static_cast<std::size_t>(n))});
-  double matched = 0, consumption = 0;
+  double matched = 0, consumption = 0, renewable = 0, self_used = 0;
   std::vector<double> socg_prev(B.el_storages.size(), 0.0), soc_prev(B.el_storages.size());
   for (std::size_t k = 0; k < B.el_storages.size(); ++k) soc_prev[k] = B.el_storages[k]->soc_initial_kwh;
   for (std::int32_t t = 0; t < n; ++t) {
@@ -343,6 +343,8 @@ void colour_schedule(const Built& B, const std::vector<double>& x, Result& r) {
     }
     matched += (direct + std::min(gd_total, L - direct)) * dt;
     consumption += L * dt;
+    renewable += R * dt;
+    self_used += (R - avail) * dt;  // used directly or stored green; the rest left the park
   }
   for (std::size_t k = 0; k < B.el_storages.size(); ++k) {
     const std::string& dev = B.el_storages[k]->device;
@@ -353,6 +355,7 @@ void colour_schedule(const Built& B, const std::vector<double>& x, Result& r) {
   r.kpis.electricity_consumption_kwh = consumption;
   r.kpis.green_matched_kwh = matched;
   r.kpis.green_share = consumption > 0 ? matched / consumption : 0.0;
+  r.kpis.self_consumption = renewable > 0 ? self_used / renewable : 0.0;
 }
 
 // Groups positive per-step values into "<what> X kWh <from>-<to>" lines in local time.
@@ -383,6 +386,7 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   const hub::Builder& b = *B.builder;
   Result r;
   r.grid = sc.grid;
+  r.utc_offset_minutes = sc.utc_offset_minutes;
   r.objective_kind = o.objective;
   r.variables = m.num_vars();
   r.constraints = m.num_rows();
@@ -451,7 +455,6 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   k.unserved_kwh = tally("energy.unserved_kwh");
   k.renewable_kwh = tally("energy.renewable_kwh");
   colour_schedule(B, x, r);
-  k.self_consumption = k.renewable_kwh > 0 ? std::max(0.0, 1.0 - k.grid_export_kwh / k.renewable_kwh) : 0.0;
   k.self_sufficiency =
       k.electricity_consumption_kwh > 0 ? std::max(0.0, 1.0 - k.grid_import_kwh / k.electricity_consumption_kwh) : 0.0;
   for (const auto& s : b.states())
@@ -662,7 +665,7 @@ nlohmann::json Result::summary() const {
   j["message"] = message;
   j["timings"] = {{"build_s", build_s}, {"solve_s", solve_s}};
   j["model"] = {{"variables", variables}, {"constraints", constraints}, {"nonzeros", nonzeros}, {"integers", integers}};
-  j["horizon"] = {{"start", grid.time_iso(0)}, {"step_minutes", grid.step_minutes()}, {"steps", grid.size()}};
+  j["horizon"] = {{"start", grid.time_iso(0, utc_offset_minutes)}, {"step_minutes", grid.step_minutes()}, {"steps", grid.size()}};
   j["diagnosis"] = diagnosis;
   j["prices_from_fixed_integers"] = prices_from_fixed_integers;
   if (lp::has_solution(status)) {

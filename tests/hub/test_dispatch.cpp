@@ -271,6 +271,11 @@ TEST(ScenarioErrors, ExactMessages) {
   EXPECT_EQ(msg(scenario(1, el_bus(), json::array({grid(1.0), {{"name", "pv"}, {"type", "pv"}, {"bus", "el"},
                                                                {"capacity_kw", -5}, {"availability", 1.0}}}))),
             "[ehub.input] park.json: /devices/1/capacity_kw: must be > 0, got -5");
+  // A misspelt key is an error, not a silently dropped limit.
+  EXPECT_EQ(msg(scenario(1, el_bus(), json::array({grid(1.0), {{"name", "pv"}, {"type", "pv"}, {"bus", "el"},
+                                                               {"capcity_kw", 5}, {"availability", 1.0}}}))),
+            "[ehub.input] park.json: /devices/1/capcity_kw: unknown key for device type \"pv\"; known keys: "
+            "capacity_kw, availability, curtailable, om_per_kwh");
   // A series whose length does not match the grid.
   EXPECT_EQ(msg(scenario(2, el_bus(), json::array({grid(1.0), load("el", {1, 2, 3})}))),
             "[ehub.input] park.json: /devices/1/profile_kw: series has 3 values but its time grid has 2 steps");

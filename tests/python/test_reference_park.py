@@ -28,10 +28,10 @@ TOU = [  # (from, to) local hours -> (buy, sell) CNY/kWh
     ([(23, 24), (0, 7)], (0.42, 0.28)),
     ([(12, 15)], (0.32, 0.20)),
 ]
-GAS_PER_KWH = 3.2 / 9.97            # CNY/m3 over kWh/m3 (LHV)
-GAS_KG_PER_KWH = 2.014 / 9.97
-DIESEL_PER_KWH = 8.0 / 11.9         # CNY/kg over kWh/kg
-DIESEL_KG_PER_KWH = 3.186 / 11.9
+GAS_PER_KWH = 3.2 / 10.814            # CNY/m3 over kWh/m3 (LHV)
+GAS_KG_PER_KWH = 2.1622 / 10.814
+DIESEL_PER_KWH = 8.0 / 11.848         # CNY/kg over kWh/kg
+DIESEL_KG_PER_KWH = 3.0959 / 11.848
 GRID_KG_PER_KWH = 0.5366
 CARBON_PER_KG = 65.0 / 1000.0
 STARTUP = {"chp1": 2000.0, "chp2": 2000.0, "diesel1": 300.0, "diesel2": 300.0}
@@ -104,8 +104,8 @@ def check_schedule(s, time, flows, states, steps, step_minutes):
         np.testing.assert_allclose(fuel, p / 0.45, atol=1e-5)          # constant efficiency
         assert np.all(heat <= 0.40 * fuel + 1e-5)                        # heat dump allowed
         assert np.all(p <= 4000 * on + 1e-5) and np.all(p >= 1200 * on - 1e-5)
-    for u in ("diesel1", "diesel2"):  # 200 g/kWh x 11.9 kWh/kg = 2.38 kWh fuel per kWh
-        np.testing.assert_allclose(states[f"{u}.fuel_kw"], states[f"{u}.p_kw"] * 0.2 * 11.9, atol=1e-5)
+    for u in ("diesel1", "diesel2"):  # 200 g/kWh x 11.848 kWh/kg = 2.37 kWh fuel per kWh
+        np.testing.assert_allclose(states[f"{u}.fuel_kw"], states[f"{u}.p_kw"] * 0.2 * 11.848, atol=1e-5)
 
     # Loads are the CSV's profiles of the same local hours (re-gridded values are the hour's).
     for dev, col in (("office_el", "office_el_kw"), ("hospital_el", "hospital_el_kw"), ("heating", "heating_kw"),

@@ -82,7 +82,7 @@ struct Kpis {
   double renewable_kwh = 0;                 ///< renewable generation used (after curtailment)
   double green_share = 0;                   ///< green_matched_kwh / electricity_consumption_kwh
   double green_matched_kwh = 0;             ///< same-step renewable use + green storage discharge used
-  double self_consumption = 0;              ///< 1 - export / renewable generation
+  double self_consumption = 0;              ///< renewable used on site (directly or stored) / renewable generation
   double self_sufficiency = 0;              ///< 1 - grid import / electricity consumption
   double grid_import_kwh = 0, grid_export_kwh = 0, curtailment_kwh = 0, unserved_kwh = 0;
   std::map<std::string, double> storage_cycles;  ///< equivalent full cycles per storage
@@ -98,6 +98,7 @@ struct EHUB_EXPORT Result {
   double solve_s = 0;                     ///< wall time handing the model to the backend and solving
   std::int64_t variables = 0, constraints = 0, nonzeros = 0, integers = 0;  ///< model size
   TimeGrid grid;                          ///< the horizon
+  int utc_offset_minutes = 0;             ///< the park's local time (for reports)
   std::vector<FlowSeries> flows;          ///< every port's flow
   std::vector<StateSeries> states;        ///< every recorded state
   std::vector<BusPrice> prices;           ///< bus prices (LP duals; for a MILP from the LP with integers fixed)

@@ -21,6 +21,21 @@ using lp::IndexRange;
 using lp::kInf;
 using lp::VarType;
 
+// Rejects keys a device type does not read (a misspelt "capcity_kw" must not pass silently).
+void only_keys(const io::JsonReader& r, std::initializer_list<const char*> keys) {
+  static const char* const kCommon[] = {"name", "type", "bus", "ports", "description"};
+  for (const auto& k : r.keys()) {
+    bool ok = false;
+    for (const char* c : kCommon) ok = ok || k == c;
+    for (const char* c : keys) ok = ok || k == c;
+    if (!ok) {
+      std::string known;
+      for (const char* c : keys) known += (known.empty() ? "" : ", ") + std::string(c);
+      throw r.error_at(k, "unknown key for device type \"" + r.optional_string("type", "") + "\"; known keys: " + known);
+    }
+  }
+}
+
 std::vector<double> to_vec(const Eigen::VectorXd& v) { return {v.data(), v.data() + v.size()}; }
 
 // Checks a per-step series is finite and within [lo, hi]; names the step on failure.
@@ -70,6 +85,7 @@ class Renewable final : public Device {
 };
 
 std::unique_ptr<Device> make_pv(const std::string& name, const io::JsonReader& r, const SeriesSource& s) {
+  only_keys(r, {"capacity_kw", "availability", "curtailable", "om_per_kwh"});
   const double cap = r.positive_number("capacity_kw");
   auto avail = checked(r, "availability", s.get(r, "availability", SeriesKind::intensive), 0.0, 1.0 + 1e-9);
   return std::make_unique<Renewable>(name, "pv", cap, std::move(avail), r.optional_boolean("curtailable", true),
@@ -85,6 +101,8 @@ double wind_power_pu(double v, double cut_in, double rated, double cut_out) {
 }
 
 std::unique_ptr<Device> make_wind(const std::string& name, const io::JsonReader& r, const SeriesSource& s) {
+  only_keys(r, {"turbines", "rated_kw", "availability", "wind_speed_m_per_s", "power_curve", "cut_in_m_per_s",
+                "rated_speed_m_per_s", "cut_out_m_per_s", "losses", "curtailable", "om_per_kwh"});
   const double turbines = static_cast<double>(r.optional_int("turbines", 1));
   if (turbines < 1) throw r.error_at("turbines", "must be >= 1");
   const double rated_kw = r.positive_number("rated_kw");
@@ -226,6 +244,8 @@ void tou_prices(const io::JsonReader& tariff, const SeriesSource& s, int utc_off
 
 std::unique_ptr<Device> make_grid(const std::string& name, const io::JsonReader& r, const SeriesSource& s,
                                   int utc_offset_minutes) {
+  only_keys(r, {"tariff", "buy_price_per_kwh", "sell_price_per_kwh", "emission_factor_kg_per_kwh", "contract_kw",
+                "import_limit_kw", "export_limit_kw", "demand_charge_per_kw_month"});
   std::vector<double> buy, sell;
   if (given(r, "tariff")) {
     tou_prices(r.at("tariff"), s, utc_offset_minutes, buy, sell);
@@ -274,15 +294,17 @@ class FuelSupply final : public Device {
 };
 
 std::unique_ptr<Device> make_gas_supply(const std::string& name, const io::JsonReader& r, const SeriesSource&) {
-  const double hv = opt_positive(r, "heating_value_kwh_per_m3", 9.97);   // natural gas LHV ~35.9 MJ/m3
-  const double ef = opt_non_negative(r, "emission_factor_kg_per_m3", 2.014);  // IPCC 56.1 t/TJ x 35.9 MJ/m3
+  only_keys(r, {"price_per_m3", "heating_value_kwh_per_m3", "emission_factor_kg_per_m3", "max_kw"});
+  const double hv = opt_positive(r, "heating_value_kwh_per_m3", 10.814);  // NCV 38,931 kJ/m3 (CERTIFICATES.md)
+  const double ef = opt_non_negative(r, "emission_factor_kg_per_m3", 2.1622);  // 15.3 tC/TJ, oxidation 0.99
   return std::make_unique<FuelSupply>(name, "gas_supply", Carrier::gas, r.non_negative_number("price_per_m3") / hv,
                                       ef / hv, opt_limit(r, "max_kw", kInf));
 }
 
 std::unique_ptr<Device> make_diesel_supply(const std::string& name, const io::JsonReader& r, const SeriesSource&) {
-  const double hv = opt_positive(r, "heating_value_kwh_per_kg", 11.9);   // diesel LHV ~43 MJ/kg
-  const double ef = opt_non_negative(r, "emission_factor_kg_per_kg", 3.186);  // IPCC 74.1 t/TJ x 43 MJ/kg
+  only_keys(r, {"price_per_kg", "heating_value_kwh_per_kg", "emission_factor_kg_per_kg", "max_kw"});
+  const double hv = opt_positive(r, "heating_value_kwh_per_kg", 11.848);  // NCV 42,652 kJ/kg (CERTIFICATES.md)
+  const double ef = opt_non_negative(r, "emission_factor_kg_per_kg", 3.0959);  // 20.2 tC/TJ, oxidation 0.98
   return std::make_unique<FuelSupply>(name, "diesel_supply", Carrier::diesel,
                                       r.non_negative_number("price_per_kg") / hv, ef / hv,
                                       opt_limit(r, "max_kw", kInf));
@@ -425,7 +447,12 @@ class Chp final : public Device {
   bool heat_dump_;
 };
 
+#define EHUB_UNIT_KEYS                                                                                       \
+  "capacity_kw", "min_load", "electric_efficiency", "electric_efficiency_at_min_load", "startup_cost", "min_up_h", \
+      "min_down_h", "ramp_kw_per_h", "om_per_kwh", "initial_on", "commitment"
+
 std::unique_ptr<Device> make_chp(const std::string& name, const io::JsonReader& r, const SeriesSource&) {
+  only_keys(r, {EHUB_UNIT_KEYS, "thermal_efficiency", "heat_dump"});
   UnitParams u = unit_params(r, 0.40);
   const double eff_th = r.number_in_range("thermal_efficiency", 0.0, 1.0);
   if (u.eff_full + eff_th > 1.0 + 1e-9) throw r.error("electric + thermal efficiency exceeds 1");
@@ -461,11 +488,12 @@ class DieselGenerator final : public Device {
 
 std::unique_ptr<Device> make_diesel_generator(const std::string& name, const io::JsonReader& r,
                                               const SeriesSource&) {
+  only_keys(r, {EHUB_UNIT_KEYS, "fuel_g_per_kwh", "fuel_heating_value_kwh_per_kg"});
   // Specific fuel consumption (g/kWh) and the fuel's heating value give the efficiency:
-  // eff = 1 / (sfc_kg_per_kwh * hv_kwh_per_kg); 200 g/kWh and 11.9 kWh/kg -> 0.42.
+  // eff = 1 / (sfc_kg_per_kwh * hv_kwh_per_kg); 200 g/kWh and 11.848 kWh/kg -> 0.422.
   UnitParams u = unit_params(r, 0.42);
   if (given(r, "fuel_g_per_kwh")) {
-    const double hv = opt_positive(r, "fuel_heating_value_kwh_per_kg", 11.9);
+    const double hv = opt_positive(r, "fuel_heating_value_kwh_per_kg", 11.848);
     u.eff_full = 1.0 / (r.positive_number("fuel_g_per_kwh") / 1000.0 * hv);
     if (u.eff_full > 1.0) throw r.error_at("fuel_g_per_kwh", "implies an efficiency above 1");
     u.eff_min = u.eff_full;
@@ -511,6 +539,7 @@ class Converter final : public Device {
 DeviceFactory converter_factory(std::string type, Carrier in, Carrier out, std::string eff_key, double lo,
                                 double hi) {
   return [=](const std::string& name, const io::JsonReader& r, const SeriesSource& s) -> std::unique_ptr<Device> {
+    only_keys(r, {"capacity_kw", eff_key.c_str(), "om_per_kwh"});
     Eigen::VectorXd eff = checked(r, eff_key, s.get(r, eff_key, SeriesKind::intensive), lo, hi);
     return std::make_unique<Converter>(name, type, in, out, r.positive_number("capacity_kw"), std::move(eff),
                                        opt_non_negative(r, "om_per_kwh", 0.0));
@@ -579,6 +608,10 @@ class Storage final : public Device {
 };
 
 Storage::Params storage_params(const io::JsonReader& r, Carrier carrier) {
+  only_keys(r, {"energy_kwh", "power_kw", "charge_kw", "discharge_kw", "round_trip_efficiency", "charge_efficiency",
+                "discharge_efficiency", "soc_min", "soc_max", "soc_initial",
+                carrier == Carrier::electricity ? "self_discharge_per_h" : "standing_loss_per_h",
+                "degradation_cost_per_kwh", "end_condition", "soc_end_min", "exclusive_charge_discharge", "carrier"});
   Storage::Params p;
   p.carrier = carrier;
   p.energy_kwh = r.positive_number("energy_kwh");
@@ -657,6 +690,7 @@ class Load final : public Device {
 };
 
 std::unique_ptr<Device> make_load(const std::string& name, const io::JsonReader& r, const SeriesSource& s) {
+  only_keys(r, {"carrier", "profile_kw", "curtailable_share", "curtail_penalty_per_kwh", "value_of_lost_load_per_kwh"});
   const Carrier c = [&] {
     try {
       return carrier_from_string(r.optional_string("carrier", "electricity"));
