@@ -81,14 +81,32 @@ struct SolveArgs {
   double mip_gap = 1e-4;
   bool relax = false;
   int verbosity = 0;
+  std::string objective = "cost";
+  bool cost_first = false;
+  double lex_tolerance = 0.001;
+  double weight_cost = 0.5, weight_green = 0.5;
+  double min_green_share = -1, max_emissions_kg = -1, max_grid_import_kwh = -1;
+  int points = 11;
 };
 
-int run_solve(const SolveArgs& a) {
-  ehub::hub::HorizonOptions h;
-  if (!a.start.empty()) h.start = a.start;
-  if (a.steps > 0) h.steps = a.steps;
-  if (a.step_minutes > 0) h.step_minutes = a.step_minutes;
-  const auto scenario = ehub::hub::load_scenario(a.file, h);
+// Adds the horizon, solver and constraint options shared by `solve` and `pareto`.
+void add_dispatch_options(CLI::App* cmd, SolveArgs& sv) {
+  cmd->add_option("file", sv.file, "Scenario JSON file")->required();
+  cmd->add_option("--solver", sv.solver, "Backend (cbc, glpk; clp with --relax)");
+  cmd->add_option("--start", sv.start, "Horizon start, ISO-8601 (default: the scenario's start)");
+  cmd->add_option("--steps", sv.steps, "Number of steps (default: all data)")->check(CLI::PositiveNumber);
+  cmd->add_option("--step-minutes", sv.step_minutes, "Re-grid to 5, 15, 30 or 60 minutes");
+  cmd->add_option("--summary", sv.summary, "Write the summary JSON here instead of stdout");
+  cmd->add_option("--time-limit", sv.time_limit_s, "Solver time limit in seconds per solve")->check(CLI::PositiveNumber);
+  cmd->add_option("--mip-gap", sv.mip_gap, "Relative MIP gap")->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--relax", sv.relax, "Relax on/off and charge/discharge binaries (LP)");
+  cmd->add_option("--min-green-share", sv.min_green_share, "Hard constraint: green share >= X (0..1)");
+  cmd->add_option("--max-emissions-kg", sv.max_emissions_kg, "Hard constraint: emissions <= X kgCO2");
+  cmd->add_option("--max-grid-import-kwh", sv.max_grid_import_kwh, "Hard constraint: grid import <= X kWh");
+  cmd->add_option("-v,--verbosity", sv.verbosity, "Solver log to stderr: 0 silent .. 3 everything");
+}
+
+ehub::dispatch::Options dispatch_options(const SolveArgs& a) {
   ehub::dispatch::Options opt;
   opt.solver = a.solver;
   opt.relax_integers = a.relax;
@@ -96,14 +114,59 @@ int run_solve(const SolveArgs& a) {
   opt.solve.mip_gap = a.mip_gap;
   opt.solve.verbosity = a.verbosity;
   if (a.verbosity > 0) opt.solve.log_callback = [](std::string_view line) { std::cerr << line << '\n'; };
-  const auto r = ehub::dispatch::solve(scenario, opt);
+  opt.objective = ehub::dispatch::objective_from_string(a.objective);
+  opt.cost_first = a.cost_first;
+  opt.lexicographic_tolerance = a.lex_tolerance;
+  opt.weight_cost = a.weight_cost;
+  opt.weight_green = a.weight_green;
+  if (a.min_green_share >= 0) opt.min_green_share = a.min_green_share;
+  if (a.max_emissions_kg >= 0) opt.max_emissions_kg = a.max_emissions_kg;
+  if (a.max_grid_import_kwh >= 0) opt.max_grid_import_kwh = a.max_grid_import_kwh;
+  return opt;
+}
+
+ehub::hub::Scenario load(const SolveArgs& a) {
+  ehub::hub::HorizonOptions h;
+  if (!a.start.empty()) h.start = a.start;
+  if (a.steps > 0) h.steps = a.steps;
+  if (a.step_minutes > 0) h.step_minutes = a.step_minutes;
+  return ehub::hub::load_scenario(a.file, h);
+}
+
+void emit(const SolveArgs& a, const nlohmann::json& summary) {
+  const std::string text = summary.dump(2);
+  if (!a.summary.empty()) write_text_atomically(a.summary, text + "\n");
+  else std::cout << text << std::endl;
+}
+
+int run_solve(const SolveArgs& a) {
+  const auto scenario = load(a);
+  const auto r = ehub::dispatch::solve(scenario, dispatch_options(a));
   std::cerr << r.brief_report() << '\n';
   if (!a.out.empty() && ehub::lp::has_solution(r.status)) ehub::dispatch::write_result_h5(r, a.out);
-  const std::string summary = r.summary().dump(2);
-  if (!a.summary.empty()) write_text_atomically(a.summary, summary + "\n");
-  else std::cout << summary << std::endl;
-  if (r.status == ehub::lp::Status::error) return kExitSolver;
+  emit(a, r.summary());
   return ehub::lp::has_solution(r.status) ? kExitOk : kExitSolver;
+}
+
+int run_pareto(const SolveArgs& a) {
+  const auto scenario = load(a);
+  const auto pts = ehub::dispatch::pareto(scenario, dispatch_options(a), a.points);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& p : pts) {
+    std::cerr << "green_share=" << p.green_share << " cost_total=" << p.cost_total << " ("
+              << ehub::lp::to_string(p.status) << ")\n";
+    list.push_back({{"green_share", p.green_share},
+                    {"cost_total", p.cost_total},
+                    {"emissions_kg", p.emissions_kg},
+                    {"status", std::string(ehub::lp::to_string(p.status))}});
+  }
+  if (!a.out.empty()) ehub::dispatch::write_pareto_h5(pts, a.out);
+  nlohmann::json summary{{"points", list}};
+  if (!pts.empty() && !pts.front().result.diagnosis.empty()) summary["diagnosis"] = pts.front().result.diagnosis;
+  emit(a, summary);
+  for (const auto& p : pts)
+    if (!ehub::lp::has_solution(p.status)) return kExitSolver;
+  return kExitOk;
 }
 
 int run_validate(const std::string& file) {
@@ -134,17 +197,19 @@ int main(int argc, char** argv) {
 
   SolveArgs sv;
   auto* solve_cmd = app.add_subcommand("solve", "Cost-optimal dispatch of a scenario (JSON); prints or writes a summary");
-  solve_cmd->add_option("file", sv.file, "Scenario JSON file")->required();
-  solve_cmd->add_option("--solver", sv.solver, "Backend (cbc, glpk; clp with --relax)");
-  solve_cmd->add_option("--start", sv.start, "Horizon start, ISO-8601 (default: the scenario's start)");
-  solve_cmd->add_option("--steps", sv.steps, "Number of steps (default: all data)")->check(CLI::PositiveNumber);
-  solve_cmd->add_option("--step-minutes", sv.step_minutes, "Re-grid to 5, 15, 30 or 60 minutes");
-  solve_cmd->add_option("--out", sv.out, "Write flows, states and prices to this HDF5 file");
-  solve_cmd->add_option("--summary", sv.summary, "Write the summary JSON here instead of stdout");
-  solve_cmd->add_option("--time-limit", sv.time_limit_s, "Solver time limit in seconds")->check(CLI::PositiveNumber);
-  solve_cmd->add_option("--mip-gap", sv.mip_gap, "Relative MIP gap")->check(CLI::NonNegativeNumber);
-  solve_cmd->add_flag("--relax", sv.relax, "Relax on/off and charge/discharge binaries (LP)");
-  solve_cmd->add_option("-v,--verbosity", sv.verbosity, "Solver log to stderr: 0 silent .. 3 everything");
+  add_dispatch_options(solve_cmd, sv);
+  solve_cmd->add_option("--out", sv.out, "Write flows, states, green split and prices to this HDF5 file");
+  solve_cmd->add_option("--objective", sv.objective, "cost, green, carbon, weighted or lexicographic")
+      ->check(CLI::IsMember({"cost", "green", "carbon", "weighted", "lexicographic"}));
+  solve_cmd->add_flag("--cost-first", sv.cost_first, "lexicographic: least cost first, then green share");
+  solve_cmd->add_option("--lexicographic-tolerance", sv.lex_tolerance, "lexicographic: tolerance (share, 0.001 = 0.1 pp)");
+  solve_cmd->add_option("--weight-cost", sv.weight_cost, "weighted: weight of normalised cost");
+  solve_cmd->add_option("--weight-green", sv.weight_green, "weighted: weight of normalised green share");
+  SolveArgs pa;
+  auto* pareto_cmd = app.add_subcommand("pareto", "Green-share vs cost frontier (epsilon-constraint); prints a summary");
+  add_dispatch_options(pareto_cmd, pa);
+  pareto_cmd->add_option("--points", pa.points, "Number of frontier points (>= 2)")->check(CLI::Range(2, 1000));
+  pareto_cmd->add_option("--out", pa.out, "Write the frontier and every point's schedule to this HDF5 file");
   std::string validate_file;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file; lists every problem with its JSON path");
   validate_cmd->add_option("file", validate_file, "Scenario JSON file")->required();
@@ -160,6 +225,7 @@ int main(int argc, char** argv) {
   try {
     if (lp_cmd->parsed()) return run_lp(lp);
     if (solve_cmd->parsed()) return run_solve(sv);
+    if (pareto_cmd->parsed()) return run_pareto(pa);
     if (validate_cmd->parsed()) return run_validate(validate_file);
     for (const auto& c : extra)
       if (c.app->parsed()) return c.run();

@@ -690,7 +690,16 @@ nlohmann::json Result::summary() const {
   return j;
 }
 
-Result solve(const hub::Scenario& sc, const Options& o) {
+// The options with the scenario's own hard constraints filled in where the options set none.
+Options with_scenario_constraints(const hub::Scenario& sc, Options o) {
+  if (!o.min_green_share) o.min_green_share = sc.min_green_share;
+  if (!o.max_emissions_kg) o.max_emissions_kg = sc.max_emissions_kg;
+  if (!o.max_grid_import_kwh) o.max_grid_import_kwh = sc.max_grid_import_kwh;
+  return o;
+}
+
+Result solve(const hub::Scenario& sc, const Options& options) {
+  const Options o = with_scenario_constraints(sc, options);
   o.validate();
   const bool need_green = o.objective == Objective::green || o.objective == Objective::lexicographic ||
                           o.objective == Objective::weighted;
@@ -755,7 +764,8 @@ Result solve(const hub::Scenario& sc, const Options& o) {
   return solve_model(p, p.base, o, true);
 }
 
-std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& o, int points) {
+std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options, int points) {
+  const Options o = with_scenario_constraints(sc, options);
   o.validate();
   if (points < 2) throw InputError("", "points", "must be >= 2, got " + std::to_string(points));
   Prepared p = prepare(sc, o, true);
@@ -786,13 +796,14 @@ std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& o, int p
   return out;
 }
 
-void write_result_h5(const Result& r, const std::string& path) {
-  io::H5Writer w(path);
+namespace {
+// Writes /time, /flows, /states, /green, /prices of `r` under `prefix` ("" for the file root).
+void write_result_group(io::H5Writer& w, const Result& r, const std::string& prefix) {
   std::vector<std::int64_t> time(static_cast<std::size_t>(r.grid.size()));
   for (std::int64_t t = 0; t < r.grid.size(); ++t) time[static_cast<std::size_t>(t)] = r.grid.time_unix_s(t);
-  w.write_vector_int64("/time", time);
+  w.write_vector_int64(prefix + "/time", time);
   for (const auto& f : r.flows) {
-    const std::string p = "/flows/" + f.device + "." + f.port;
+    const std::string p = prefix + "/flows/" + f.device + "." + f.port;
     w.write_vector(p, f.kw);
     w.write_string_attribute(p, "bus", f.bus);
     w.write_string_attribute(p, "carrier", std::string(hub::to_string(f.carrier)));
@@ -800,13 +811,35 @@ void write_result_h5(const Result& r, const std::string& path) {
     w.write_string_attribute(p, "device_type", f.device_type);
     w.write_double_attribute(p, "renewable", f.renewable ? 1.0 : 0.0);
   }
-  for (const auto& s : r.states) w.write_vector("/states/" + s.device + "." + s.name, s.values);
-  for (const auto& g : r.green) w.write_vector("/green/" + g.device + "." + g.name, g.values);
-  for (const auto& p : r.prices) w.write_vector("/prices/" + p.bus, p.per_kwh);
-  w.write_string_attribute("/", "status", std::string(lp::to_string(r.status)));
-  w.write_double_attribute("/", "objective", r.objective);
-  w.write_double_attribute("/", "step_minutes", r.grid.step_minutes());
-  w.write_double_attribute("/", "prices_from_fixed_integers", r.prices_from_fixed_integers ? 1.0 : 0.0);
+  for (const auto& s : r.states) w.write_vector(prefix + "/states/" + s.device + "." + s.name, s.values);
+  for (const auto& g : r.green) w.write_vector(prefix + "/green/" + g.device + "." + g.name, g.values);
+  for (const auto& p : r.prices) w.write_vector(prefix + "/prices/" + p.bus, p.per_kwh);
+  const std::string obj = prefix.empty() ? "/" : prefix;
+  w.write_string_attribute(obj, "status", std::string(lp::to_string(r.status)));
+  w.write_double_attribute(obj, "objective", r.objective);
+  w.write_double_attribute(obj, "step_minutes", r.grid.step_minutes());
+  w.write_double_attribute(obj, "prices_from_fixed_integers", r.prices_from_fixed_integers ? 1.0 : 0.0);
+}
+}  // namespace
+
+void write_result_h5(const Result& r, const std::string& path) {
+  io::H5Writer w(path);
+  write_result_group(w, r, "");
+  w.commit();
+}
+
+void write_pareto_h5(const std::vector<ParetoPoint>& points, const std::string& path) {
+  io::H5Writer w(path);
+  std::vector<double> share, cost, em;
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    share.push_back(points[k].green_share);
+    cost.push_back(points[k].cost_total);
+    em.push_back(points[k].emissions_kg);
+    if (lp::has_solution(points[k].status)) write_result_group(w, points[k].result, "/points/" + std::to_string(k));
+  }
+  w.write_vector("/frontier/green_share", share);
+  w.write_vector("/frontier/cost_total", cost);
+  w.write_vector("/frontier/emissions_kg", em);
   w.commit();
 }
 

@@ -129,6 +129,13 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
   sc.currency = root.optional_string("currency", "CNY");
   sc.carbon_price_per_t = root.has("carbon_price_per_t") ? root.non_negative_number("carbon_price_per_t") : 0.0;
 
+  if (root.has("constraints")) {
+    const io::JsonReader c = root.at("constraints");
+    c.expect_only_keys({"min_green_share", "max_emissions_kg", "max_grid_import_kwh"});
+    if (c.has("min_green_share")) sc.min_green_share = c.number_in_range("min_green_share", 0.0, 1.0);
+    if (c.has("max_emissions_kg")) sc.max_emissions_kg = c.non_negative_number("max_emissions_kg");
+    if (c.has("max_grid_import_kwh")) sc.max_grid_import_kwh = c.non_negative_number("max_grid_import_kwh");
+  }
   const io::JsonReader time = root.at("time");
   const std::string start_iso = time.required_string("start");
   const auto wrap = [&](const io::JsonReader& at, std::string_view key, auto fn) {

@@ -96,3 +96,43 @@ def test_cli_solve_and_validate(tmp_path, build_dir):
     assert "/devices/grid/ports/el: no bus named \"nowhere\"" in p.stderr
     p = subprocess.run([str(cli), "solve"], capture_output=True, text=True)
     assert p.returncode == 2
+
+
+def valley_vs_pv():
+    """Cost optimum -10 with green share 0; greenest 0 with share 1 (see tests/hub/test_objectives.cpp)."""
+    return {
+        "time": {"start": "2025-01-01T00:00:00+08:00", "step_minutes": 60, "steps": 3},
+        "buses": [{"name": "el", "carrier": "electricity"}],
+        "devices": [
+            {"name": "grid", "type": "grid", "bus": "el", "buy_price_per_kwh": [0.1, 1.0, 1.0],
+             "sell_price_per_kwh": [0.0, 0.2, 0.0]},
+            {"name": "pv", "type": "pv", "bus": "el", "capacity_kw": 100, "availability": [0.0, 1.0, 0.0]},
+            {"name": "load", "type": "load", "bus": "el", "profile_kw": [0.0, 0.0, 100.0]},
+            {"name": "bat", "type": "battery", "bus": "el", "energy_kwh": 100, "power_kw": 100,
+             "charge_efficiency": 1.0, "discharge_efficiency": 1.0, "soc_initial": 0.0},
+        ],
+    }
+
+
+def test_objectives_and_frontier_from_python():
+    sc = ehub.hub.scenario_from_json(valley_vs_pv())
+    assert ehub.dispatch.solve(sc, mip_gap=1e-9).summary()["kpis"]["cost_total"] == pytest.approx(-10, abs=1e-6)
+    g = ehub.dispatch.solve(sc, objective="green", mip_gap=1e-9)
+    assert g.summary()["kpis"]["green_share"] == pytest.approx(1.0, abs=1e-6)
+    np.testing.assert_allclose(g.green["bat.discharge_kw"], [0, 0, 100], atol=1e-6)
+    pts = ehub.dispatch.pareto(sc, points=5, mip_gap=1e-9)
+    # frontier cost = -10 + 10 x share (by hand), cost non-decreasing along it
+    np.testing.assert_allclose([p.green_share for p in pts], [0, 0.25, 0.5, 0.75, 1.0], atol=1e-6)
+    np.testing.assert_allclose([p.cost_total for p in pts], [-10, -7.5, -5, -2.5, 0], atol=1e-5)
+
+
+def test_infeasible_raises_with_diagnosis():
+    # Half the PV (50 kWh for 100 kWh of load): the best green share is 0.5; asking 0.8 is short by
+    # 0.3 x 100 = 30 kWh.
+    data = valley_vs_pv()
+    data["devices"][1]["capacity_kw"] = 50
+    sc = ehub.hub.scenario_from_json(data)
+    with pytest.raises(ehub.InfeasibleError, match=r"min_green_share cannot be met: missing 30 ") as e:
+        ehub.dispatch.solve(sc, solver="clp", relax=True, min_green_share=0.8)
+    assert e.value.result.status == "infeasible"
+    assert issubclass(ehub.InfeasibleError, ehub.SolverError)

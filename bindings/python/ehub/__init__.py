@@ -10,8 +10,9 @@ from ._core import InputError, SolverError
 __version__: str = _core.__version__
 
 from . import core, dispatch, hub, io, lp  # noqa: E402  (submodules need _core first)
+from .dispatch import InfeasibleError  # noqa: E402
 
-__all__ = ["InputError", "SolverError", "__version__", "core", "dispatch", "hub", "io", "lp", "version"]
+__all__ = ["InputError", "SolverError", "InfeasibleError", "__version__", "core", "dispatch", "hub", "io", "lp", "version"]
 
 
 def version() -> str:

@@ -1,14 +1,51 @@
-"""ehub.dispatch: Python face of the C++ namespace ``ehub::dispatch`` (see docs/scenario.md, docs/devices.md)."""
+"""ehub.dispatch: dispatch of a scenario for cost, green share or carbon, the green-vs-cost frontier
+and results as numpy arrays / pandas frames (C++ ``ehub::dispatch``; see docs/objectives.md)."""
 from . import _core
+from ._core import SolverError
 from ._reexport import reexport
 
-__all__ = reexport(globals(), _core.dispatch)
+__all__ = reexport(globals(), _core.dispatch) + ["solve", "pareto", "to_pandas", "InfeasibleError"]
+
+
+class InfeasibleError(SolverError):
+    """No feasible schedule; the message carries the diagnosis (which bus or constraint is short,
+    when and by how much). The result is in ``.result``."""
+
+    def __init__(self, message, result):
+        super().__init__(message)
+        self.result = result
+
+
+def solve(scenario, solver="cbc", relax=False, time_limit=None, mip_gap=None, objective="cost",
+          raise_on_infeasible=True, **constraints):
+    """Dispatch a scenario and return a checked Result.
+
+    objective: "cost", "green", "carbon", "weighted" or "lexicographic"; keyword options
+    cost_first, lexicographic_tolerance, weight_cost, weight_green and the hard constraints
+    min_green_share, max_emissions_kg, max_grid_import_kwh. Raises InfeasibleError (a
+    SolverError) with the diagnosis when there is no feasible schedule, unless
+    raise_on_infeasible is False.
+    """
+    opts = _core.dispatch.Options(solver=solver, relax=relax, time_limit=time_limit, mip_gap=mip_gap,
+                                  objective=objective, **constraints)
+    result = _core.dispatch._solve(scenario, opts)
+    if raise_on_infeasible and result.status in ("infeasible", "infeasible_or_unbounded"):
+        lines = "\n  ".join(result.diagnosis) or "no diagnosis"
+        raise InfeasibleError(f"[ehub.solver] no feasible schedule ({result.status}):\n  {lines}", result)
+    return result
+
+
+def pareto(scenario, points=11, solver="cbc", relax=False, time_limit=None, mip_gap=None, **constraints):
+    """The green-vs-cost frontier: a list of ParetoPoint sorted by green share, each with .result."""
+    opts = _core.dispatch.Options(solver=solver, relax=relax, time_limit=time_limit, mip_gap=mip_gap,
+                                  **constraints)
+    return _core.dispatch._pareto(scenario, opts, points)
 
 
 def to_pandas(result, utc_offset_minutes: int = 0):
-    """Flows, states and prices of a Result as pandas DataFrames with a tz-aware DatetimeIndex.
+    """Flows, states, prices and green split of a Result as pandas DataFrames with a tz-aware index.
 
-    Returns a dict {"flows": DataFrame (kW), "states": DataFrame, "prices": DataFrame (per kWh)}.
+    Returns {"flows": kW, "states": values, "prices": per kWh, "green": kW of green origin}.
     """
     import pandas as pd
 
@@ -19,7 +56,5 @@ def to_pandas(result, utc_offset_minutes: int = 0):
         "flows": pd.DataFrame(result.flows, index=idx),
         "states": pd.DataFrame(result.states, index=idx),
         "prices": pd.DataFrame(result.prices, index=idx),
+        "green": pd.DataFrame(result.green, index=idx),
     }
-
-
-__all__.append("to_pandas")

@@ -146,25 +146,68 @@ void bind_dispatch(py::module_& m) {
                                return d;
                              },
                              "{bus: marginal price per kWh per step} (LP dispatches)")
+      .def_readonly("diagnosis", &dispatch::Result::diagnosis)
+      .def_readonly("prices_from_fixed_integers", &dispatch::Result::prices_from_fixed_integers)
+      .def_property_readonly("green",
+                             [](const dispatch::Result& r) {
+                               py::dict d;
+                               for (const auto& g : r.green) d[py::str(g.device + "." + g.name)] = arr(g.values);
+                               return d;
+                             },
+                             "{'storage.charge_kw' / 'storage.discharge_kw': green part per step}")
       .def("summary", [](const dispatch::Result& r) { return to_python(r.summary()); },
            "The summary dict (status, objective, solver, timings, model, kpis).")
       .def("brief_report", &dispatch::Result::brief_report)
       .def("__repr__", &dispatch::Result::brief_report);
+  py::class_<dispatch::Options>(m, "Options", "Options of a dispatch (see docs/objectives.md).")
+      .def(py::init([](const std::string& solver, bool relax, std::optional<double> time_limit,
+                       std::optional<double> mip_gap, const std::string& objective, bool cost_first,
+                       double lexicographic_tolerance, double weight_cost, double weight_green,
+                       std::optional<double> min_green_share, std::optional<double> max_emissions_kg,
+                       std::optional<double> max_grid_import_kwh) {
+             dispatch::Options o;
+             o.solver = solver;
+             o.relax_integers = relax;
+             if (time_limit) o.solve.time_limit_s = *time_limit;
+             if (mip_gap) o.solve.mip_gap = *mip_gap;
+             o.objective = dispatch::objective_from_string(objective);
+             o.cost_first = cost_first;
+             o.lexicographic_tolerance = lexicographic_tolerance;
+             o.weight_cost = weight_cost;
+             o.weight_green = weight_green;
+             o.min_green_share = min_green_share;
+             o.max_emissions_kg = max_emissions_kg;
+             o.max_grid_import_kwh = max_grid_import_kwh;
+             o.validate();
+             return o;
+           }),
+           py::arg("solver") = "cbc", py::arg("relax") = false, py::arg("time_limit") = py::none(),
+           py::arg("mip_gap") = py::none(), py::arg("objective") = "cost", py::arg("cost_first") = false,
+           py::arg("lexicographic_tolerance") = 0.001, py::arg("weight_cost") = 0.5, py::arg("weight_green") = 0.5,
+           py::arg("min_green_share") = py::none(), py::arg("max_emissions_kg") = py::none(),
+           py::arg("max_grid_import_kwh") = py::none());
   m.def(
-      "solve",
-      [](const hub::Scenario& sc, const std::string& solver, bool relax, std::optional<double> time_limit,
-         std::optional<double> mip_gap) {
-        dispatch::Options o;
-        o.solver = solver;
-        o.relax_integers = relax;
-        if (time_limit) o.solve.time_limit_s = *time_limit;
-        if (mip_gap) o.solve.mip_gap = *mip_gap;
+      "_solve",
+      [](const hub::Scenario& sc, const dispatch::Options& o) {
         py::gil_scoped_release release;
         return dispatch::solve(sc, o);
       },
-      py::arg("scenario"), py::arg("solver") = "cbc", py::arg("relax") = false, py::arg("time_limit") = py::none(),
-      py::arg("mip_gap") = py::none(),
-      "Cost-optimal dispatch of a scenario; the GIL is released while the model is built and solved.");
+      py::arg("scenario"), py::arg("options"),
+      "Dispatch of a scenario; the GIL is released while the model is built and solved.");
+  py::class_<dispatch::ParetoPoint>(m, "ParetoPoint", "One point of the green-vs-cost frontier.")
+      .def_readonly("green_share", &dispatch::ParetoPoint::green_share)
+      .def_readonly("cost_total", &dispatch::ParetoPoint::cost_total)
+      .def_readonly("emissions_kg", &dispatch::ParetoPoint::emissions_kg)
+      .def_property_readonly("status", [](const dispatch::ParetoPoint& p) { return std::string(lp::to_string(p.status)); })
+      .def_readonly("result", &dispatch::ParetoPoint::result);
+  m.def(
+      "_pareto",
+      [](const hub::Scenario& sc, const dispatch::Options& o, int points) {
+        py::gil_scoped_release release;
+        return dispatch::pareto(sc, o, points);
+      },
+      py::arg("scenario"), py::arg("options"), py::arg("points") = 11);
+  m.def("write_pareto_h5", &dispatch::write_pareto_h5, py::arg("points"), py::arg("path"));
   m.def("write_result_h5", &dispatch::write_result_h5, py::arg("result"), py::arg("path"),
         "Write flows, states and prices to HDF5 (atomically).");
 }

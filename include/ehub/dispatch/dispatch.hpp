@@ -139,4 +139,8 @@ EHUB_EXPORT Result solve(const hub::Scenario& scenario, const Options& options =
 /// /states/<device>.<name>, /prices/<bus>; root attributes status, objective, step_minutes.
 EHUB_EXPORT void write_result_h5(const Result& result, const std::string& path);
 
+/// Writes a frontier: /frontier/{green_share, cost_total, emissions_kg} (one value per point) and
+/// each point's schedule under /points/<k>/ in the write_result_h5 layout (atomically).
+EHUB_EXPORT void write_pareto_h5(const std::vector<ParetoPoint>& points, const std::string& path);
+
 }  // namespace ehub::dispatch

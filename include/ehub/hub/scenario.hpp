@@ -29,6 +29,9 @@ struct EHUB_EXPORT Scenario {
   int utc_offset_minutes = 0;       ///< park's local time (time.utc_offset_minutes or the start's offset)
   double carbon_price_per_t = 0.0;  ///< carbon price per tonne CO2 (currency/t)
   Hub hub;                          ///< buses and devices
+  std::optional<double> min_green_share;      ///< "constraints": {"min_green_share": 0..1}
+  std::optional<double> max_emissions_kg;     ///< "constraints": {"max_emissions_kg": ...}
+  std::optional<double> max_grid_import_kwh;  ///< "constraints": {"max_grid_import_kwh": ...}
   std::string file;                 ///< source file ("" from memory)
   std::string base_dir = ".";       ///< folder CSV paths were resolved against
   nlohmann::json source;            ///< the JSON it was loaded from (round trip, bug reports)
