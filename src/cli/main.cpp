@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "ehub/core/error.hpp"
@@ -85,7 +86,7 @@ struct SolveArgs {
   bool cost_first = false;
   double lex_tolerance = 0.001;
   double weight_cost = 0.5, weight_green = 0.5;
-  double min_green_share = -1, max_emissions_kg = -1, max_grid_import_kwh = -1;
+  std::optional<double> min_green_share, max_emissions_kg, max_grid_import_kwh;
   int points = 11;
 };
 
@@ -119,9 +120,9 @@ ehub::dispatch::Options dispatch_options(const SolveArgs& a) {
   opt.lexicographic_tolerance = a.lex_tolerance;
   opt.weight_cost = a.weight_cost;
   opt.weight_green = a.weight_green;
-  if (a.min_green_share >= 0) opt.min_green_share = a.min_green_share;
-  if (a.max_emissions_kg >= 0) opt.max_emissions_kg = a.max_emissions_kg;
-  if (a.max_grid_import_kwh >= 0) opt.max_grid_import_kwh = a.max_grid_import_kwh;
+  opt.min_green_share = a.min_green_share;  // validated by Options::validate (range, sign)
+  opt.max_emissions_kg = a.max_emissions_kg;
+  opt.max_grid_import_kwh = a.max_grid_import_kwh;
   return opt;
 }
 

@@ -457,11 +457,8 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   colour_schedule(B, x, r);
   k.self_sufficiency =
       k.electricity_consumption_kwh > 0 ? std::max(0.0, 1.0 - k.grid_import_kwh / k.electricity_consumption_kwh) : 0.0;
-  for (const auto& s : b.states())
-    if (s.name == "soc_kwh") {
-      const double cap = m.col_upper()[static_cast<std::size_t>(s.vars[0])];
-      if (cap > 0) k.storage_cycles[s.device] = tally("energy.storage_discharge_kwh." + s.device) / cap;
-    }
+  for (const auto& s : b.storages())  // equivalent full cycles: discharged energy / nominal capacity
+    if (s.capacity_kwh > 0) k.storage_cycles[s.device] = tally("energy.storage_discharge_kwh." + s.device) / s.capacity_kwh;
   if (k.unserved_kwh > 1e-6)
     for (const auto& s : r.states)
       if (s.name == "unserved_kw") {

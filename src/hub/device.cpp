@@ -25,13 +25,20 @@ std::map<std::string, Entry>& registry() {
   static std::map<std::string, Entry> r;
   return r;
 }
+thread_local bool registering_builtins = false;  // register_builtin_devices() is running here
 void ensure_builtins() {
   static std::once_flag once;
-  std::call_once(once, [] { register_builtin_devices(); });
+  if (registering_builtins) return;
+  std::call_once(once, [] {
+    registering_builtins = true;
+    register_builtin_devices();
+    registering_builtins = false;
+  });
 }
 }  // namespace
 
 void register_device_type(std::string type, DeviceFactory factory, std::string description) {
+  ensure_builtins();  // so a user's type of a built-in's name replaces it and is not replaced later
   std::lock_guard lock(registry_mutex());
   registry()[std::move(type)] = Entry{std::move(factory), std::move(description)};
 }

@@ -19,7 +19,17 @@ Hub::~Hub() = default;
 Hub::Hub(Hub&&) noexcept = default;
 Hub& Hub::operator=(Hub&&) noexcept = default;
 
+namespace {
+// Names become HDF5 paths (/flows/<device>.<port>): no '/' and not empty.
+void check_name(const std::string& kind, const std::string& name) {
+  if (name.empty()) throw InputError("", "/" + kind, "a name must not be empty");
+  if (name.find('/') != std::string::npos)
+    throw InputError("", "/" + kind + "/" + name, "a name must not contain '/'");
+}
+}  // namespace
+
 std::int32_t Hub::add_bus(std::string name, Carrier carrier) {
+  check_name("buses", name);
   if (find_bus(name)) throw InputError("", "/buses/" + name, "duplicate bus name \"" + name + "\"");
   buses_.push_back(Bus{std::move(name), carrier});
   return static_cast<std::int32_t>(buses_.size() - 1);
@@ -27,6 +37,7 @@ std::int32_t Hub::add_bus(std::string name, Carrier carrier) {
 
 std::int32_t Hub::add_device(std::unique_ptr<Device> device) {
   if (!device) throw InputError("", "/devices", "null device");
+  check_name("devices", device->name());
   if (find_device(device->name()))
     throw InputError("", "/devices/" + device->name(), "duplicate device name \"" + device->name() + "\"");
   devices_.push_back(std::move(device));

@@ -50,7 +50,17 @@ class ScenarioSeries final : public SeriesSource {
         const std::string col = r.required_string("column");
         const std::string path = (std::filesystem::path(base_dir_) / rel).string();
         auto it = csv_cache_.find(path);
-        if (it == csv_cache_.end()) it = csv_cache_.emplace(path, io::read_timeseries_csv(path)).first;
+        if (it == csv_cache_.end()) {
+          io::CsvOptions co;
+          co.default_utc_offset_minutes = offset_;  // naive timestamps are the park's local time
+          try {
+            it = csv_cache_.emplace(path, io::read_timeseries_csv(path, co)).first;
+          } catch (const InputError& e) {
+            std::string where = e.file();
+            if (!e.path().empty()) where += ": " + e.path();
+            throw r.error_at("csv", where + ": " + e.detail());
+          }
+        }
         const io::CsvSeriesTable& table = it->second;
         Series s = table.series(col, kind);
         if (!table.missing.empty())
@@ -149,10 +159,11 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
   sc.utc_offset_minutes = time.has("utc_offset_minutes")
                               ? static_cast<int>(time.required_int("utc_offset_minutes"))
                               : wrap(time, "start", [&] { return iso_offset_minutes(start_iso); });
-  sc.data_grid = wrap(time, "start", [&] {
-    return TimeGrid(parse_iso8601(start_iso, sc.utc_offset_minutes), static_cast<int>(time.required_int("step_minutes")),
-                    time.required_int("steps"));
-  });
+  const std::int64_t start_unix_s = wrap(time, "start", [&] { return parse_iso8601(start_iso, sc.utc_offset_minutes); });
+  const int data_step = static_cast<int>(time.required_int("step_minutes"));
+  if (!is_valid_step_minutes(data_step))
+    throw time.error_at("step_minutes", "must be 5, 15, 30 or 60, got " + std::to_string(data_step));
+  sc.data_grid = wrap(time, "start", [&] { return TimeGrid(start_unix_s, data_step, time.required_int("steps")); });
   if (sc.data_grid.size() < 1) throw time.error_at("steps", "must be >= 1");
   {
     const std::int64_t h_start = horizon.start ? parse_iso8601(*horizon.start, sc.utc_offset_minutes)

@@ -247,7 +247,8 @@ class CbcBackend final : public Solver {
       OsiClpSolverInterface feasibility(*osi_);
       for (int j = 0; j < feasibility.getNumCols(); ++j) feasibility.setObjCoeff(j, 0.0);
       const double left = limit - sw.seconds();
-      const CbcOutcome f = left > 0.0 ? run_cbc_main(feasibility, handler_, cbc_args(options, left, r), nullptr)
+      SolveResult scratch;  // the warnings about options were given once already
+      const CbcOutcome f = left > 0.0 ? run_cbc_main(feasibility, handler_, cbc_args(options, left, scratch), nullptr)
                                       : CbcOutcome{};
       if (f.status == 0 && !f.x.empty()) {
         r.status = Status::unbounded;
@@ -293,9 +294,10 @@ class CbcBackend final : public Solver {
       // LP; an optimal result is its own bound up to the gap tolerance.
       const double bound = o.bound + obj_constant_;
       const bool bound_ok = std::isfinite(bound) && std::abs(o.bound) < 1e40;
-      r.best_bound = r.status == Status::optimal && (!bound_ok || o.secondary != 2) ? r.objective
-                     : bound_ok                                                     ? bound
-                                                                                    : r.objective;
+      const bool minimize = osi_->getObjSense() > 0;
+      if (r.status == Status::optimal && o.secondary != 2) r.best_bound = r.objective;  // search finished
+      else if (bound_ok) r.best_bound = bound;
+      else r.best_bound = minimize ? -kInf : kInf;  // no bound known yet: say so
       r.gap = relative_gap(r.objective, r.best_bound);
       last_solution_ = r.x;
     }

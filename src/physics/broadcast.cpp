@@ -73,13 +73,15 @@ void check_all(std::string_view name, const Broadcast& v, Ok ok, std::string_vie
 }  // namespace
 
 void require_finite(std::string_view name, const Broadcast& values) {
-  check_all(name, values, [](double x) { return std::isfinite(x); }, "must be finite");
+  check_all(
+      name, values, [](double x) { return std::isfinite(x); }, "must be finite");
 }
 
 void require_at_least(std::string_view name, const Broadcast& values, double minimum, std::string_view hint) {
   std::string what = "must be finite and >= ";
   what += detail::format_number(minimum);
-  check_all(name, values, [minimum](double x) { return std::isfinite(x) && x >= minimum; }, what, hint);
+  check_all(
+      name, values, [minimum](double x) { return std::isfinite(x) && x >= minimum; }, what, hint);
 }
 
 void require_in_range(std::string_view name, const Broadcast& values, double lo, double hi) {
@@ -88,13 +90,15 @@ void require_in_range(std::string_view name, const Broadcast& values, double lo,
   what += ", ";
   what += detail::format_number(hi);
   what += "]";
-  check_all(name, values, [lo, hi](double x) { return x >= lo && x <= hi; }, what);
+  check_all(
+      name, values, [lo, hi](double x) { return x >= lo && x <= hi; }, what);
 }
 
 void require_greater(std::string_view name, const Broadcast& values, double bound) {
   std::string what = "must be finite and > ";
   what += detail::format_number(bound);
-  check_all(name, values, [bound](double x) { return std::isfinite(x) && x > bound; }, what);
+  check_all(
+      name, values, [bound](double x) { return std::isfinite(x) && x > bound; }, what);
 }
 
 }  // namespace ehub::physics

@@ -28,11 +28,11 @@ double sum_terms(const detail::spa::Term (&terms)[N], double jme) {
 
 /// The quantities of SPA steps 3.2-3.4 that depend only on ephemeris time.
 struct SlowTerms {
-  double l_rad;      ///< heliocentric longitude, not reduced to [0, 2pi) (continuous in time)
-  double b_rad;      ///< heliocentric latitude
-  double r_au;       ///< earth radius vector
-  double dpsi_deg;   ///< nutation in longitude
-  double deps_deg;   ///< nutation in obliquity
+  double l_rad;     ///< heliocentric longitude, not reduced to [0, 2pi) (continuous in time)
+  double b_rad;     ///< heliocentric latitude
+  double r_au;      ///< earth radius vector
+  double dpsi_deg;  ///< nutation in longitude
+  double deps_deg;  ///< nutation in obliquity
 };
 
 SlowTerms slow_terms(double jde) {
@@ -98,7 +98,7 @@ class SlowTermTable {
     const SlowTerms& b = nodes_[k];
     const SlowTerms& c = nodes_[k + 1];
     const SlowTerms& d = nodes_[k + 2];
-    auto mix = [&](double SlowTerms::* m) { return wm * a.*m + w0 * b.*m + w1 * c.*m + w2 * d.*m; };
+    auto mix = [&](double SlowTerms::*m) { return wm * a.*m + w0 * b.*m + w1 * c.*m + w2 * d.*m; };
     return {mix(&SlowTerms::l_rad), mix(&SlowTerms::b_rad), mix(&SlowTerms::r_au), mix(&SlowTerms::dpsi_deg),
             mix(&SlowTerms::deps_deg)};
   }
@@ -175,17 +175,17 @@ SolarPosition spa_python(const Eigen::VectorXd& time_unix_s, double latitude_deg
     const double eps0 =
         84381.448 +
         uu * (-4680.93 +
-              uu * (-1.55 +
-                    uu * (1999.25 +
-                          uu * (-51.38 + uu * (-249.67 + uu * (-39.05 + uu * (7.12 + uu * (27.87 + uu * (5.79 + uu * 2.45)))))))));
+              uu * (-1.55 + uu * (1999.25 +
+                                  uu * (-51.38 +
+                                        uu * (-249.67 +
+                                              uu * (-39.05 + uu * (7.12 + uu * (27.87 + uu * (5.79 + uu * 2.45)))))))));
     const double eps = eps0 / 3600.0 + s.deps_deg;
     const double dtau = -20.4898 / (3600.0 * s.r_au);
     const double lamd = theta + s.dpsi_deg + dtau;
 
     // Apparent sidereal time at Greenwich (3.8).
-    const double v0 = positive_mod(280.46061837 + 360.98564736629 * (jd - 2451545.0) + 0.000387933 * jc * jc -
-                                       jc * jc * jc / 38710000.0,
-                                   360.0);
+    const double v0 = positive_mod(
+        280.46061837 + 360.98564736629 * (jd - 2451545.0) + 0.000387933 * jc * jc - jc * jc * jc / 38710000.0, 360.0);
     const double eps_rad = eps * kDegToRad;
     const double cos_eps = std::cos(eps_rad), sin_eps = std::sin(eps_rad);
     const double v = v0 + s.dpsi_deg * cos_eps;
@@ -196,13 +196,12 @@ SolarPosition spa_python(const Eigen::VectorXd& time_unix_s, double latitude_deg
     const double beta_rad = beta * kDegToRad;
     const double alpha =
         positive_mod(std::atan2(sin_lamd * cos_eps - std::tan(beta_rad) * sin_eps, cos_lamd) * kRadToDeg, 360.0);
-    const double delta =
-        std::asin(std::sin(beta_rad) * cos_eps + std::cos(beta_rad) * sin_eps * sin_lamd) * kRadToDeg;
+    const double delta = std::asin(std::sin(beta_rad) * cos_eps + std::cos(beta_rad) * sin_eps * sin_lamd) * kRadToDeg;
 
     // Equation of time (A.1).
-    const double m = 280.4664567 +
-                     jme * (360007.6982779 + jme * (0.03032028 + jme * (1.0 / 49931.0 +
-                                                                         jme * (-1.0 / 15300.0 - jme / 2000000.0))));
+    const double m =
+        280.4664567 +
+        jme * (360007.6982779 + jme * (0.03032028 + jme * (1.0 / 49931.0 + jme * (-1.0 / 15300.0 - jme / 2000000.0))));
     double eot = positive_mod(m - 0.0057183 - alpha + s.dpsi_deg * cos_eps, 360.0) * 4.0;
     if (eot > 20.0) eot -= 1440.0;
     out.equation_of_time_min[i] = eot;
@@ -215,8 +214,7 @@ SolarPosition spa_python(const Eigen::VectorXd& time_unix_s, double latitude_deg
     const double sin_xi = std::sin(xi_rad);
     const double denom = std::cos(delta_rad) - xterm * sin_xi * std::cos(h_rad);
     const double dalpha_rad = std::atan2(-xterm * sin_xi * std::sin(h_rad), denom);
-    const double delta_prime_rad =
-        std::atan2((std::sin(delta_rad) - yterm * sin_xi) * std::cos(dalpha_rad), denom);
+    const double delta_prime_rad = std::atan2((std::sin(delta_rad) - yterm * sin_xi) * std::cos(dalpha_rad), denom);
     const double h_prime_rad = h_rad - dalpha_rad;
 
     // Topocentric elevation (3.14), refraction (3.14.2-3), zenith (3.14.5), azimuth (3.15).
@@ -234,9 +232,8 @@ SolarPosition spa_python(const Eigen::VectorXd& time_unix_s, double latitude_deg
     out.elevation_deg[i] = e0;
     out.apparent_zenith_deg[i] = 90.0 - e;
     out.zenith_deg[i] = 90.0 - e0;
-    const double gamma =
-        positive_mod(std::atan2(std::sin(h_prime_rad), cos_hp * sin_lat - (sin_dp / cos_dp) * cos_lat) * kRadToDeg,
-                     360.0);
+    const double gamma = positive_mod(
+        std::atan2(std::sin(h_prime_rad), cos_hp * sin_lat - (sin_dp / cos_dp) * cos_lat) * kRadToDeg, 360.0);
     out.azimuth_deg[i] = positive_mod(gamma + 180.0, 360.0);
   }
   return out;
@@ -254,8 +251,7 @@ double calculate_deltat_s(int year_i, int month_i) {
     return r;
   };
   if (year < -500) return -20 + 32 * std::pow((y - 1820) / 100, 2);
-  if (year < 500)
-    return p(y / 100, {10583.6, -1014.41, 33.78311, -5.952053, -0.1798452, 0.022174192, 0.0090316521});
+  if (year < 500) return p(y / 100, {10583.6, -1014.41, 33.78311, -5.952053, -0.1798452, 0.022174192, 0.0090316521});
   if (year < 1600)
     return p((y - 1000) / 100, {1574.2, -556.01, 71.23472, 0.319781, -0.8503463, -0.005050998, 0.0083572073});
   if (year < 1700) return p(y - 1600, {120, -0.9808, -0.01532, 1.0 / 7129});
@@ -288,8 +284,7 @@ Eigen::VectorXd grid_times_unix_s(const TimeGrid& grid, double fraction) {
   detail::check_scalar_range("fraction", fraction, 0.0, 1.0);
   Eigen::VectorXd out(grid.size());
   const double step = static_cast<double>(grid.step_s());
-  for (std::int64_t i = 0; i < grid.size(); ++i)
-    out[i] = static_cast<double>(grid.time_unix_s(i)) + fraction * step;
+  for (std::int64_t i = 0; i < grid.size(); ++i) out[i] = static_cast<double>(grid.time_unix_s(i)) + fraction * step;
   return out;
 }
 

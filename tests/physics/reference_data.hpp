@@ -79,7 +79,8 @@ inline ReferenceTable read_reference_csv(const std::string& file) {
     }
   }
   for (std::size_t c = 0; c < cols.size(); ++c)
-    t.columns[t.names[c]] = Eigen::Map<const Eigen::VectorXd>(cols[c].data(), static_cast<Eigen::Index>(cols[c].size()));
+    t.columns[t.names[c]] =
+        Eigen::Map<const Eigen::VectorXd>(cols[c].data(), static_cast<Eigen::Index>(cols[c].size()));
   return t;
 }
 

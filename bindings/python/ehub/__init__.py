@@ -9,10 +9,10 @@ from ._core import InputError, SolverError
 
 __version__: str = _core.__version__
 
-from . import core, dispatch, hub, io, lp  # noqa: E402  (submodules need _core first)
+from . import core, dispatch, hub, io, lp, physics  # noqa: E402  (submodules need _core first)
 from .dispatch import InfeasibleError  # noqa: E402
 
-__all__ = ["InputError", "SolverError", "InfeasibleError", "__version__", "core", "dispatch", "hub", "io", "lp", "version"]
+__all__ = ["InputError", "SolverError", "InfeasibleError", "__version__", "core", "dispatch", "hub", "io", "lp", "physics", "version"]
 
 
 def version() -> str:

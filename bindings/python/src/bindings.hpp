@@ -15,4 +15,6 @@ void bind_lp(py::module_& m);
 void bind_hub(py::module_& m);
 /// ehub.dispatch: cost-optimal dispatch and its results.
 void bind_dispatch(py::module_& m);
+/// ehub.physics: solar position, irradiance, PV and wind models.
+void bind_physics(py::module_& m);
 }  // namespace ehub::python

@@ -30,4 +30,6 @@ PYBIND11_MODULE(_core, m) {
   ehub::python::bind_hub(hub);
   auto dispatch = m.def_submodule("dispatch", "Cost-optimal dispatch of a scenario");
   ehub::python::bind_dispatch(dispatch);
+  auto physics = m.def_submodule("physics", "Solar position, irradiance, PV and wind power models");
+  ehub::python::bind_physics(physics);
 }

@@ -59,6 +59,7 @@ struct StorageRecord {
   double eta_discharge = 1.0;  ///< discharge efficiency
   double keep_per_step = 1.0;  ///< 1 - standing loss per step
   double soc_initial_kwh = 0.0;  ///< state of charge before the first step
+  double capacity_kwh = 0.0;     ///< nominal energy capacity (for equivalent full cycles)
 };
 
 /// The model-building view handed to Device::formulate(). Costs and emissions are added to the
@@ -87,7 +88,7 @@ class EHUB_EXPORT Builder {
   /// Name of the device being formulated.
   const std::string& device() const noexcept { return device_; }
 
-  /// One variable per step with bounds [lb, ub]; named "<device>.<name>[t]". Binary and integer
+  /// One variable per step with bounds [lb, ub] (unnamed, for speed). Binary and integer
   /// variables become continuous when relax_integers(). If `record` it is reported as a state.
   lp::IndexRange add_vars(std::string_view name, double lb, double ub, lp::VarType type = lp::VarType::continuous,
                           bool record = true);

@@ -7,5 +7,5 @@
 namespace ehub::lp {
 /// Registers the GLPK backend under the name "glpk" (simplex or interior point for LPs,
 /// branch-and-cut for MILPs). Defined in ehub::glpk; harmless to call twice.
-void register_glpk_backend();
+EHUB_EXPORT void register_glpk_backend();
 }  // namespace ehub::lp

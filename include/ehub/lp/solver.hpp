@@ -46,7 +46,8 @@ struct SolveOptions {
   bool presolve = true;               ///< let the backend presolve
   int verbosity = 0;                  ///< 0 silent, 1 summary, 2 progress, 3 everything
   LpAlgorithm lp_algorithm = LpAlgorithm::automatic;  ///< LP algorithm choice
-  /// Receives every log line of the backend when set (otherwise lines at `verbosity` go nowhere).
+  /// Receives each log line (no trailing newline) the backend writes at `verbosity` (none at 0).
+  /// When unset, those lines go to stderr; backends never write to stdout.
   std::function<void(std::string_view line)> log_callback;
   /// Optional MIP start: one value per variable (integers are rounded by the backend).
   std::vector<double> mip_start;

@@ -38,11 +38,10 @@ enum class SpaEvaluation : int {
 /// the polynomial pvlib uses for delta_t=None). `atmos_refract_deg`: refraction at sunrise and
 /// sunset. Throws InputError on a NaN time, a latitude outside [-90, 90], a longitude outside
 /// [-180, 180], a non-positive pressure or a bad argument length.
-EHUB_EXPORT SolarPosition spa_python(const Eigen::VectorXd& time_unix_s, double latitude_deg,
-                                     double longitude_deg, double altitude_m = 0.0,
-                                     const Broadcast& pressure_pa = 101325.0,
-                                     const Broadcast& temperature_c = 12.0,
-                                     const Broadcast& delta_t_s = 67.0, double atmos_refract_deg = 0.5667,
+EHUB_EXPORT SolarPosition spa_python(const Eigen::VectorXd& time_unix_s, double latitude_deg, double longitude_deg,
+                                     double altitude_m = 0.0, const Broadcast& pressure_pa = 101325.0,
+                                     const Broadcast& temperature_c = 12.0, const Broadcast& delta_t_s = 67.0,
+                                     double atmos_refract_deg = 0.5667,
                                      SpaEvaluation evaluation = SpaEvaluation::automatic);
 
 /// TT - UT1 in seconds for a decimal year and month (pvlib.spa.calculate_deltat: the NASA
@@ -55,8 +54,8 @@ EHUB_EXPORT Eigen::VectorXd calculate_deltat_s(const Eigen::VectorXd& time_unix_
 /// (0.5: the middle, the usual instant for the sun position of an interval average).
 EHUB_EXPORT Eigen::VectorXd grid_times_unix_s(const TimeGrid& grid, double fraction = 0.5);
 
-/// Day of the year (1..366) of each instant in the local calendar `utc_offset_minutes` east of UTC,
-/// as pandas' DatetimeIndex.dayofyear that pvlib.irradiance.get_extra_radiation uses.
+/// Day of the year (1..366) of each instant in the calendar `utc_offset_minutes` east of UTC.
+/// pvlib.irradiance.get_extra_radiation takes the day of year of a DatetimeIndex in UTC (offset 0).
 EHUB_EXPORT Eigen::VectorXd day_of_year(const Eigen::VectorXd& time_unix_s, int utc_offset_minutes = 0);
 
 }  // namespace ehub::physics

@@ -130,6 +130,10 @@ std::unique_ptr<Device> make_wind(const std::string& name, const io::JsonReader&
           avail[t] = 0.0;
           continue;
         }
+        if (x == sp.back()) {
+          avail[t] = std::clamp(pw.back(), 0.0, 1.0);
+          continue;
+        }
         const auto k = static_cast<std::size_t>(std::upper_bound(sp.begin(), sp.end(), x) - sp.begin());
         const double w = (x - sp[k - 1]) / (sp[k] - sp[k - 1]);
         avail[t] = std::clamp(pw[k - 1] + w * (pw[k] - pw[k - 1]), 0.0, 1.0);
@@ -261,7 +265,7 @@ std::unique_ptr<Device> make_grid(const std::string& name, const io::JsonReader&
   std::vector<double> ef = given(r, "emission_factor_kg_per_kwh")
                                ? to_vec(checked(r, "emission_factor_kg_per_kwh",
                                                 s.get(r, "emission_factor_kg_per_kwh", SeriesKind::intensive), 0, 10))
-                               : std::vector<double>(buy.size(), 0.5366);
+                               : std::vector<double>(buy.size(), 0.5366);  // China national average 2022 (MEE), CERTIFICATES.md
   const double contract = opt_limit(r, "contract_kw", kInf);
   return std::make_unique<Grid>(name, std::move(buy), std::move(sell), std::move(ef),
                                 std::min(opt_limit(r, "import_limit_kw", kInf), contract),
@@ -347,8 +351,10 @@ UnitVars formulate_unit(Builder& b, const UnitParams& u) {
   const std::int32_t n = b.steps();
   IndexRange p = b.add_vars("p_kw", 0.0, u.capacity_kw);
   IndexRange on = b.add_vars("on", 0.0, 1.0, u.commitment ? VarType::binary : VarType::continuous);
-  IndexRange st = b.add_vars("start", 0.0, 1.0, VarType::continuous, false);
-  IndexRange sd = b.add_vars("stop", 0.0, 1.0, VarType::continuous, false);
+  // Binary start/stop (with on binary) so a paired start+stop cannot lift ramp limits.
+  const VarType sv = u.commitment ? VarType::binary : VarType::continuous;
+  IndexRange st = b.add_vars("start", 0.0, 1.0, sv, false);
+  IndexRange sd = b.add_vars("stop", 0.0, 1.0, sv, false);
   const double pmin = u.min_load * u.capacity_kw;
   for (std::int32_t t = 0; t < n; ++t) {
     m.begin_row(-kInf, 0.0);  // p <= Pmax * on
@@ -364,6 +370,9 @@ UnitVars formulate_unit(Builder& b, const UnitParams& u) {
     m.add_term(on[t], 1.0);
     if (t > 0) m.add_term(on[t - 1], -1.0);
     m.add_term(st[t], -1.0);
+    m.add_term(sd[t], 1.0);
+    m.begin_row(-kInf, 1.0);  // not starting and stopping in the same step
+    m.add_term(st[t], 1.0);
     m.add_term(sd[t], 1.0);
   }
   const auto up = static_cast<std::int32_t>(std::ceil(u.min_up_h / b.dt_h() - 1e-9));
@@ -401,7 +410,7 @@ UnitVars formulate_unit(Builder& b, const UnitParams& u) {
 // (Pmin, Pmin / eff_min) and (Pmax, Pmax / eff_full); with no minimum load, fuel = p / eff_full.
 void fuel_coefficients(const UnitParams& u, double& a, double& slope) {
   const double pmax = u.capacity_kw, pmin = u.min_load * u.capacity_kw;
-  if (pmin <= 0 || u.eff_min == u.eff_full) {
+  if (pmin <= 0 || u.eff_min == u.eff_full || pmax - pmin < 1e-9 * pmax) {
     a = 0;
     slope = 1.0 / u.eff_full;
     return;
@@ -596,7 +605,7 @@ class Storage final : public Device {
     }
     b.add_port_flow(port, dis, 1.0);
     b.add_port_flow(port, ch, -1.0);
-    b.add_storage(StorageRecord{name(), port, ch, dis, soc, p_.eta_c, p_.eta_d, keep, soc0});
+    b.add_storage(StorageRecord{name(), port, ch, dis, soc, p_.eta_c, p_.eta_d, keep, soc0, p_.energy_kwh});
     if (p_.degradation_per_kwh > 0) b.add_energy_cost("degradation", dis, p_.degradation_per_kwh);
     b.add_energy_tally("storage_discharge_kwh." + name(), dis, 1.0);
   }

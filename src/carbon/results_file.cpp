@@ -1,0 +1,453 @@
+// Results HDF5 file -> ledger Input; scenario JSON -> storage efficiencies; ledger -> certified
+// copy of the results file with /certificates tables.
+#include "ehub/carbon/results_file.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+#include "ehub/core/error.hpp"
+#include "ehub/io/hdf5.hpp"
+#include "ehub/io/json.hpp"
+
+namespace ehub::carbon {
+namespace {
+
+// Attributes of the dispatch layout (and of write_series_h5) that a certified copy keeps.
+const char* const kKnownAttributes[] = {"bus",          "carrier",       "unit",
+                                        "device_type",  "renewable",     "kind",
+                                        "step_minutes", "start_unix_s",  "status",
+                                        "objective",    "prices_from_fixed_integers", "eta_charge",
+                                        "eta_discharge", "standing_loss_per_h", "solver"};
+
+std::string join(const std::string& group, const std::string& name) { return group == "/" ? "/" + name : group + "/" + name; }
+
+std::string safe(std::string name) {
+  for (auto& c : name)
+    if (c == '/') c = '_';
+  return name;
+}
+
+std::vector<double> to_std(const Eigen::VectorXd& v) { return {v.data(), v.data() + v.size()}; }
+
+void copy_attributes(const io::H5Reader& r, io::H5Writer& w, const std::string& p) {
+  for (const char* a : kKnownAttributes) {
+    if (!r.has_attribute(p, a)) continue;
+    try {
+      w.write_string_attribute(p, a, r.string_attribute(p, a));
+    } catch (const InputError&) {
+      w.write_double_attribute(p, a, r.double_attribute(p, a));
+    }
+  }
+}
+
+void copy_group(const io::H5Reader& r, io::H5Writer& w, const std::string& group) {
+  for (const auto& name : r.list(group)) {
+    const std::string p = join(group, name);
+    if (p == "/certificates") continue;  // re-certifying replaces the old tables
+    if (r.is_group(p)) {
+      w.create_group(p);
+      copy_attributes(r, w, p);
+      copy_group(r, w, p);
+    } else if (r.is_dataset(p)) {
+      bool done = false;
+      try {
+        const auto v = r.read_vector_int64(p);
+        w.write_vector_int64(p, v);
+        done = true;
+      } catch (const InputError&) {
+      }
+      if (!done) w.write_vector(p, to_std(r.read_vector(p)));
+      copy_attributes(r, w, p);
+    }
+  }
+}
+
+double attr_or(const io::H5Reader& r, const std::string& p, const char* name, double dflt) {
+  if (!r.has_attribute(p, name)) return dflt;
+  try {
+    return r.double_attribute(p, name);
+  } catch (const InputError&) {
+    return dflt;
+  }
+}
+
+std::string str_attr_or(const io::H5Reader& r, const std::string& p, const char* name, const std::string& dflt) {
+  if (!r.has_attribute(p, name)) return dflt;
+  try {
+    return r.string_attribute(p, name);
+  } catch (const InputError&) {
+    return dflt;
+  }
+}
+
+}  // namespace
+
+void StorageSpec::validate() const {
+  if (!(eta_charge > 0 && eta_charge <= 1))
+    throw InputError("", "/storages/" + name + "/eta_charge", "must be in (0, 1], got " + io::format_number(eta_charge));
+  if (!(eta_discharge > 0 && eta_discharge <= 1))
+    throw InputError("", "/storages/" + name + "/eta_discharge", "must be in (0, 1], got " + io::format_number(eta_discharge));
+  if (!(standing_loss_per_h >= 0 && standing_loss_per_h <= 1))
+    throw InputError("", "/storages/" + name + "/standing_loss_per_h",
+                     "must be in [0, 1], got " + io::format_number(standing_loss_per_h));
+}
+
+ScenarioSettings read_scenario_settings(const std::string& path) {
+  const nlohmann::json j = io::load_json_file(path);
+  const io::JsonReader root(j, path);
+  ScenarioSettings s;
+  if (root.has("carbon_price_per_t")) s.carbon_price_per_t = root.non_negative_number("carbon_price_per_t");
+  if (root.has("time")) {
+    const auto time = root.at("time");
+    if (time.has("utc_offset_minutes")) {
+      s.utc_offset_minutes = static_cast<int>(time.required_int("utc_offset_minutes"));
+    } else if (time.has("start")) {
+      const std::string iso = time.required_string("start");
+      try {
+        // Offset written in the start timestamp ("...+08:00"), 0 for "Z" or none.
+        const std::string date_time = iso.substr(0, std::min<std::size_t>(iso.size(), 19));
+        s.utc_offset_minutes = static_cast<int>((parse_iso8601(date_time) - parse_iso8601(iso)) / 60);
+      } catch (const InputError& e) {
+        throw time.error_at("start", e.detail());
+      }
+    }
+  }
+  if (!root.has("devices")) return s;
+  for (const auto& d : root.at("devices").elements()) {
+    const std::string type = d.optional_string("type", "");
+    if (type == "grid" && d.has("emission_factor_kg_per_kwh") && d.at("emission_factor_kg_per_kwh").json().is_number())
+      s.grid_factor_kg_per_kwh = d.number_in_range("emission_factor_kg_per_kwh", 0, 10);
+    if (type != "battery") continue;
+    StorageSpec spec;
+    spec.name = d.required_string("name");
+    if (d.has("round_trip_efficiency")) {
+      spec.eta_charge = spec.eta_discharge = std::sqrt(d.number_in_range("round_trip_efficiency", 1e-3, 1.0));
+    } else {
+      if (d.has("charge_efficiency")) spec.eta_charge = d.number_in_range("charge_efficiency", 1e-3, 1.0);
+      if (d.has("discharge_efficiency")) spec.eta_discharge = d.number_in_range("discharge_efficiency", 1e-3, 1.0);
+    }
+    if (d.has("self_discharge_per_h")) spec.standing_loss_per_h = d.number_in_range("self_discharge_per_h", 0.0, 1.0);
+    s.storages.push_back(spec);
+  }
+  return s;
+}
+
+Input read_results_h5(const std::string& path, const ReadOptions& o) {
+  const io::H5Reader r(path);
+  if (!r.is_dataset("/time")) throw InputError(path, "/time", "no such dataset: not a results file in the dispatch layout");
+  const auto time = r.read_vector_int64("/time");
+  if (time.empty()) throw InputError(path, "/time", "has no steps");
+  const std::size_t n = time.size();
+  double step_min = attr_or(r, "/", "step_minutes", n > 1 ? static_cast<double>(time[1] - time[0]) / 60.0 : 60.0);
+  const std::int64_t step_s = static_cast<std::int64_t>(std::llround(step_min * 60));
+  for (std::size_t i = 1; i < n; ++i)
+    if (time[i] - time[i - 1] != step_s)
+      throw InputError(path, "/time", "not a regular grid of " + io::format_number(step_min) + " min at element " + std::to_string(i));
+  Input in;
+  try {
+    in.grid = TimeGrid(time[0], static_cast<int>(std::llround(step_min)), static_cast<std::int64_t>(n));
+  } catch (const InputError& e) {
+    throw InputError(path, "/time", e.detail());
+  }
+  in.utc_offset_minutes = o.utc_offset_minutes;
+  in.source = path;
+  const double dt = in.grid.step_hours();
+  auto read = [&](const std::string& p) {
+    if (!r.is_dataset(p)) throw InputError(path, p, "no such dataset");
+    if (static_cast<std::size_t>(r.length(p)) != n)
+      throw InputError(path, p, "has " + std::to_string(r.length(p)) + " values, /time has " + std::to_string(n));
+    return to_std(r.read_vector(p));
+  };
+  auto energy = [&](const std::string& p) {
+    auto v = read(p);
+    for (auto& x : v) x *= dt;
+    return v;
+  };
+  if (!r.is_group("/flows")) throw InputError(path, "/flows", "no such group: not a results file in the dispatch layout");
+  in.consumption_kwh.assign(n, 0.0);
+  std::vector<double> imp(n, 0.0), exp(n, 0.0), gas(n, 0.0), diesel(n, 0.0);
+  bool any_grid = false, any_gas = false, any_diesel = false;
+  std::map<std::string, std::size_t> producer_of;
+  std::map<std::string, std::size_t> storage_of;
+  for (const auto& name : r.list("/flows")) {
+    const std::string p = "/flows/" + name;
+    if (!r.is_dataset(p)) continue;
+    const auto dot = name.rfind('.');
+    const std::string dev = dot == std::string::npos ? name : name.substr(0, dot);
+    const std::string carrier = str_attr_or(r, p, "carrier", "electricity");
+    const std::string type = str_attr_or(r, p, "device_type", "");
+    const bool renewable = attr_or(r, p, "renewable", 0.0) != 0.0;
+    const auto v = read(p);
+    if (carrier == "gas" || carrier == "diesel") {
+      auto& dst = carrier == "gas" ? gas : diesel;
+      (carrier == "gas" ? any_gas : any_diesel) = true;
+      for (std::size_t t = 0; t < n; ++t) dst[t] += std::max(0.0, -v[t]) * dt;
+      continue;
+    }
+    if (carrier != "electricity") continue;
+    if (renewable) {
+      auto it = producer_of.find(dev);
+      if (it == producer_of.end()) {
+        Producer pr;
+        pr.name = dev;
+        pr.technology = type;
+        pr.kwh.assign(n, 0.0);
+        in.producers.push_back(std::move(pr));
+        it = producer_of.emplace(dev, in.producers.size() - 1).first;
+      }
+      auto& kwh = in.producers[it->second].kwh;
+      for (std::size_t t = 0; t < n; ++t) kwh[t] += std::max(0.0, v[t]) * dt;
+      continue;
+    }
+    const std::string st = "/states/" + dev + ".";
+    if (type == "battery" || r.is_dataset(st + "soc_kwh")) {
+      if (storage_of.count(dev)) throw InputError(path, p, "storage " + dev + " has more than one electricity port");
+      StorageInput s;
+      s.name = dev;
+      if (r.is_dataset(st + "charge_kw") && r.is_dataset(st + "discharge_kw")) {
+        s.charge_kwh = energy(st + "charge_kw");
+        s.discharge_kwh = energy(st + "discharge_kw");
+      } else {
+        s.charge_kwh.assign(n, 0.0);
+        s.discharge_kwh.assign(n, 0.0);
+        for (std::size_t t = 0; t < n; ++t) {
+          s.discharge_kwh[t] = std::max(0.0, v[t]) * dt;
+          s.charge_kwh[t] = std::max(0.0, -v[t]) * dt;
+        }
+      }
+      if (r.is_dataset(st + "soc_kwh")) s.soc_kwh = read(st + "soc_kwh");
+      s.eta_charge = attr_or(r, p, "eta_charge", 0.95);
+      s.eta_discharge = attr_or(r, p, "eta_discharge", 0.95);
+      s.standing_loss_per_h = attr_or(r, p, "standing_loss_per_h", 0.0);
+      for (const auto& spec : o.storages)
+        if (spec.name == dev) {
+          spec.validate();
+          s.eta_charge = spec.eta_charge;
+          s.eta_discharge = spec.eta_discharge;
+          s.standing_loss_per_h = spec.standing_loss_per_h;
+        }
+      const std::string lp = "/losses/" + dev + ".standing_fraction";
+      if (r.is_dataset(lp)) s.standing_loss_per_step = read(lp);
+      if (o.use_split && r.is_dataset("/green/" + dev + ".charge_kw") && r.is_dataset("/green/" + dev + ".discharge_kw")) {
+        s.green_charge_kwh = energy("/green/" + dev + ".charge_kw");
+        s.green_discharge_kwh = energy("/green/" + dev + ".discharge_kw");
+        // Solver noise: tiny negative values of an LP solution are zero.
+        for (auto* vec : {&s.green_charge_kwh, &s.green_discharge_kwh})
+          for (auto& x : *vec) x = std::max(0.0, x);
+        if (r.is_dataset(st + "soc_green_kwh")) s.soc_green_kwh = read(st + "soc_green_kwh");
+      }
+      for (auto* vec : {&s.charge_kwh, &s.discharge_kwh})
+        for (auto& x : *vec) x = std::max(0.0, x);
+      for (auto& x : s.soc_kwh) x = std::max(0.0, x);
+      for (auto& x : s.soc_green_kwh) x = std::max(0.0, x);
+      storage_of.emplace(dev, in.storages.size());
+      in.storages.push_back(std::move(s));
+      continue;
+    }
+    if (type == "grid") {
+      any_grid = true;
+      if (r.is_dataset(st + "import_kw") && r.is_dataset(st + "export_kw")) {
+        const auto vi = read(st + "import_kw"), ve = read(st + "export_kw");
+        for (std::size_t t = 0; t < n; ++t) {
+          imp[t] += std::max(0.0, vi[t]) * dt;
+          exp[t] += std::max(0.0, ve[t]) * dt;
+        }
+      } else {
+        for (std::size_t t = 0; t < n; ++t) {
+          imp[t] += std::max(0.0, v[t]) * dt;
+          exp[t] += std::max(0.0, -v[t]) * dt;
+        }
+      }
+      continue;
+    }
+    for (std::size_t t = 0; t < n; ++t) in.consumption_kwh[t] += std::max(0.0, -v[t]) * dt;
+  }
+  if (any_grid) {
+    in.import_kwh = std::move(imp);
+    in.export_kwh = std::move(exp);
+  }
+  if (any_gas) in.gas_kwh = std::move(gas);
+  if (any_diesel) in.diesel_kwh = std::move(diesel);
+  if (!o.clean_share_dataset.empty()) in.grid_clean_share = read(o.clean_share_dataset);
+  if (!o.location_factor_dataset.empty()) in.location_factor_kg_per_kwh = read(o.location_factor_dataset);
+  if (!o.residual_factor_dataset.empty()) in.residual_factor_kg_per_kwh = read(o.residual_factor_dataset);
+  return in;
+}
+
+void write_certified_h5(const std::string& results_path, const Ledger& L, const std::string& out_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (out_path.empty()) throw InputError("", "--out", "no output file given");
+  if (fs::exists(out_path, ec) && fs::equivalent(results_path, out_path, ec))
+    throw InputError(out_path, "", "the certified file must be a new file, not the results file itself");
+  const io::H5Reader r(results_path);
+  io::H5Writer w(out_path);
+  copy_attributes(r, w, "/");
+  copy_group(r, w, "/");
+  const std::string C = "/certificates";
+  w.create_group(C);
+  const nlohmann::json summary = L.summary();
+  w.write_string_attribute(C, "summary", summary.dump());
+  w.write_string_attribute(C, "policy", summary["policy"].get<std::string>());
+  w.write_string_attribute(C, "losses", std::string(to_string(L.options.losses)));
+  w.write_string_attribute(C, "zone", L.options.zone);
+  w.write_double_attribute(C, "integer_wh", L.options.integer_wh ? 1.0 : 0.0);
+  w.write_string_attribute(C, "producers", nlohmann::json(L.producers).dump());
+  nlohmann::json storage_names = nlohmann::json::array();
+  for (const auto& s : L.storages) storage_names.push_back(s.name);
+  w.write_string_attribute(C, "storages", storage_names.dump());
+
+  const auto n = static_cast<std::size_t>(L.grid.size());
+  std::vector<std::int64_t> tv(n);
+  for (std::size_t t = 0; t < n; ++t) tv[t] = L.grid.time_unix_s(static_cast<std::int64_t>(t));
+  w.write_vector_int64(C + "/time", tv);
+
+  const Steps& S = L.steps;
+  const std::pair<const char*, const std::vector<double>*> steps[] = {
+      {"consumption_kwh", &S.consumption},     {"produced_kwh", &S.produced},
+      {"contracted_kwh", &S.contracted},       {"direct_kwh", &S.direct},
+      {"storage_green_kwh", &S.storage_green}, {"storage_grey_kwh", &S.storage_grey},
+      {"unmatched_kwh", &S.unmatched},         {"matched_kwh", &S.matched},
+      {"charged_green_kwh", &S.charged_green}, {"charged_grey_kwh", &S.charged_grey},
+      {"exported_kwh", &S.exported},           {"expired_kwh", &S.expired},
+      {"lost_kwh", &S.lost},                   {"cfe", &S.cfe},
+      {"grey_clean_share", &S.grey_clean_share}, {"grid_clean_share", &S.grid_clean_share},
+      {"import_kwh", &S.import_kwh},           {"export_kwh", &S.export_kwh},
+      {"scope1_kg", &S.scope1_kg},             {"scope2_location_kg", &S.scope2_location_kg},
+      {"scope2_market_kg", &S.scope2_market_kg}};
+  for (const auto& [name, v] : steps) w.write_vector(C + "/steps/" + name, *v);
+  for (const auto& s : L.storages) {
+    w.write_vector(C + "/storages/" + safe(s.name) + ".green_kwh", s.green_kwh);
+    w.write_vector(C + "/storages/" + safe(s.name) + ".grey_kwh", s.grey_kwh);
+  }
+  for (std::size_t p = 0; p < L.producers.size(); ++p) w.write_vector(C + "/issued/" + safe(L.producers[p]), L.issued(p));
+
+  if (L.options.records) {
+    const auto b = L.device_bundles();
+    const std::size_t m = b.size();
+    std::vector<std::int64_t> idf(m), ide(m), pf(m), pe(m), ps(m), rs(m), sto(m), lot(m), pr(m), org(m), stat(m), pt(m), rt(m);
+    std::vector<double> kwh(m), eff(m);
+    for (std::size_t i = 0; i < m; ++i) {
+      idf[i] = b[i].id_first;
+      ide[i] = b[i].id_end;
+      pf[i] = b[i].parent_first;
+      pe[i] = b[i].parent_end;
+      ps[i] = b[i].production_step;
+      rs[i] = b[i].release_step;
+      sto[i] = b[i].storage;
+      lot[i] = b[i].lot;
+      pr[i] = b[i].producer;
+      org[i] = static_cast<std::int64_t>(b[i].origin);
+      stat[i] = static_cast<std::int64_t>(b[i].status);
+      pt[i] = b[i].production_step >= 0 ? L.grid.time_unix_s(b[i].production_step) : -1;
+      rt[i] = b[i].release_step >= 0 ? L.grid.time_unix_s(b[i].release_step) : -1;
+      kwh[i] = b[i].kwh;
+      eff[i] = b[i].efficiency;
+    }
+    const std::string B = C + "/bundles";
+    w.create_group(B);
+    w.write_string_attribute(B, "status_codes", "0 issued, 1 stored, 2 matched, 3 exported, 4 expired, 5 lost");
+    w.write_string_attribute(B, "origin_codes", "0 production, 1 storage_discharge");
+    w.write_string_attribute(B, "producers", nlohmann::json(L.producers).dump());
+    for (const auto& [name, v] : {std::pair{"id_first", &idf}, std::pair{"id_end", &ide}, std::pair{"parent_first", &pf},
+                                  std::pair{"parent_end", &pe}, std::pair{"production_step", &ps},
+                                  std::pair{"release_step", &rs}, std::pair{"production_time", &pt},
+                                  std::pair{"release_time", &rt}, std::pair{"storage", &sto}, std::pair{"lot", &lot},
+                                  std::pair{"producer", &pr}, std::pair{"origin", &org}, std::pair{"status", &stat}})
+      w.write_vector_int64(B + "/" + name, *v);
+    w.write_vector(B + "/kwh", kwh);
+    w.write_vector(B + "/efficiency", eff);
+
+    const std::size_t nl = L.lots.size();
+    std::vector<std::int64_t> ls(nl), lc(nl), lg(nl), lif(nl), lie(nl);
+    std::vector<double> lch(nl), lst(nl), lrm(nl), ldl(nl), llo(nl), len(nl), lcs(nl), lfk(nl);
+    for (std::size_t i = 0; i < nl; ++i) {
+      const Lot& l = L.lots[i];
+      ls[i] = l.storage;
+      lc[i] = l.charge_step;
+      lg[i] = l.green ? 1 : 0;
+      lif[i] = l.id_first;
+      lie[i] = l.id_end;
+      lch[i] = l.charged_kwh;
+      lst[i] = l.stored_kwh;
+      lrm[i] = l.removed_kwh;
+      ldl[i] = l.delivered_kwh;
+      llo[i] = l.lost_kwh;
+      len[i] = l.end_kwh;
+      lcs[i] = l.clean_share;
+      lfk[i] = l.factor_kg_per_kwh;
+    }
+    const std::string LT = C + "/lots";
+    w.create_group(LT);
+    for (const auto& [name, v] : {std::pair{"storage", &ls}, std::pair{"charge_step", &lc}, std::pair{"green", &lg},
+                                  std::pair{"id_first", &lif}, std::pair{"id_end", &lie}})
+      w.write_vector_int64(LT + "/" + name, *v);
+    for (const auto& [name, v] : {std::pair{"charged_kwh", &lch}, std::pair{"stored_kwh", &lst}, std::pair{"removed_kwh", &lrm},
+                                  std::pair{"delivered_kwh", &ldl}, std::pair{"lost_kwh", &llo}, std::pair{"end_kwh", &len},
+                                  std::pair{"clean_share", &lcs}, std::pair{"factor_kg_per_kwh", &lfk}})
+      w.write_vector(LT + "/" + name, *v);
+  }
+
+  {
+    const std::size_t g = L.gec.size();
+    std::vector<std::int64_t> gp(g), gy(g), gm(g), gc(g), ey(g), em(g);
+    std::vector<double> gprod(g), gin(g), gout(g);
+    std::map<std::string, std::int64_t> index;
+    for (std::size_t p = 0; p < L.producers.size(); ++p) index.emplace(L.producers[p], static_cast<std::int64_t>(p));
+    for (std::size_t i = 0; i < g; ++i) {
+      const GecBundle& x = L.gec[i];
+      gp[i] = index.count(x.producer) ? index[x.producer] : -1;
+      gy[i] = x.year;
+      gm[i] = x.month;
+      gc[i] = x.certificates;
+      ey[i] = x.expiry_year;
+      em[i] = x.expiry_month;
+      gprod[i] = x.production_kwh;
+      gin[i] = x.carry_in_kwh;
+      gout[i] = x.carry_out_kwh;
+    }
+    const std::string G = C + "/gec";
+    w.create_group(G);
+    w.write_string_attribute(G, "producers", nlohmann::json(L.producers).dump());
+    for (const auto& [name, v] : {std::pair{"producer", &gp}, std::pair{"year", &gy}, std::pair{"month", &gm},
+                                  std::pair{"certificates", &gc}, std::pair{"expiry_year", &ey}, std::pair{"expiry_month", &em}})
+      w.write_vector_int64(G + "/" + name, *v);
+    for (const auto& [name, v] : {std::pair{"production_kwh", &gprod}, std::pair{"carry_in_kwh", &gin},
+                                  std::pair{"carry_out_kwh", &gout}})
+      w.write_vector(G + "/" + name, *v);
+  }
+  {
+    const std::size_t nm = L.months.size();
+    std::vector<std::int64_t> my(nm), mm(nm);
+    std::vector<double> c(nm), mt(nm), is(nm), kp(nm), hs(nm), vs(nm), im(nm), s1(nm), sl(nm), sm(nm);
+    for (std::size_t i = 0; i < nm; ++i) {
+      const Month& x = L.months[i];
+      my[i] = x.year;
+      mm[i] = x.month;
+      c[i] = x.consumption_kwh;
+      mt[i] = x.matched_kwh;
+      is[i] = x.issued_kwh;
+      kp[i] = x.kept_kwh;
+      hs[i] = x.hourly_share;
+      vs[i] = x.volumetric_share;
+      im[i] = x.import_kwh;
+      s1[i] = x.scope1_kg;
+      sl[i] = x.scope2_location_kg;
+      sm[i] = x.scope2_market_kg;
+    }
+    const std::string M = C + "/months";
+    w.write_vector_int64(M + "/year", my);
+    w.write_vector_int64(M + "/month", mm);
+    for (const auto& [name, v] : {std::pair{"consumption_kwh", &c}, std::pair{"matched_kwh", &mt}, std::pair{"issued_kwh", &is},
+                                  std::pair{"kept_kwh", &kp}, std::pair{"hourly_share", &hs},
+                                  std::pair{"volumetric_share", &vs}, std::pair{"import_kwh", &im},
+                                  std::pair{"scope1_kg", &s1}, std::pair{"scope2_location_kg", &sl},
+                                  std::pair{"scope2_market_kg", &sm}})
+      w.write_vector(M + "/" + name, *v);
+  }
+  w.write_vector(C + "/hour_of_day_share", std::vector<double>(L.hour_of_day_share.begin(), L.hour_of_day_share.end()));
+  w.commit();
+}
+
+}  // namespace ehub::carbon
