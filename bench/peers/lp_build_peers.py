@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 
+import warnings
+
 import numpy as np
 
 PRICE = [0.32, 0.42, 0.92, 1.35]
@@ -99,6 +101,7 @@ def build_pulp(steps, groups, c):
 
 
 def build_linopy(steps, groups, c):
+    warnings.filterwarnings("ignore", module="linopy")  # coordinate-semantics notices, one per term
     import linopy
     import pandas as pd
     import xarray as xr
