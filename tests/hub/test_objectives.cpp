@@ -133,6 +133,22 @@ TEST(Pareto, LinearFrontierByHand) {
   }
 }
 
+TEST(Pareto, LexicographicEqualsFrontierEnd) {
+  // With zero tolerance the lexicographic result is the frontier's greenest point: share 1, cost 0.
+  const auto sc = ehub::hub::scenario_from_json(valley_vs_pv(), "obj.json", ".");
+  const auto pts = d::pareto(sc, opts(d::Objective::cost), 3);
+  auto o = opts(d::Objective::lexicographic);
+  o.lexicographic_tolerance = 0.0;
+  const auto lex = d::solve(sc, o);
+  EXPECT_NEAR(lex.kpis.green_share, pts.back().green_share, 1e-6);
+  EXPECT_NEAR(lex.kpis.cost_total, pts.back().cost_total, 1e-5);
+  // And cost-first with zero tolerance is the frontier's cheapest point.
+  o.cost_first = true;
+  const auto lexc = d::solve(sc, o);
+  EXPECT_NEAR(lexc.kpis.cost_total, pts.front().cost_total, 1e-6);
+  EXPECT_NEAR(lexc.kpis.green_share, pts.front().green_share, 1e-6);
+}
+
 TEST(Infeasible, HeatAboveCapacityIsDiagnosed) {
   // Heat demand 100 kW with no unserved energy allowed; the boiler gives at most 60 kW: short 40 kWh
   // in each of the two hours (2025-01-01 00:00-02:00 local).

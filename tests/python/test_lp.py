@@ -120,3 +120,32 @@ def test_gil_released_during_solve():
     t.join()
     assert r.objective == pytest.approx(5.5018458883e03, rel=1e-6)  # netlib optimum
     assert len(ticks) >= 5, "the ticker thread was starved: GIL not released"
+
+
+def test_cli_lp_prints_one_json_object(build_dir):
+    import json
+    import subprocess
+
+    cli = build_dir / "src" / "cli" / "ehub"
+    for solver in ("clp", "cbc", "glpk"):
+        p = subprocess.run([str(cli), "lp", str(LP_DIR / "afiro.mps"), "--solver", solver],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        out = json.loads(p.stdout)  # exactly one JSON object on stdout
+        assert set(out) == {"status", "objective", "solver", "seconds"}
+        assert out["status"] == "optimal" and out["solver"] == solver
+        assert out["objective"] == pytest.approx(-4.6475314286e02, rel=1e-6)  # netlib optimum
+    p = subprocess.run([str(cli), "lp", str(LP_DIR / "gas11.mps"), "--solver", "clp"], capture_output=True, text=True)
+    out = json.loads(p.stdout)
+    assert out["status"] == "unbounded" and out["objective"] is None  # netlib: gas11 is unbounded
+    p = subprocess.run([str(cli), "lp", str(LP_DIR / "lseu.mps"), "--solver", "cbc", "--mip-gap", "0"],
+                       capture_output=True, text=True)
+    assert json.loads(p.stdout)["objective"] == pytest.approx(1120, rel=1e-6)  # MIPLIB optimum
+    p = subprocess.run([str(cli), "lp", "/nonexistent.mps"], capture_output=True, text=True)
+    assert p.returncode == 1 and "/nonexistent.mps" in p.stderr
+    p = subprocess.run([str(cli), "lp", str(LP_DIR / "afiro.mps"), "--solver", "nosuch"], capture_output=True,
+                       text=True)
+    assert p.returncode == 1 and "unknown solver" in p.stderr
+    p = subprocess.run([str(cli), "lp", str(LP_DIR / "afiro.mps"), "--time-limit", "-1"], capture_output=True,
+                       text=True)
+    assert p.returncode == 2
