@@ -294,3 +294,40 @@ TEST(Dispatch, ResultFileLayout) {
   EXPECT_EQ(h5.string_attribute("/flows/grid.el", "bus"), "el");
   EXPECT_NEAR(h5.read_vector("/prices/el")[1], 2.0, 1e-9);
 }
+
+TEST(Dispatch, ShiftableLoadMovesToCheapHours) {
+  // 300 kWh per day inside 08:00-12:00 local, at most 100 kW; prices 1.0 except 0.5 at 10:00 and
+  // 11:00: 100 kW in each cheap hour (100 kWh at 0.5 twice) plus 100 kWh at 1.0: 200 CNY.
+  std::vector<double> price(24, 1.0);
+  price[10] = price[11] = 0.5;
+  json j = scenario(24, el_bus(), json::array({grid(price),
+                                              {{"name", "ev"}, {"type", "shiftable_load"}, {"bus", "el"},
+                                               {"energy_kwh_per_day", 300}, {"window_start_hour", 8},
+                                               {"window_end_hour", 12}, {"max_kw", 100}}}));
+  const auto r = run(j, "clp", true);
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(r.objective, 200.0, 1e-6);
+  EXPECT_NEAR(flow(r, "ev", "in").kw[10], -100.0, 1e-6);
+  EXPECT_NEAR(flow(r, "ev", "in").kw[7], 0.0, 1e-9);  // outside the window
+}
+
+TEST(Dispatch, ChpPartLoadCurve) {
+  // CHP 100 kW, curve (0.5, 0.30), (1.0, 0.40): fuel 166.67 kW at 50 kW and 250 kW at 100 kW,
+  // slope 1.6667 per kW. Electricity load 75 kW, grid 10 per kWh (never cheaper), gas 0.1 per kWh
+  // fuel: fuel at 75 kW = 166.67 + 25 x 1.6667 = 208.33 kW -> 20.833 per hour.
+  json buses = json::array({{{"name", "el"}, {"carrier", "electricity"}},
+                            {{"name", "heat"}, {"carrier", "heat"}},
+                            {{"name", "gas"}, {"carrier", "gas"}}});
+  json devs = json::array(
+      {grid(10.0), load("el", {75}),
+       {{"name", "gas"}, {"type", "gas_supply"}, {"bus", "gas"}, {"price_per_m3", 1.0},
+        {"heating_value_kwh_per_m3", 10.0}, {"emission_factor_kg_per_m3", 0.0}},
+       {{"name", "chp"}, {"type", "chp"}, {"capacity_kw", 100}, {"min_load", 0.5}, {"electric_efficiency", 0.4},
+        {"thermal_efficiency", 0.4}, {"part_load_curve", {{0.5, 0.3}, {1.0, 0.4}}},
+        {"ports", {{"fuel", "gas"}, {"el", "el"}, {"heat", "heat"}}}},
+       {{"name", "dump"}, {"type", "load"}, {"bus", "heat"}, {"carrier", "heat"}, {"profile_kw", {0}}}});
+  const auto r = run(scenario(1, buses, devs));
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(flow(r, "chp", "fuel").kw[0], -(50.0 / 0.3 + 25.0 * (250.0 - 50.0 / 0.3) / 50.0), 1e-6);
+  EXPECT_NEAR(r.objective, 0.1 * (50.0 / 0.3 + 25.0 * (250.0 - 50.0 / 0.3) / 50.0), 1e-6);
+}

@@ -421,8 +421,9 @@ void fuel_coefficients(const UnitParams& u, double& a, double& slope) {
 
 class Chp final : public Device {
  public:
-  Chp(std::string name, UnitParams u, double eff_th, bool heat_dump)
-      : Device(std::move(name)), u_(u), eff_th_(eff_th), heat_dump_(heat_dump) {}
+  /// `curve`: optional part-load points (electric kW, fuel kW), ascending, first at minimum load.
+  Chp(std::string name, UnitParams u, double eff_th, bool heat_dump, std::vector<std::pair<double, double>> curve)
+      : Device(std::move(name)), u_(u), eff_th_(eff_th), heat_dump_(heat_dump), curve_(std::move(curve)) {}
   std::string type() const override { return "chp"; }
   std::vector<PortSpec> ports() const override {
     return {{"fuel", Carrier::gas, PortDirection::input},
@@ -436,11 +437,40 @@ class Chp final : public Device {
     fuel_coefficients(u_, a, slope);
     IndexRange f = b.add_vars("fuel_kw", 0.0, kInf);
     IndexRange h = b.add_vars("heat_kw", 0.0, kInf);
+    // Part-load curve: one binary z_k per segment k (sum z_k = on) and the segment's share p_k in
+    // [P_k z_k, P_k+1 z_k]; p = sum p_k; fuel = sum F_k z_k + s_k (p_k - P_k z_k). Exact for any
+    // piecewise-linear curve, convex or not.
+    const std::size_t segs = curve_.size() > 1 ? curve_.size() - 1 : 0;
+    std::vector<IndexRange> z(segs), ps(segs);
+    for (std::size_t k = 0; k < segs; ++k) {
+      z[k] = b.add_vars("segment", 0.0, 1.0, u_.commitment ? VarType::binary : VarType::continuous, false);
+      ps[k] = b.add_vars("segment_kw", 0.0, kInf, VarType::continuous, false);
+    }
     for (std::int32_t t = 0; t < b.steps(); ++t) {
-      m.begin_row(0.0, 0.0);  // fuel = a on + slope p
-      m.add_term(f[t], 1.0);
-      m.add_term(v.p[t], -slope);
-      if (a != 0) m.add_term(v.on[t], -a);
+      if (segs == 0) {
+        m.begin_row(0.0, 0.0);  // fuel = a on + slope p
+        m.add_term(f[t], 1.0);
+        m.add_term(v.p[t], -slope);
+        if (a != 0) m.add_term(v.on[t], -a);
+      } else {
+        m.begin_row(0.0, 0.0);  // sum z_k = on
+        for (std::size_t k = 0; k < segs; ++k) m.add_term(z[k][t], 1.0);
+        m.add_term(v.on[t], -1.0);
+        m.begin_row(0.0, 0.0);  // p = sum p_k
+        for (std::size_t k = 0; k < segs; ++k) m.add_term(ps[k][t], 1.0);
+        m.add_term(v.p[t], -1.0);
+        m.begin_row(0.0, 0.0);  // fuel = sum (F_k - s_k P_k) z_k + s_k p_k
+        m.add_term(f[t], 1.0);
+        for (std::size_t k = 0; k < segs; ++k) {
+          const auto [p0, f0] = curve_[k];
+          const auto [p1, f1] = curve_[k + 1];
+          const double sk = (f1 - f0) / (p1 - p0);
+          m.add_term(z[k][t], -(f0 - sk * p0));
+          m.add_term(ps[k][t], -sk);
+          m.add_row(-kInf, 0.0, std::vector<std::int32_t>{ps[k][t], z[k][t]}, std::vector<double>{1.0, -p1});
+          m.add_row(0.0, kInf, std::vector<std::int32_t>{ps[k][t], z[k][t]}, std::vector<double>{1.0, -p0});
+        }
+      }
       m.begin_row(heat_dump_ ? -kInf : 0.0, 0.0);  // heat <= (or ==) eff_th * fuel
       m.add_term(h[t], 1.0);
       m.add_term(f[t], -eff_th_);
@@ -454,6 +484,7 @@ class Chp final : public Device {
   UnitParams u_;
   double eff_th_;
   bool heat_dump_;
+  std::vector<std::pair<double, double>> curve_;
 };
 
 #define EHUB_UNIT_KEYS                                                                                       \
@@ -461,11 +492,27 @@ class Chp final : public Device {
       "min_down_h", "ramp_kw_per_h", "om_per_kwh", "initial_on", "commitment"
 
 std::unique_ptr<Device> make_chp(const std::string& name, const io::JsonReader& r, const SeriesSource&) {
-  only_keys(r, {EHUB_UNIT_KEYS, "thermal_efficiency", "heat_dump"});
+  only_keys(r, {EHUB_UNIT_KEYS, "thermal_efficiency", "heat_dump", "part_load_curve"});
   UnitParams u = unit_params(r, 0.40);
   const double eff_th = r.number_in_range("thermal_efficiency", 0.0, 1.0);
   if (u.eff_full + eff_th > 1.0 + 1e-9) throw r.error("electric + thermal efficiency exceeds 1");
-  return std::make_unique<Chp>(name, u, eff_th, r.optional_boolean("heat_dump", true));
+  // "part_load_curve": [[load_fraction, electric_efficiency], ...], ascending, from min_load to 1.
+  std::vector<std::pair<double, double>> curve;
+  if (given(r, "part_load_curve")) {
+    const auto pts = r.at("part_load_curve").elements();
+    if (pts.size() < 2) throw r.error_at("part_load_curve", "needs at least two [load_fraction, efficiency] points");
+    for (const auto& p : pts) {
+      const auto xy = p.numbers();
+      if (xy.size() != 2 || !(xy[0] > 0 && xy[0] <= 1) || !(xy[1] > 0 && xy[1] <= 1))
+        throw p.error("expected [load_fraction in (0, 1], electric_efficiency in (0, 1]]");
+      if (!curve.empty() && xy[0] * u.capacity_kw <= curve.back().first) throw p.error("load fractions must increase");
+      curve.emplace_back(xy[0] * u.capacity_kw, xy[0] * u.capacity_kw / xy[1]);
+    }
+    if (std::abs(curve.front().first - u.min_load * u.capacity_kw) > 1e-9 * u.capacity_kw ||
+        std::abs(curve.back().first - u.capacity_kw) > 1e-9 * u.capacity_kw)
+      throw r.error_at("part_load_curve", "must start at min_load and end at load fraction 1");
+  }
+  return std::make_unique<Chp>(name, u, eff_th, r.optional_boolean("heat_dump", true), std::move(curve));
 }
 
 class DieselGenerator final : public Device {
@@ -715,6 +762,77 @@ std::unique_ptr<Device> make_load(const std::string& name, const io::JsonReader&
                                 hard ? -1.0 : opt_non_negative(r, "value_of_lost_load_per_kwh", 50.0));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Shiftable load: a daily energy that must be drawn inside a local-time window, at most max_kw:
+// p_t in [0, max_kw] inside the window, 0 outside, and sum over each day's window of p_t dt equal
+// to the daily energy (prorated when the horizon cuts a window).
+class ShiftableLoad final : public Device {
+ public:
+  ShiftableLoad(std::string name, Carrier carrier, double energy_kwh_per_day, int from_h, int to_h, double max_kw)
+      : Device(std::move(name)), carrier_(carrier), energy_(energy_kwh_per_day), from_h_(from_h), to_h_(to_h),
+        max_kw_(max_kw) {}
+  std::string type() const override { return "shiftable_load"; }
+  std::vector<PortSpec> ports() const override { return {{"in", carrier_, PortDirection::input}}; }
+  void formulate(Builder& b) const override {
+    auto& m = b.model();
+    const double window_h = to_h_ - from_h_;
+    std::vector<double> ub(static_cast<std::size_t>(b.steps()), 0.0);
+    std::vector<int> day(ub.size());
+    for (std::int32_t t = 0; t < b.steps(); ++t) {
+      const auto lt = to_local(b.grid().time_unix_s(t), b.utc_offset_minutes());
+      const double h = lt.hour + lt.minute / 60.0;
+      day[static_cast<std::size_t>(t)] = lt.year * 400 + lt.day_of_year;
+      if (h >= from_h_ && h < to_h_) ub[static_cast<std::size_t>(t)] = max_kw_;
+    }
+    IndexRange p = b.add_vars("p_kw", 0.0, ub);
+    std::int32_t t = 0;
+    while (t < b.steps()) {  // one energy row per local day that has window steps in the horizon
+      const int d = day[static_cast<std::size_t>(t)];
+      std::int32_t u = t;
+      double inside_h = 0;
+      while (u < b.steps() && day[static_cast<std::size_t>(u)] == d) {
+        if (ub[static_cast<std::size_t>(u)] > 0) inside_h += b.dt_h();
+        ++u;
+      }
+      if (inside_h > 0) {
+        const double e = energy_ * inside_h / window_h;
+        if (e > max_kw_ * inside_h + 1e-9)
+          throw InputError("", "/devices/" + name(),
+                           "the daily energy cannot be drawn at max_kw inside the window");
+        m.begin_row(e, e);
+        for (std::int32_t k = t; k < u; ++k)
+          if (ub[static_cast<std::size_t>(k)] > 0) m.add_term(p[k], b.dt_h());
+      }
+      t = u;
+    }
+    b.add_port_flow("in", p, -1.0);
+    b.add_energy_tally("shiftable_kwh", p, 1.0);
+  }
+
+ private:
+  Carrier carrier_;
+  double energy_;
+  int from_h_, to_h_;
+  double max_kw_;
+};
+
+std::unique_ptr<Device> make_shiftable(const std::string& name, const io::JsonReader& r, const SeriesSource&) {
+  only_keys(r, {"carrier", "energy_kwh_per_day", "window_start_hour", "window_end_hour", "max_kw"});
+  Carrier c;
+  try {
+    c = carrier_from_string(r.optional_string("carrier", "electricity"));
+  } catch (const InputError& e) {
+    throw r.error_at("carrier", e.detail());
+  }
+  const auto from = r.required_int("window_start_hour"), to = r.required_int("window_end_hour");
+  if (from < 0 || from > 23) throw r.error_at("window_start_hour", "must be in 0..23");
+  if (to <= from || to > 24) throw r.error_at("window_end_hour", "must be after window_start_hour and <= 24");
+  const double e = r.non_negative_number("energy_kwh_per_day"), max_kw = r.positive_number("max_kw");
+  if (e > max_kw * static_cast<double>(to - from) + 1e-9)
+    throw r.error_at("energy_kwh_per_day", "exceeds max_kw x window hours");
+  return std::make_unique<ShiftableLoad>(name, c, e, static_cast<int>(from), static_cast<int>(to), max_kw);
+}
+
 }  // namespace
 
 void register_builtin_devices() {
@@ -758,6 +876,8 @@ void register_builtin_devices() {
       },
       "Hot-water or ice storage: energy_kwh, power_kw, standing loss");
   register_device_type("load", make_load, "Load profile with curtailable share and value of lost load");
+  register_device_type("shiftable_load", make_shiftable,
+                       "Daily energy drawn inside a local-time window (e.g. EV charging, batch processes)");
 }
 
 }  // namespace ehub::hub
