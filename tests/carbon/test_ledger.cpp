@@ -324,7 +324,7 @@ TEST(CarbonLedger, T4PhysicalLossesInKwh) {
 // Physical mode checks the lots against the recorded SOC: wrong efficiencies are reported.
 TEST(CarbonLedger, PhysicalModeRejectsSocThatTheLossModelDoesNotExplain) {
   c::Input in = t4_input();
-  in.storages[0].eta_charge = 0.9;
+  in.storages[0].eta_discharge = 0.9;  // h2 would take 52.8 kWh for 47.5, leaving 42.2, not 45
   try {
     c::certify(in);
     FAIL();
@@ -586,7 +586,7 @@ c::Input synthetic_year(bool wh_friendly) {
     soc *= 1.0 - s.standing_loss_per_h;
     double ch = 0, dis = 0;
     if (P > load) ch = std::min(P - load, (cap - soc) / s.eta_charge);
-    else if (h >= 17 && h <= 22) dis = std::min({load - P, soc * s.eta_discharge, 80.0});
+    else if (h >= 17 && h <= 22) dis = std::max(0.0, std::min({load - P, soc * s.eta_discharge, 80.0}));
     if (h == 3 && soc < 50) ch = 50;  // night charge from the grid: grey lots
     soc += ch * s.eta_charge - dis / s.eta_discharge;
     s.charge_kwh[static_cast<std::size_t>(t)] = ch;
