@@ -10,6 +10,7 @@
 #include "ehub/io/csv.hpp"
 #include "ehub/io/hdf5.hpp"
 #include "ehub/io/json.hpp"
+#include "ehub/io/text_file.hpp"
 #include "ehub/lp/lp_format.hpp"
 #include "ehub/lp/model.hpp"
 #include "ehub/lp/mps.hpp"

@@ -49,7 +49,7 @@ std::vector<double> to_units(const std::vector<double>& kwh, std::size_t n, cons
   std::vector<double> out(n, 0.0);
   if (kwh.empty()) return out;
   if (!q.wh) {
-    std::copy(kwh.begin(), kwh.end(), out.begin());
+    for (std::size_t i = 0; i < n; ++i) out[i] = std::max(0.0, kwh[i]);  // -1e-15 of float dust is 0
     return out;
   }
   double carry = 0;
@@ -67,8 +67,10 @@ void check_series(const std::vector<double>& v, std::size_t n, const std::string
   if (v.empty() && optional) return;
   if (v.size() != n)
     throw InputError("", path, "has " + std::to_string(v.size()) + " values, the grid has " + std::to_string(n) + " steps");
+  // Energies may carry floating-point dust below 0 (-1e-15 from a subtraction): accepted as 0.
+  const double lo_ok = lo == 0 ? -1e-9 : lo;
   for (std::size_t i = 0; i < n; ++i)
-    if (!std::isfinite(v[i]) || v[i] < lo || v[i] > hi) {
+    if (!std::isfinite(v[i]) || v[i] < lo_ok || v[i] > hi) {
       std::string d = "must be in [" + num(lo) + ", " + num(hi) + "], got " + num(v[i]);
       if (hi == std::numeric_limits<double>::max()) d = "must be a finite number >= " + num(lo) + ", got " + num(v[i]);
       throw InputError("", path + "/" + std::to_string(i), d);
@@ -256,7 +258,8 @@ void Run::prepare_stores() {
     if (s.losses == LossMode::physical) {
       s.keep.resize(n);
       for (std::size_t t = 0; t < n; ++t)
-        s.keep[t] = si.standing_loss_per_step.empty() ? 1.0 - si.standing_loss_per_h * dt : 1.0 - si.standing_loss_per_step[t];
+        s.keep[t] = std::min(1.0, si.standing_loss_per_step.empty() ? 1.0 - si.standing_loss_per_h * dt
+                                                                   : 1.0 - si.standing_loss_per_step[t]);
     } else {
       s.eta_step.resize(n);
       if (si.metered_efficiency) {
@@ -554,7 +557,7 @@ void Run::run() {
     rem -= R;
     const double U = std::max(0.0, rem);
     const double g_lot = grey_units > 0 ? grey_clean / grey_units : 0.0;
-    const double g_t = in.grid_clean_share.empty() ? opt.grid_clean_share : in.grid_clean_share[ts];
+    const double g_t = in.grid_clean_share.empty() ? opt.grid_clean_share : std::clamp(in.grid_clean_share[ts], 0.0, 1.0);
     S.consumption[ts] = Lt;
     S.direct[ts] = D;
     S.storage_green[ts] = Sm;
@@ -580,7 +583,7 @@ void Run::run() {
     double cursor = first + Don;
     double grey_charge = 0;
     const double loc_f = in.location_factor_kg_per_kwh.empty() ? opt.location_factor.kg_per_kwh
-                                                               : in.location_factor_kg_per_kwh[ts];
+                                                               : std::max(0.0, in.location_factor_kg_per_kwh[ts]);
     for (std::size_t k = 0; k < stores.size(); ++k) {
       Store& s = stores[k];
       const double C = s.ch[ts];
@@ -742,11 +745,11 @@ void Run::run() {
     S.export_kwh[ts] = exp[ts];
     S.scope2_location_kg[ts] = imp_kwh * loc_f;
     const double res_f = in.residual_factor_kg_per_kwh.empty() ? opt.residual_factor.kg_per_kwh
-                                                               : in.residual_factor_kg_per_kwh[ts];
+                                                               : std::max(0.0, in.residual_factor_kg_per_kwh[ts]);
     S.scope2_market_kg[ts] = q.to_kwh(std::min(imp[ts], U + grey_charge)) * res_f;
     double s1 = 0;
-    if (!in.gas_kwh.empty()) s1 += in.gas_kwh[ts] * gas_f;
-    if (!in.diesel_kwh.empty()) s1 += in.diesel_kwh[ts] * diesel_f;
+    if (!in.gas_kwh.empty()) s1 += std::max(0.0, in.gas_kwh[ts]) * gas_f;
+    if (!in.diesel_kwh.empty()) s1 += std::max(0.0, in.diesel_kwh[ts]) * diesel_f;
     S.scope1_kg[ts] = s1;
     // Storage contents at the step's end; physical lots must equal the recorded SOC.
     for (std::size_t k = 0; k < stores.size(); ++k) {

@@ -12,6 +12,7 @@
 #include "ehub/core/error.hpp"
 #include "ehub/dispatch/dispatch.hpp"
 #include "ehub/hub/scenario.hpp"
+#include "ehub/io/text_file.hpp"
 #include "ehub/lp/mps.hpp"
 #include "ehub/lp/solver.hpp"
 #include "commands.hpp"
@@ -23,14 +24,7 @@
 namespace ehub::cli {
 
 void write_text_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw ehub::InputError(path, "", "cannot write the file");
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw ehub::InputError(path, "", "writing the file failed");
-  }
+  ehub::io::write_text_file_atomically(path, text);
 }
 
 // Commands defined in other files of src/cli (declared here, registered in main()).

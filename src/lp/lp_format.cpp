@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ehub/core/error.hpp"
+#include "ehub/io/text_file.hpp"
 
 namespace ehub::lp {
 namespace {
@@ -136,33 +137,7 @@ std::string term(double coef, std::string_view name, bool first) {
   return t;
 }
 
-void write_text_file(const std::string& path, const std::string& text) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  std::error_code ec;
-  if (fs::is_directory(target, ec)) throw InputError(path, "", "cannot write: is a directory");
-  const auto salt = std::hash<std::thread::id>{}(std::this_thread::get_id()) ^
-                    static_cast<std::size_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  fs::path tmp = target;
-  tmp += ".tmp-" + std::to_string(salt % 1000000007u);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path, "", std::string("cannot write: ") + std::strerror(errno));
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      const int err = errno;
-      fs::remove(tmp, ec);
-      throw InputError(path, "", std::string("cannot write: ") + std::strerror(err));
-    }
-  }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw InputError(path, "", "cannot write: " + ec.message());
-  }
-}
+void write_text_file(const std::string& path, const std::string& text) { io::write_text_file_atomically(path, text); }
 
 }  // namespace
 

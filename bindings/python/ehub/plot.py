@@ -98,6 +98,13 @@ def _local_times(result, utc_offset_minutes: int):
     return t.astype("datetime64[s]")
 
 
+def _fmt_local(unix_s: int, utc_offset_minutes: int) -> str:
+    import datetime
+
+    t = datetime.datetime.fromtimestamp(unix_s, datetime.timezone.utc) + datetime.timedelta(minutes=utc_offset_minutes)
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
 def _tz_label(utc_offset_minutes: int) -> str:
     sign = "+" if utc_offset_minutes >= 0 else "-"
     m = abs(int(utc_offset_minutes))
@@ -304,7 +311,7 @@ def storage_soc(result, storages: Optional[Iterable[str]] = None, *, utc_offset_
         ax.set_title((title + ": " if title else "") + f"{n}: state of charge at the end of each step")
         ax.set_ylim(bottom=0)
         ax.grid(True, alpha=0.3)
-        ax.legend(loc="upper right", fontsize="small", ncols=3)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
         ch = states.get(n + ".charge_kw")
         dis = states.get(n + ".discharge_kw")
         if ch is not None and dis is not None:
@@ -316,8 +323,8 @@ def storage_soc(result, storages: Optional[Iterable[str]] = None, *, utc_offset_
                 axp.step(x, _steps(gd), where="post", color="#2ca02c", linewidth=1.0, label="green part")
                 axp.step(x, _steps(-np.asarray(gc)), where="post", color="#2ca02c", linewidth=1.0)
             axp.axhline(0, color="black", linewidth=0.6)
-            axp.legend(loc="upper right", fontsize="small", ncols=3)
-        axp.set_ylabel("power (kW)")
+            axp.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
+        axp.set_ylabel("power (kW)\n(charge < 0)")
         axp.grid(True, alpha=0.3)
         ax.set_xlim(x[0], x[-1])
     _format_time_axis(axes[-1], utc_offset_minutes)
@@ -327,11 +334,21 @@ def storage_soc(result, storages: Optional[Iterable[str]] = None, *, utc_offset_
 # ---------------------------------------------------------------------------------------------
 # Sankey
 
+def _sides(device: str, storages) -> Tuple[str, str]:
+    """Names of the supplying and the drawing side of a bidirectional device."""
+    if device in storages:
+        return f"{device} (discharge)", f"{device} (charge)"
+    if "grid" in device.lower():
+        return f"{device} (import)", f"{device} (export)"
+    return f"{device} (supply)", f"{device} (draw)"
+
+
 def _sankey_graph(result, first: int, last: int, min_kwh: float):
     """Nodes and links (kWh) of the energy flows in steps [first, last)."""
     import numpy as np
 
     dt_h = result.grid.step_hours
+    storages = {k[: -len(".soc_kwh")] for k in result.states if k.endswith(".soc_kwh")}
     links: Dict[Tuple[str, str, str], float] = {}
     for key, (bus, carrier) in result.flow_buses.items():
         device, port = key.split(".", 1)
@@ -340,10 +357,10 @@ def _sankey_graph(result, first: int, last: int, min_kwh: float):
         out_of_bus = float(-np.clip(v, None, 0).sum() * dt_h)
         bidir = into_bus > min_kwh and out_of_bus > min_kwh
         if into_bus > min_kwh:
-            src = device + (" (out)" if bidir else "")
+            src = _sides(device, storages)[0] if bidir else device
             links[(src, "bus:" + bus, carrier)] = links.get((src, "bus:" + bus, carrier), 0.0) + into_bus
         if out_of_bus > min_kwh:
-            dst = device + (" (in)" if bidir else "")
+            dst = _sides(device, storages)[1] if bidir else device
             links[("bus:" + bus, dst, carrier)] = links.get(("bus:" + bus, dst, carrier), 0.0) + out_of_bus
     return links
 
@@ -459,21 +476,19 @@ def sankey(result, start=None, end=None, *, utc_offset_minutes: int = 0, unit: s
                                facecolor="#333333" if is_bus else "#bbbbbb", edgecolor="black", linewidth=0.5))
         label = (n[4:] + " bus") if is_bus else n
         text = f"{label}\n{size[n] / scale:,.0f} {unit}" if size[n] / scale >= 10 else f"{label}\n{size[n] / scale:,.2g} {unit}"
-        right = layer[n] < ncol - 1
-        ax.text(xpos[n] + (node_w / 2 + 0.03) * (1 if right else -1), ypos[n] - size[n] / 2, text,
-                ha="left" if right else "right", va="center", fontsize="small",
+        ax.text(xpos[n] + node_w / 2 + 0.03, ypos[n] - size[n] / 2, text, ha="left", va="center", fontsize="small",
                 bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1} if is_bus else None)
     from matplotlib.patches import Patch
 
     carriers = sorted({c for (_s, _d, c) in links})
     ax.legend(handles=[Patch(facecolor=CARRIER_COLORS.get(c, "#999999"), alpha=0.6, label=c) for c in carriers],
               loc="upper center", bbox_to_anchor=(0.5, -0.01), ncols=len(carriers), frameon=False, fontsize="small")
-    ax.set_xlim(-0.6, ncol - 0.4)
+    ax.set_xlim(-0.3, ncol - 0.1)
     ax.set_ylim(-0.03 * span, span * 1.03)
     ax.axis("off")
-    t0 = result.grid.time_iso(first, utc_offset_minutes)
-    t1 = result.grid.time_iso(last - 1, utc_offset_minutes)
-    ax.set_title(title or f"Energy flows {t0[:16]} to {t1[:16]} (+{result.grid.step_minutes} min), {unit}")
+    step_s = result.grid.step_minutes * 60
+    t0, t1 = (_fmt_local(result.grid.start_unix_s + k * step_s, utc_offset_minutes) for k in (first, last))
+    ax.set_title(title or f"Energy flows {t0} to {t1}, {_tz_label(utc_offset_minutes)}, {unit}")
     return save(fig, path)
 
 
@@ -543,13 +558,20 @@ def pareto_frontier(points, *, currency: str = "CNY", annotate: bool = True, tit
         ax2.set_ylabel("emissions (t CO2)")
         handles += line
         labels += ["emissions (t CO2)"]
-    if annotate and len(rows) >= 2 and cost[ok].size >= 2:
-        c0, c1 = cost[ok][0], cost[ok][-1]
-        s0, s1 = share[ok][0], share[ok][-1]
-        if s1 > s0:
-            ax.annotate(f"{(c1 - c0) / (s1 - s0):,.0f} {currency} per percentage point",
-                        xy=((s0 + s1) / 2, (c0 + c1) / 2), xytext=(0.03, 0.92), textcoords="axes fraction",
-                        fontsize="small", color="#1f77b4")
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+    if annotate and cost[ok].size >= 2:
+        # Marginal cost of each step along the frontier, written at the segment's middle.
+        s_ok, c_ok = share[ok], cost[ok]
+        for k in range(len(s_ok) - 1):
+            ds = s_ok[k + 1] - s_ok[k]
+            if ds > 1e-9:
+                ax.annotate(f"{(c_ok[k + 1] - c_ok[k]) / ds:,.0f}", xy=((s_ok[k] + s_ok[k + 1]) / 2,
+                            (c_ok[k] + c_ok[k + 1]) / 2), xytext=(0, 6), textcoords="offset points",
+                            ha="right", fontsize="x-small", color="#1f77b4")
+        ax.text(0.02, 0.97, f"numbers: marginal cost, {currency} per percentage point", transform=ax.transAxes,
+                va="top", fontsize="x-small", color="#1f77b4")
     ax.legend(handles, labels, loc="lower right", fontsize="small")
     ax.set_title(title or "Green share vs cost (Pareto frontier)")
     return save(fig, path)
