@@ -129,7 +129,7 @@ void BM_CertifyYear(benchmark::State& state, c::Policy policy, c::LossMode losse
   c::Ledger L;
   for (auto _ : state) {
     L = c::certify(in, o);
-    benchmark::DoNotOptimize(L.cfe_score);
+    benchmark::DoNotOptimize(L.steps.cfe.data());
   }
   report(state, L);
 }

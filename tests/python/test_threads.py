@@ -1,6 +1,7 @@
 """The GIL is released while a dispatch is built and solved: Python code keeps running beside a
 solve, and two threads solving two scenarios run in parallel on two cores (total time under 1.6x
 one solve, the acceptance figure of issue 8)."""
+import hashlib
 import os
 import pathlib
 import threading
@@ -12,9 +13,9 @@ import ehub
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PARK = str(ROOT / "examples" / "data" / "reference_park.json")
-# ~16 weeks of hourly steps as an LP (integers relaxed) takes about 1 s with clp: long enough for
+# 12 weeks of hourly steps as an LP (integers relaxed) take about 0.8 s with clp: long enough for
 # thread start-up and timer noise not to matter, short enough for the test suite.
-STEPS = 16 * 7 * 24
+STEPS = 12 * 7 * 24
 
 
 def cores() -> int:
@@ -43,16 +44,17 @@ def timed(fn, *args):
     return time.perf_counter() - t
 
 
-def in_threads(*scs):
+def in_threads(fn, *args):
+    """Wall time of fn(a) for every a in args, each in its own thread, all at once."""
     errors = []
 
-    def run(sc):
+    def run(a):
         try:
-            solve(sc)
+            fn(a)
         except BaseException as e:  # reported below, not lost in the thread
             errors.append(e)
 
-    threads = [threading.Thread(target=run, args=(sc,)) for sc in scs]
+    threads = [threading.Thread(target=run, args=(a,)) for a in args]
     t = time.perf_counter()
     for th in threads:
         th.start()
@@ -84,22 +86,34 @@ def test_python_runs_while_a_dispatch_solves(scenarios):
     assert ticks > 1000, f"only {ticks} iterations of Python ran beside a {elapsed:.2f} s solve"
 
 
+def hash_work(buf):
+    """GIL-free reference work: hashlib releases the GIL while it hashes a large buffer."""
+    hashlib.sha256(buf).digest()
+
+
 def test_two_threads_solve_in_parallel(scenarios):
     if cores() < 2:
         pytest.skip(f"needs 2 cores to show a parallel speed-up; this process may use {cores()}")
     winter, summer = scenarios
     solve(winter)  # warm up (first use of the backend, page faults)
+    buf = os.urandom(1 << 20) * 400  # ~400 MB of hashing, about as long as one solve
     attempts = []
     # The machine may be shared: measure single and parallel runs back to back, a few times, and
-    # judge the best attempt (noise only ever makes a run slower).
+    # judge the best attempt (noise only ever makes a run slower). A reference that certainly runs
+    # in parallel (hashing, GIL released) tells a busy machine from a serialised solve.
     for _ in range(3):
         one = min(timed(solve, winter), timed(solve, summer))
-        two = in_threads(winter, summer)
-        attempts.append((one, two))
+        two = in_threads(solve, winter, summer)
+        ref = in_threads(hash_work, buf, buf) / timed(hash_work, buf)
+        attempts.append((one, two, ref))
         if two < 1.6 * one:
-            break
-    ratio = min(two / one for one, two in attempts)
-    detail = ", ".join(f"one {one:.2f} s / two in threads {two:.2f} s" for one, two in attempts)
+            return
+    detail = ", ".join(f"one {one:.2f} s / two in threads {two:.2f} s (hashing reference {ref:.2f}x)"
+                       for one, two, ref in attempts)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    assert ratio < 1.6, (f"two solves in two threads took {ratio:.2f}x one solve (want < 1.6): {detail}; "
-                         f"load average {load:.1f} on {cores()} cores (a busy machine slows the parallel run)")
+    ratio = min(two / one for one, two, _ in attempts)
+    if min(ref for *_, ref in attempts) >= 1.5:
+        pytest.skip(f"machine too busy to show a speed-up (load average {load:.1f} on {cores()} cores): even "
+                    f"GIL-free hashing in two threads took >= 1.5x one; solves: {detail}")
+    assert ratio < 1.6, (f"two solves in two threads took {ratio:.2f}x one solve (want < 1.6) while hashing "
+                         f"reached the speed-up: {detail}; load average {load:.1f} on {cores()} cores")
