@@ -575,6 +575,17 @@ Result solve_model(const Prepared& p, const lp::Model& m, const Options& o, bool
   return r;
 }
 
+// The green share is raised by how energy is supplied, never by serving less: demand left unserved
+// and load curtailed are kept at most at the cost optimum's amounts (any carrier: less cooling
+// served would also cut chiller electricity).
+void limit_shedding(Prepared& p, const Result& cost_optimum) {
+  for (const char* key : {"energy.unserved_kwh", "energy.load_curtailed_kwh"}) {
+    const auto it = cost_optimum.tallies.find(key);
+    if (it == cost_optimum.tallies.end()) continue;
+    add_tally_row(*p.built, p.base, key, -kInf, it->second * (1 + 1e-9) + 1e-6, key);
+  }
+}
+
 // Largest green share by Dinkelbach's method: x <- M(z)/L(z), z = argmax M - x L.
 struct GreenBest {
   double share = 0;
@@ -702,6 +713,7 @@ Result solve(const hub::Scenario& sc, const Options& options) {
                           o.objective == Objective::weighted;
   Prepared p = prepare(sc, o, need_green);
   const Built& B = *p.built;
+  // (limit_shedding adds rows to p.base, so the cases below take it by reference.)
   switch (o.objective) {
     case Objective::cost: return solve_model(p, p.base, o, true);
     case Objective::carbon: {
@@ -728,6 +740,9 @@ Result solve(const hub::Scenario& sc, const Options& options) {
         r.objective_kind = o.objective;
         return r;
       }
+      Result c = solve_model(p, p.base, o, true);
+      if (!lp::has_solution(c.status)) return c;
+      limit_shedding(p, c);
       GreenBest g = max_green(p, o);
       if (!g.ok) return g.result;
       lp::Model m = p.base;
@@ -739,6 +754,7 @@ Result solve(const hub::Scenario& sc, const Options& options) {
     case Objective::weighted: {
       Result c = solve_model(p, p.base, o, true);
       if (!lp::has_solution(c.status)) return c;
+      limit_shedding(p, c);
       GreenBest g = max_green(p, o);
       if (!g.ok) return g.result;
       // minimise w_c * cost / |C*| - w_g * M / (G* x L_ref), L_ref the cost optimum's consumption.
@@ -773,6 +789,7 @@ std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options,
     out.push_back({0, 0, 0, lo.status, std::move(lo)});
     return out;
   }
+  limit_shedding(p, lo);
   GreenBest g = max_green(p, o);
   const double s_lo = lo.kpis.green_share;
   const double s_hi = g.ok ? std::max(g.share, s_lo) : s_lo;

@@ -197,3 +197,24 @@ TEST(Prices, MilpPricesFromFixedIntegers) {
   ASSERT_EQ(r.prices.size(), 1u);
   EXPECT_NEAR(r.prices[0].per_kwh[2], 1.0, 1e-9);
 }
+
+TEST(GreenShare, GreenObjectiveNeverShedsDemand) {
+  // PV 50 kW, cooling 400 kW through an electric chiller (COP 4: 100 kW el), grid 1.0, cooling
+  // unserved at 2.0 per kWh. Cost optimum serves all cooling: share 50 / 100 = 0.5. Shedding 200 kW
+  // of cooling would halve the chiller's electricity and lift the share to 1.0; the green objective
+  // must not do that (unserved energy is kept at the cost optimum's 0).
+  json j{{"time", {{"start", "2025-01-01T00:00:00+08:00"}, {"step_minutes", 60}, {"steps", 1}}},
+         {"buses", {{{"name", "el"}, {"carrier", "electricity"}}, {{"name", "cool"}, {"carrier", "cooling"}}}},
+         {"devices",
+          {{{"name", "grid"}, {"type", "grid"}, {"bus", "el"}, {"buy_price_per_kwh", 1.0}},
+           {{"name", "pv"}, {"type", "pv"}, {"bus", "el"}, {"capacity_kw", 50}, {"availability", 1.0}},
+           {{"name", "ch"}, {"type", "electric_chiller"}, {"capacity_kw", 500}, {"cop", 4.0},
+            {"ports", {{"in", "el"}, {"out", "cool"}}}},
+           {{"name", "cooling"}, {"type", "load"}, {"bus", "cool"}, {"carrier", "cooling"}, {"profile_kw", {400.0}},
+            {"value_of_lost_load_per_kwh", 2.0}}}}};
+  const auto g = run(j, opts(d::Objective::green, "clp"));
+  ASSERT_EQ(g.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(g.kpis.green_share, 0.5, 1e-9);
+  EXPECT_NEAR(g.kpis.unserved_kwh, 0.0, 1e-6);
+  EXPECT_NEAR(g.kpis.cost_total, 50.0, 1e-6);
+}
