@@ -185,6 +185,19 @@ struct Run {
     lot.last_lost = add_raw(lb);
   }
 
+  // Where a rejected split lies: "/green/<storage>.charge_kw: step 7 (2025-01-01T07:00:00+08:00)".
+  std::string split_path(const std::string& storage, const char* dataset, std::int32_t t) const {
+    std::string p = "/green/";
+    p += storage;
+    p += dataset;
+    p += ": step ";
+    p += std::to_string(t);
+    p += " (";
+    p += in.grid.time_iso(t, in.utc_offset_minutes);
+    p += ")";
+    return p;
+  }
+
   void lose_grey(Store& s, LotState& lot, double r) {
     if (r <= 0) return;
     lot.content = r >= lot.content ? 0.0 : lot.content - r;
@@ -434,21 +447,21 @@ void Run::release(Store& s, std::int32_t k, std::int32_t t, std::vector<Portion>
     }
     case Policy::schedule: {
       const double Xg = s.gd[ts];
-      const std::string where = "/green/" + s.in->name + ".discharge_kw: step " + std::to_string(t) + " (" +
-                                in.grid.time_iso(t, in.utc_offset_minutes) + ")";
+      const auto where = [&] { return split_path(s.in->name, ".discharge_kw", t); };
       if (Xg > X + s.tol)
-        throw InputError(in.source, where,
+        throw InputError(in.source, where(),
                          "green discharge " + num(q.to_kwh(Xg)) + " kWh exceeds the discharge " + num(q.to_kwh(X)) + " kWh");
       const double rg = q.up(std::min(Xg, X) / eta);
-      if (rg > G + s.tol)
-        throw InputError(in.source, where,
+      // Whole-Wh lots drift below the dispatch's real-valued content by < 1 Wh per rounding.
+      if (rg > G + s.tol + s.rounding_budget)
+        throw InputError(in.source, where(),
                          "schedule split rejected: green discharge " + num(q.to_kwh(Xg)) + " kWh needs " +
                              num(q.to_kwh(rg)) + " kWh of green content, the storage holds " + num(q.to_kwh(G)) +
                              " kWh green (at most " + num(q.to_kwh(G)) + " x " + num(eta) + " = " +
                              num(q.to_kwh(G * eta)) + " kWh green)");
       const double ry = q.up(std::max(0.0, X - Xg) / eta);
-      if (ry > Y + s.tol)
-        throw InputError(in.source, where,
+      if (ry > Y + s.tol + s.rounding_budget)
+        throw InputError(in.source, where(),
                          "schedule split rejected: grey discharge " + num(q.to_kwh(X - Xg)) + " kWh needs " +
                              num(q.to_kwh(ry)) + " kWh of grey content, the storage holds " + num(q.to_kwh(Y)) +
                              " kWh grey");
@@ -591,12 +604,11 @@ void Run::run() {
       double g;
       if (s.policy == Policy::schedule) {
         g = s.gc[ts];
-        const std::string where = "/green/" + s.in->name + ".charge_kw: step " + std::to_string(t) + " (" +
-                                  in.grid.time_iso(t, in.utc_offset_minutes) + ")";
+        const auto where = [&] { return split_path(s.in->name, ".charge_kw", t); };
         if (g > C + s.tol)
-          throw InputError(in.source, where, "green charge " + num(q.to_kwh(g)) + " kWh exceeds the charge " + num(q.to_kwh(C)) + " kWh");
+          throw InputError(in.source, where(), "green charge " + num(q.to_kwh(g)) + " kWh exceeds the charge " + num(q.to_kwh(C)) + " kWh");
         if (g > avail + s.tol)
-          throw InputError(in.source, where,
+          throw InputError(in.source, where(),
                            "schedule split rejected: green direct use + green charge exceed the step's certificates (" +
                                num(q.to_kwh(g)) + " kWh green charge, " + num(q.to_kwh(avail)) +
                                " kWh of on-site certificates left after direct use)");
@@ -917,9 +929,26 @@ void Run::finish() {
   T.scope1_kg = sum(S.scope1_kg) + scope1_kg(in.gas_m3, in.diesel_kg, opt.fuel);
   T.scope2_location_kg = sum(S.scope2_location_kg);
   T.scope2_market_kg = sum(S.scope2_market_kg);
+  // Hourly factor series: the annual figures and the report use their import-weighted mean.
+  auto weighted = [&](const std::vector<double>& series, const char* what) {
+    double w = 0, fw = 0, f = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+      w += S.import_kwh[t];
+      fw += S.import_kwh[t] * std::max(0.0, series[t]);
+      f += std::max(0.0, series[t]);
+    }
+    EmissionFactor e;
+    e.name = "series";
+    e.kg_per_kwh = w > 0 ? fw / w : f / static_cast<double>(n);
+    e.source = std::string("hourly ") + what + " series of the input (import-weighted mean shown)";
+    return e;
+  };
+  if (!in.location_factor_kg_per_kwh.empty()) L.options.location_factor = weighted(in.location_factor_kg_per_kwh, "location factor");
+  if (!in.residual_factor_kg_per_kwh.empty()) L.options.residual_factor = weighted(in.residual_factor_kg_per_kwh, "residual factor");
   const double not_covered = std::max(0.0, T.import_kwh - T.retired_against_imports_kwh);
-  T.scope2_market_annual_kg = not_covered * opt.residual_factor.kg_per_kwh;
-  const EmissionFactor alt = opt.alternative_residual_factor ? *opt.alternative_residual_factor : opt.location_factor;
+  T.scope2_market_annual_kg = not_covered * L.options.residual_factor.kg_per_kwh;
+  const EmissionFactor alt =
+      L.options.alternative_residual_factor ? *L.options.alternative_residual_factor : L.options.location_factor;
   T.scope2_market_annual_alt_kg = not_covered * alt.kg_per_kwh;
   T.carbon_cost = (T.scope1_kg + T.scope2_market_kg) / 1000.0 * opt.carbon_price_per_t;
   const double Ltot = T.consumption_kwh;
@@ -1003,10 +1032,19 @@ Input pool_to_hours(const Input& in, Ledger& L) {
   const double dt = in.grid.step_hours();
   for (const auto& s : in.storages) {
     StorageInput q = s;
+    // Charge and discharge of the same hour are netted: a lot charged in an hour could not serve
+    // a discharge of that hour, and the dispatch's split belongs to the native steps.
     q.charge_kwh = sum(s.charge_kwh);
     q.discharge_kwh = sum(s.discharge_kwh);
-    q.green_charge_kwh = sum(s.green_charge_kwh);
-    q.green_discharge_kwh = sum(s.green_discharge_kwh);
+    for (std::size_t h = 0; h < n; ++h) {
+      const double net = q.discharge_kwh[h] - q.charge_kwh[h];
+      q.discharge_kwh[h] = std::max(0.0, net);
+      q.charge_kwh[h] = std::max(0.0, -net);
+    }
+    q.green_charge_kwh.clear();
+    q.green_discharge_kwh.clear();
+    L.notes.push_back("storage " + s.name + ": charge and discharge netted within each hour; " +
+                      (s.has_split() ? "the dispatch's green split is not used when pooling" : "no green split"));
     // Standing loss per hour: the product of the steps' keeps.
     std::vector<double> loss(n, 0.0);
     for (std::size_t h = 0; h < n; ++h) {

@@ -11,6 +11,7 @@
 #include "ehub/carbon/ledger.hpp"
 #include "ehub/carbon/results_file.hpp"
 #include "ehub/core/error.hpp"
+#include "ehub/io/text_file.hpp"
 
 namespace ehub::cli {
 
@@ -97,7 +98,7 @@ int run_certify(const CertifyArgs& a) {
   std::cerr << ledger.brief_report() << '\n';
   if (!a.out.empty()) carbon::write_certified_h5(a.results, ledger, a.out);
   const std::string text = ledger.summary().dump(2);
-  if (!a.summary.empty()) write_text_atomically(a.summary, text + "\n");
+  if (!a.summary.empty()) io::write_text_file_atomically(a.summary, text + "\n");
   else std::cout << text << std::endl;
   return kExitOk;
 }

@@ -6,6 +6,9 @@
 
 namespace ehub::cli {
 
-std::vector<Command> extra_commands(CLI::App& /*app*/) { return {}; }
+Command add_certify_command(CLI::App& app);
+Command add_simulate_command(CLI::App& app);
+
+std::vector<Command> extra_commands(CLI::App& app) { return {add_certify_command(app), add_simulate_command(app)}; }
 
 }  // namespace ehub::cli

@@ -240,9 +240,12 @@ void check_rows(const lp::Model& m, const std::vector<double>& x, double tol, bo
   for (std::int32_t i = 0; i < m.num_rows(); ++i) {
     double a = 0, scale = 1;
     for (auto p = rs[static_cast<std::size_t>(i)]; p < rs[static_cast<std::size_t>(i) + 1]; ++p) {
-      const double term = va[static_cast<std::size_t>(p)] * x[static_cast<std::size_t>(ci[static_cast<std::size_t>(p)])];
+      const double coef = va[static_cast<std::size_t>(p)];
+      const double term = coef * x[static_cast<std::size_t>(ci[static_cast<std::size_t>(p)])];
       a += term;
-      scale = std::max(scale, std::abs(term));
+      // The coefficient's size counts too: with a unit off (on = 0), p <= Pmax on may be met only
+      // to the backend's absolute feasibility tolerance times Pmax.
+      scale = std::max({scale, std::abs(term), std::abs(coef)});
     }
     const double lb = m.row_lower()[static_cast<std::size_t>(i)], ub = m.row_upper()[static_cast<std::size_t>(i)];
     if (a < lb - tol * std::max(scale, std::abs(lb)) || a > ub + tol * std::max(scale, std::abs(ub)))

@@ -2,6 +2,7 @@
 // and the settlement of a plan's executed steps against actual data.
 #include "ehub/sim/twin.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -67,6 +68,10 @@ const dispatch::StateSeries* find_state(const dispatch::Result& r, const std::st
 
 }  // namespace
 
+void shrink_storage_setpoints(std::vector<double>& kw) {
+  for (auto& x : kw) x *= 1.0 - kStorageSetpointShrink;
+}
+
 void register_sim_devices() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -108,9 +113,12 @@ Pins plan_pins(const dispatch::Result& plan, std::int64_t steps) {
     for (const auto& name : names)
       if (const auto* s = find_state(plan, dev, name)) {
         std::vector<double> v(s->values.begin(), s->values.begin() + static_cast<std::ptrdiff_t>(std::min(n, s->values.size())));
-        if (name == "on")  // commitment is 0/1; a relaxed plan's fractions are kept as they are
+        if (name == "on") {  // commitment is 0/1; a relaxed plan's fractions are kept as they are
           for (auto& x : v)
             if (std::abs(x - std::round(x)) < 1e-6) x = std::round(x);
+        } else {
+          shrink_storage_setpoints(v);
+        }
         pins[dev][name] = std::move(v);
       }
   }

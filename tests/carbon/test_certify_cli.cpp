@@ -17,19 +17,6 @@
 #include "ehub/io/hdf5.hpp"
 #include "ehub/io/json.hpp"
 
-namespace ehub::cli {
-// main.cpp's helper, which this test binary does not link.
-void write_text_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    if (!f) throw InputError(path, "", "cannot write the file");
-  }
-  std::filesystem::rename(tmp, path);
-}
-}  // namespace ehub::cli
-
 namespace fs = std::filesystem;
 using nlohmann::json;
 

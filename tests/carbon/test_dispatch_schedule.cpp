@@ -98,3 +98,53 @@ TEST(CarbonDispatch, ScheduleReproducesTheOptimisersGreenShare) {
   }
   fs::remove_all(dir);
 }
+
+// The reference park's year (examples/data/reference_park.json: PV, wind, CHPs, diesel, battery,
+// chillers, five loads) as an LP: schedule reproduces the dispatch's green share, and every
+// policy and loss mode conserves certificates on the real year (the ledger checks the battery's
+// lots against its SOC at every step in physical mode).
+TEST(CarbonReferencePark, SlowYearScheduleAndConservation) {
+  const std::string park = std::string(EHUB_TEST_DATA_DIR) + "/../../examples/data/reference_park.json";
+  if (!fs::exists(park)) GTEST_SKIP() << "no " << park;
+  const fs::path dir = fs::temp_directory_path() / "ehub_carbon_reference_park";
+  fs::create_directories(dir);
+  const std::string res = (dir / "year.h5").string();
+  const auto sc = ehub::hub::load_scenario(park);
+  ehub::dispatch::Options o;
+  o.solver = "clp";
+  o.relax_integers = true;
+  const auto r = ehub::dispatch::solve(sc, o);
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  ehub::dispatch::write_result_h5(r, res);
+  const auto settings = c::read_scenario_settings(park);
+  c::ReadOptions ro;
+  ro.storages = settings.storages;
+  ro.utc_offset_minutes = settings.utc_offset_minutes.value_or(0);
+  const c::Input in = c::read_results_h5(res, ro);
+  const auto L = c::certify(in);
+  EXPECT_EQ(L.storages.at(0).policy, c::Policy::schedule);
+  EXPECT_LT(std::abs(L.green_share_hourly - r.kpis.green_share) / r.kpis.green_share, 1e-9);
+  EXPECT_EQ(L.months.size(), 12u);
+  for (c::Policy p : {c::Policy::fifo, c::Policy::pro_rata, c::Policy::lifo, c::Policy::schedule})
+    for (c::LossMode m : {c::LossMode::physical, c::LossMode::metered}) {
+      SCOPED_TRACE(std::string(c::to_string(p)) + " " + std::string(c::to_string(m)));
+      c::Options co;
+      co.policy = p;
+      co.losses = m;
+      if (p == c::Policy::schedule && m == c::LossMode::metered) continue;  // the split follows the physical model
+      const auto Lp = c::certify(in, co);
+      const auto& T = Lp.totals;
+      EXPECT_NEAR(T.issued_kwh, T.matched_kwh + T.stored_end_kwh + T.exported_kwh + T.storage_loss_kwh + T.expired_kwh,
+                  1e-9 * T.issued_kwh);
+      EXPECT_NEAR(T.issued_kwh, r.kpis.renewable_kwh, 1e-6 * T.issued_kwh);
+      EXPECT_LE(Lp.green_share_hourly, 1.0);
+    }
+  c::Options wh;
+  wh.integer_wh = true;
+  const auto Lw = c::certify(in, wh);
+  const auto& T = Lw.totals;
+  const auto w = [](double kwh) { return std::llround(kwh * 1000); };
+  EXPECT_EQ(w(T.issued_kwh), w(T.matched_kwh) + w(T.stored_end_kwh) + w(T.exported_kwh) + w(T.storage_loss_kwh) +
+                                 w(T.expired_kwh));
+  fs::remove_all(dir);
+}

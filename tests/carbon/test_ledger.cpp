@@ -106,6 +106,25 @@ TEST(CarbonLedger, T1HourlyVsAnnual) {
   expect_tiling(L);
 }
 
+// T1 with hourly factor series (location 0.5 then 0.4, residual 0.6): Scope 2 per hour, and the
+// annual market-based figure at the import-weighted residual factor.
+TEST(CarbonLedger, T1WithHourlyFactorSeries) {
+  c::Input in;
+  in.grid = hours(2);
+  in.consumption_kwh = {100, 100};
+  in.producers = {pv({150, 0})};
+  in.import_kwh = {0, 100};
+  in.export_kwh = {50, 0};
+  in.location_factor_kg_per_kwh = {0.5, 0.4};
+  in.residual_factor_kg_per_kwh = {0.6, 0.6};
+  const auto L = c::certify(in);
+  EXPECT_NEAR(L.totals.scope2_location_kg, 40.0, kTol);       // 100 x 0.4
+  EXPECT_NEAR(L.totals.scope2_market_kg, 60.0, kTol);         // 100 x 0.6
+  EXPECT_NEAR(L.totals.scope2_market_annual_kg, 30.0, kTol);  // (100 - 50) x 0.6
+  EXPECT_EQ(L.summary()["factors"]["location"]["name"], "series");
+  EXPECT_NEAR(L.summary()["factors"]["location"]["kg_per_kwh"].get<double>(), 0.4, kTol);
+}
+
 // T2: FIFO through storage, metered eta 0.9. h3 takes 100 from A: one bundle of 90 (PV, produced
 // h1, released h3, eta 0.9), 10 lost; h4 takes 50 from B: 45 grey, U4 = 15.
 TEST(CarbonLedger, T2FifoThroughStorageMetered) {
@@ -520,6 +539,21 @@ TEST(CarbonLedger, PoolHours) {
   L = c::certify(in, o);
   EXPECT_EQ(L.grid.size(), 1);
   EXPECT_NEAR(L.green_share_hourly, 1.0, kTol);
+  // A storage cycling within the hour is netted (and a dispatch split is not used when pooling).
+  c::StorageInput s;
+  s.name = "bat";
+  s.charge_kwh = {10, 0, 0, 0};
+  s.discharge_kwh = {0, 0, 0, 9};
+  s.green_charge_kwh = {10, 0, 0, 0};
+  s.green_discharge_kwh = {0, 0, 0, 9};
+  s.eta_charge = s.eta_discharge = 1.0;
+  in.storages = {s};
+  in.producers = {pv({20, 0, 10, 0})};
+  L = c::certify(in, o);
+  EXPECT_EQ(L.storages[0].policy, c::Policy::fifo);
+  EXPECT_NEAR(L.steps.charged_green[0], 1.0, kTol);  // 10 in, 9 out: 1 kWh net charge
+  EXPECT_NEAR(L.green_share_hourly, 1.0, kTol);      // 30 certificates for 20 of consumption
+  EXPECT_GE(L.notes.size(), 2u);
 }
 
 TEST(CarbonLedger, InputErrorsNameTheField) {

@@ -69,6 +69,36 @@ _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#
 # ---------------------------------------------------------------------------------------------
 # helpers
 
+def _png_bytes(fig) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return buf.getvalue()
+
+
+def _register_ipython_display() -> None:
+    """In IPython/Jupyter, show Figures made here (without pyplot) as PNG when they are the value of
+    a cell, exactly once. pyplot's inline backend registers the same for its figures."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return
+    try:
+        from IPython import get_ipython
+        from matplotlib.figure import Figure
+    except ImportError:  # pragma: no cover
+        return
+    ip = get_ipython()
+    if ip is None or not hasattr(ip, "display_formatter"):
+        return
+    fmt = ip.display_formatter.formatters.get("image/png")
+    if fmt is not None and Figure not in fmt.type_printers:
+        fmt.for_type(Figure, _png_bytes)
+
+
+_register_ipython_display()
+
 def _new_figure(ax=None, figsize=(10, 4.5), nrows=1, sharex=True, height_ratios=None):
     """A fresh Figure (no pyplot) with `nrows` axes, or the figure of the given axes."""
     if ax is not None:
@@ -246,18 +276,24 @@ def dispatch_stack(result, carrier: str = "electricity", *, bus: Optional[str] =
     demand.sort(key=lambda kv: kv[1].sum())
 
     fig, (ax,) = _new_figure(ax, figsize)
+    # Colours follow the result's device order, so a device has the same colour in every figure.
     used: Dict[str, str] = {}
+    for key in result.flow_buses:
+        _color_for(key.split(".")[0], used, colors)
+    storages = {k[: -len(".soc_kwh")] for k in result.states if k.endswith(".soc_kwh")}
     for side in (supply, demand):
         base = np.zeros(len(times))
         devices = [k.split(".")[0] for k, _ in side]
         for key, v in side:
             top = base + v
-            label = key if devices.count(key.split(".")[0]) > 1 else key.split(".")[0]
-            color = _color_for(key, used, colors)
+            device = key.split(".")[0]
+            label = key if devices.count(device) > 1 else device
             both = any(k == key for k, _ in supply) and any(k == key for k, _ in demand)
-            hatch = "//" if (side is demand and both) else None
+            if both:  # a bidirectional port: name its two sides (import/export, discharge/charge)
+                label = _sides(device, storages)[1 if side is demand else 0]
+            color = (colors or {}).get(key) or _color_for(device, used, colors)
             ax.fill_between(x, _steps(base), _steps(top), step="post", color=color, alpha=0.85, linewidth=0,
-                            hatch=hatch, label=label + (" (in)" if side is demand and both else ""))
+                            hatch="//" if (side is demand and both) else None, label=label)
             base = top
     net = sum(flows.values())
     ax.step(x, _steps(net), where="post", color="black", linewidth=0.8, label="net (balance)")

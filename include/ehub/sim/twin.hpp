@@ -26,6 +26,14 @@ EHUB_EXPORT void register_sim_devices();
 /// The device JSON `device` wrapped so that the states in `pins` are fixed step by step.
 EHUB_EXPORT nlohmann::json pin_device(const nlohmann::json& device, const std::map<std::string, std::vector<double>>& pins);
 
+/// Relative reduction of pinned storage setpoints. A setpoint at full power would need the
+/// charge/discharge binary at exactly 1, and solvers return 1 - 1e-9 (integrality tolerance), which
+/// the dispatch's row check rejects; scaling every charge and discharge by the same factor keeps
+/// the SOC path inside its limits (soc_t - soc_0 shrinks by the same factor).
+inline constexpr double kStorageSetpointShrink = 1e-7;
+/// Multiplies storage setpoints by 1 - kStorageSetpointShrink.
+EHUB_EXPORT void shrink_storage_setpoints(std::vector<double>& kw);
+
 /// The pins the twin applies for a plan's first `steps` steps: "on" of every unit (chp,
 /// diesel_generator) and "charge_kw"/"discharge_kw" of every storage (battery, thermal_storage).
 EHUB_EXPORT Pins plan_pins(const dispatch::Result& plan, std::int64_t steps);

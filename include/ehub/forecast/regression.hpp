@@ -1,0 +1,116 @@
+// Regression forecasters for loads: ridge regression (per step of the day and day group) and
+// gradient-boosted trees on lags known at the origin, calendar terms, holidays and weather.
+#pragma once
+
+#include <Eigen/Core>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ehub/export.hpp"
+#include "ehub/forecast/forecaster.hpp"
+#include "ehub/forecast/linear.hpp"
+#include "ehub/forecast/trees.hpp"
+
+namespace ehub::forecast {
+
+/// The features of a target step t forecast from an origin o (docs/forecasting.md lists them with
+/// their equations). Lags only read target steps that had ended by o; weather is read at t and
+/// before (never after the forecast window).
+struct EHUB_EXPORT FeatureOptions {
+  /// Lags known at the origin: same step of the latest known day, of the latest known week, of
+  /// the latest known day of the same day group, mean of the last day before o, last value.
+  bool lags = true;
+  /// Calendar: effective weekday (holidays as Sundays, make-up days as Wednesdays).
+  bool calendar = true;
+  /// Harmonics of the yearly Fourier terms sin/cos(2 pi k doy / 365.25), k = 1..K (0: none).
+  int yearly_harmonics = 2;
+  /// Weather features when a temperature column is found (see find_temperature_column):
+  /// T(t), heating degree-hours max(0, heating_base - T), cooling degree-hours max(0, T -
+  /// cooling_base), mean T of the 24 h up to t, T at the same-group lag; GHI(t) when found.
+  bool weather = true;
+  std::string temperature_column;  ///< "" = detect by name
+  std::string ghi_column;          ///< "" = detect by name; "none" = do not use irradiance
+  double heating_base_c = 15.5;
+  double cooling_base_c = 22.0;
+  /// Target transform: "none", "log" (positive targets) or "auto": log when every measured value
+  /// of the fit history is at least 5 % of their mean, else none.
+  std::string transform = "auto";
+  /// Throws InputError naming the bad field.
+  void validate() const;
+  /// Reads the keys above from `j` (keys of other options are left to the caller).
+  void read_json(const nlohmann::json& j, const std::string& prefix, std::vector<std::string>& used);
+};
+
+/// Options of RidgeForecaster.
+struct EHUB_EXPORT RidgeModelOptions {
+  FeatureOptions features;
+  double lambda = 10.0;     ///< ridge penalty on standardised features
+  bool per_group = true;    ///< one model per (step of day, day group); else per step of day
+  int min_group_rows = 30;  ///< fewer rows in a group: the step's pooled model is used
+  void validate() const;
+  /// Reads {"lambda", "per_group", "min_group_rows"} and the feature keys; unknown keys are errors.
+  static RidgeModelOptions from_json(const nlohmann::json& j);
+};
+
+/// Options of GbrtForecaster.
+struct EHUB_EXPORT GbrtModelOptions {
+  FeatureOptions features;
+  GbrtParams trees;
+  /// Learn the difference from the same-group lag instead of the level (trees cannot extrapolate
+  /// levels; the lag carries them).
+  bool residual_on_lag = true;
+  void validate() const;
+  /// Reads the GbrtParams keys ("trees", "learning_rate", ...), "residual_on_lag" and the feature keys.
+  static GbrtModelOptions from_json(const nlohmann::json& j);
+};
+
+namespace detail {
+class FeatureSet;
+}
+
+/// Ridge regression, one linear model per step of the day (and day group): a direct multi-step
+/// forecaster trained on the features each step had when seen from its scheduled origin.
+class EHUB_EXPORT RidgeForecaster {
+ public:
+  explicit RidgeForecaster(RidgeModelOptions options = {});
+  std::string name() const { return "ridge"; }
+  void fit(const ModelInput& in, const ForecastOptions& options);
+  Eigen::VectorXd predict(const ModelInput& known, std::int64_t origin, const TimeGrid& window) const;
+  Requirements requirements() const;
+  /// Names of the feature columns (after fit).
+  std::vector<std::string> feature_names() const;
+  /// The fitted model of a step of the day and day group (group -1: the step's pooled model).
+  const LinearModel* model(std::int64_t step_of_day, int group) const;
+  /// True when the target was modelled on a log scale.
+  bool log_transform() const noexcept;
+
+ private:
+  RidgeModelOptions options_;
+  std::shared_ptr<const detail::FeatureSet> features_;
+  std::vector<LinearModel> pooled_;              // per step of day
+  std::vector<std::vector<LinearModel>> group_;  // per step of day, per group (empty coef: not fitted)
+  Schedule schedule_;
+};
+
+/// Gradient-boosted trees on the same features plus step of the day, weekday, day group and lead
+/// time, one model for all steps.
+class EHUB_EXPORT GbrtForecaster {
+ public:
+  explicit GbrtForecaster(GbrtModelOptions options = {});
+  std::string name() const { return "gbrt"; }
+  void fit(const ModelInput& in, const ForecastOptions& options);
+  Eigen::VectorXd predict(const ModelInput& known, std::int64_t origin, const TimeGrid& window) const;
+  Requirements requirements() const;
+  std::vector<std::string> feature_names() const;
+  const GradientBoostedTrees& trees() const noexcept { return trees_; }
+
+ private:
+  GbrtModelOptions options_;
+  std::shared_ptr<const detail::FeatureSet> features_;
+  GradientBoostedTrees trees_;
+  Schedule schedule_;
+};
+
+}  // namespace ehub::forecast

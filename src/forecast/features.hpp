@@ -1,0 +1,45 @@
+// Internal: the feature rows of the regression forecasters (see FeatureOptions).
+#pragma once
+
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "ehub/forecast/regression.hpp"
+
+namespace ehub::forecast::detail {
+
+class FeatureSet {
+ public:
+  enum class Mode { linear, trees };
+  /// Resolves the weather columns and the transform on the fit input.
+  FeatureSet(const FeatureOptions& options, Mode mode, const ModelInput& fit_input);
+
+  const std::vector<std::string>& names() const noexcept { return names_; }
+  Eigen::Index size() const noexcept { return static_cast<Eigen::Index>(names_.size()); }
+  bool log() const noexcept { return log_; }
+  /// The exogenous columns read.
+  std::vector<std::string> exogenous_columns() const;
+  /// Steps of target history a row needs before its origin.
+  std::int64_t min_history_steps(std::int64_t steps_per_day) const noexcept;
+  /// The target on the model's scale (log or identity).
+  Eigen::VectorXd transform(const Eigen::VectorXd& y) const;
+  double inverse(double z) const noexcept;
+  /// Row of target step i seen from `origin` with target steps [0, n) known; false when a value
+  /// is missing (weather not covering, lag before the history).
+  bool row(const ModelInput& in, const Eigen::VectorXd& z, std::int64_t n, std::int64_t i, std::int64_t origin,
+           double* out) const;
+  /// Position of the same-group lag in a row (-1 without lags).
+  int lag_group_index() const noexcept { return lag_group_; }
+
+ private:
+  FeatureOptions o_;
+  Mode mode_;
+  bool log_ = false;
+  double floor_ = 0.0;
+  std::string temp_, ghi_;
+  std::vector<std::string> names_;
+  int lag_group_ = -1;
+};
+
+}  // namespace ehub::forecast::detail

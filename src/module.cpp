@@ -1,0 +1,37 @@
+// ehub._core: the compiled module. Exceptions map to ehub.InputError (a ValueError) and
+// ehub.SolverError (a RuntimeError) with the C++ message unchanged.
+#include <pybind11/pybind11.h>
+
+#include "bindings.hpp"
+#include "ehub/core/error.hpp"
+#include "ehub/version.hpp"
+#ifdef EHUB_PY_WITH_GLPK
+#include "ehub/lp/glpk.hpp"
+#endif
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "ehub compiled core: integrated energy optimisation of zero-carbon industrial parks";
+  m.attr("__version__") = ehub::version();
+  m.def("version", &ehub::version, "Version of the linked ehub C++ library.");
+  py::register_exception<ehub::InputError>(m, "InputError", PyExc_ValueError);
+  py::register_exception<ehub::SolverError>(m, "SolverError", PyExc_RuntimeError);
+#ifdef EHUB_PY_WITH_GLPK
+  ehub::lp::register_glpk_backend();
+#endif
+  auto core = m.def_submodule("core", "Time grids and series");
+  ehub::python::bind_core(core);
+  auto io = m.def_submodule("io", "CSV, HDF5 and JSON input/output");
+  ehub::python::bind_io(io);
+  auto lp = m.def_submodule("lp", "Linear / mixed-integer models and solver backends");
+  ehub::python::bind_lp(lp);
+  auto hub = m.def_submodule("hub", "Energy-hub scenarios: buses, devices, series");
+  ehub::python::bind_hub(hub);
+  auto dispatch = m.def_submodule("dispatch", "Cost-optimal dispatch of a scenario");
+  ehub::python::bind_dispatch(dispatch);
+  auto physics = m.def_submodule("physics", "Solar position, irradiance, PV and wind power models");
+  ehub::python::bind_physics(physics);
+  auto carbon = m.def_submodule("carbon", "Green certificates and carbon accounting");
+  ehub::python::bind_carbon(carbon);
+}

@@ -1,0 +1,614 @@
+// The operations loop: series resolved once, a window scenario per decision time (forecasts for
+// mpc, actuals for perfect, rule setpoints for rules), the twin executes the first steps, the
+// storage and commitment states carry over exactly. Equations and policies: docs/operations.md.
+#include "ehub/sim/rolling.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "ehub/core/error.hpp"
+#include "ehub/core/series.hpp"
+#include "ehub/core/time_grid.hpp"
+#include "ehub/hub/scenario.hpp"
+#include "ehub/io/csv.hpp"
+#include "ehub/io/json.hpp"
+#include "ehub/sim/twin.hpp"
+
+namespace ehub::sim {
+
+std::string_view to_string(Strategy s) noexcept {
+  switch (s) {
+    case Strategy::perfect: return "perfect";
+    case Strategy::mpc: return "mpc";
+    case Strategy::rules: return "rules";
+  }
+  return "?";
+}
+
+Strategy strategy_from_string(std::string_view name) {
+  if (name == "perfect") return Strategy::perfect;
+  if (name == "mpc") return Strategy::mpc;
+  if (name == "rules") return Strategy::rules;
+  std::string msg = "unknown strategy \"";
+  msg += name;
+  msg += "\"; known: perfect, mpc, rules";
+  throw InputError("", "strategy", msg);
+}
+
+void LoopOptions::validate() const {
+  if (horizon_hours < 1) throw InputError("", "horizon_hours", "must be >= 1, got " + std::to_string(horizon_hours));
+  if (reoptimize_every_hours < 1 || reoptimize_every_hours > horizon_hours)
+    throw InputError("", "reoptimize_every_hours",
+                     "must be in 1..horizon_hours (" + std::to_string(horizon_hours) + "), got " +
+                         std::to_string(reoptimize_every_hours));
+  if (days && *days < 1) throw InputError("", "days", "must be >= 1, got " + std::to_string(*days));
+  dispatch.validate();
+}
+
+namespace {
+
+using json = nlohmann::json;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Keys of a device object that are never series.
+bool structural_key(const std::string& k) {
+  static const char* const kKeys[] = {"name", "type", "bus", "ports", "description", "tariff", "power_curve",
+                                      "part_load_curve", "end_condition", "carrier", "curtailable", "heat_dump",
+                                      "commitment", "initial_on", "exclusive_charge_discharge"};
+  for (const char* s : kKeys)
+    if (k == s) return true;
+  return false;
+}
+
+bool forecastable(const std::string& type, const std::string& key) {
+  return (type == "load" && key == "profile_kw") || (type == "pv" && key == "availability") ||
+         (type == "wind" && (key == "wind_speed_m_per_s" || key == "availability"));
+}
+
+// One device series resolved to the data grid.
+struct SeriesRef {
+  std::size_t device = 0;
+  std::string key, device_name, device_type;
+  bool forecastable = false;
+  std::vector<double> values;
+};
+
+struct StorageInfo {
+  std::string name, type;
+  double energy_kwh = 0, charge_kw = 0, discharge_kw = 0, eta_c = 1, eta_d = 1, soc_min = 0, soc_max = 1,
+         soc_initial = 0.5, loss_per_h = 0, soc_end_min = 0;
+  std::string end = "cyclic";
+};
+
+struct UnitInfo {
+  std::string name, type;
+  double min_up_h = 0, min_down_h = 0, eff_el = 0.4, eff_th = 0;
+  bool initial_on = false;
+};
+
+// The scenario with every device series pulled out as full-length vectors.
+struct Park {
+  json skeleton;  // devices without their series keys
+  std::string file, base_dir;
+  TimeGrid grid;
+  int offset = 0;
+  std::vector<SeriesRef> series;
+  std::vector<StorageInfo> storages;
+  std::vector<UnitInfo> units;
+};
+
+class Resolver {
+ public:
+  Resolver(const json& root, std::string file, std::string base_dir, TimeGrid grid, int offset)
+      : root_(root), file_(std::move(file)), base_dir_(std::move(base_dir)), grid_(grid), offset_(offset) {}
+
+  // The values of a series value `v` (at JSON pointer `where`), or nullopt when `v` is no series.
+  std::optional<std::vector<double>> resolve(const json& v, const std::string& where, SeriesKind kind, int depth = 0) {
+    const auto n = static_cast<std::size_t>(grid_.size());
+    if (v.is_string()) {
+      const auto name = v.get<std::string>();
+      if (depth > 0 || !root_.contains("series") || !root_["series"].contains(name)) return std::nullopt;
+      const json& s = root_["series"][name];
+      if (s.is_number()) return std::vector<double>(n, s.get<double>());
+      return resolve(s, "/series/" + name, kind, depth + 1);
+    }
+    if (v.is_array()) {
+      if (v.size() != n || !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number(); }))
+        return std::nullopt;
+      return v.get<std::vector<double>>();
+    }
+    if (v.is_object() && v.contains("values")) return resolve(v["values"], where + "/values", kind, depth);
+    if (v.is_object() && v.contains("csv")) {
+      const io::JsonReader r(v, file_, where);
+      const std::string path = (std::filesystem::path(base_dir_) / r.required_string("csv")).string();
+      const std::string col = r.required_string("column");
+      auto it = cache_.find(path);
+      if (it == cache_.end()) {
+        io::CsvOptions co;
+        co.default_utc_offset_minutes = offset_;
+        it = cache_.emplace(path, io::read_timeseries_csv(path, co)).first;
+      }
+      Series s = it->second.series(col, kind);
+      try {
+        if (s.grid().step_minutes() != grid_.step_minutes()) s = s.resample(grid_.step_minutes());
+        s = s.slice(grid_.start_unix_s(), grid_.end_unix_s());
+      } catch (const InputError& e) {
+        throw r.error_at("csv", e.detail());
+      }
+      if (s.grid().start_unix_s() != grid_.start_unix_s() || s.values().size() < grid_.size())
+        throw r.error_at("csv", "column \"" + col + "\" does not cover the scenario's time grid");
+      const double scale = r.optional_number("scale", 1.0);
+      std::vector<double> out(n);
+      for (std::size_t t = 0; t < n; ++t) out[t] = s.values()[static_cast<Eigen::Index>(t)] * scale;
+      return out;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  const json& root_;
+  std::string file_, base_dir_;
+  TimeGrid grid_;
+  int offset_;
+  std::map<std::string, io::CsvSeriesTable> cache_;
+};
+
+double num(const json& d, const char* key, double def) {
+  return d.contains(key) && d[key].is_number() ? d[key].get<double>() : def;
+}
+
+Park make_park(const json& j, const std::string& file, const std::string& base_dir) {
+  // Validates the whole scenario once and gives the data grid and the park's local time.
+  hub::HorizonOptions h;
+  h.steps = 1;
+  const hub::Scenario sc = hub::scenario_from_json(j, file, base_dir, h);
+  Park P;
+  P.file = file;
+  P.base_dir = base_dir;
+  P.grid = sc.data_grid;
+  P.offset = sc.utc_offset_minutes;
+  P.skeleton = j;
+  P.skeleton.erase("series");
+  Resolver res(j, file, base_dir, P.grid, P.offset);
+  auto& devices = P.skeleton.at("devices");
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    json& d = devices[i];
+    const std::string type = d.value("type", ""), name = d.value("name", "");
+    std::vector<std::string> keys;
+    for (auto it = d.begin(); it != d.end(); ++it) keys.push_back(it.key());
+    for (const auto& k : keys) {
+      if (structural_key(k)) continue;
+      const SeriesKind kind = k == "profile_kw" ? SeriesKind::power : SeriesKind::intensive;
+      auto v = res.resolve(d[k], "/devices/" + std::to_string(i) + "/" + k, kind);
+      if (!v) continue;
+      P.series.push_back({i, k, name, type, forecastable(type, k), std::move(*v)});
+      d[k] = nullptr;
+    }
+    if (type == "battery" || type == "thermal_storage") {
+      StorageInfo s;
+      s.name = name;
+      s.type = type;
+      s.energy_kwh = num(d, "energy_kwh", 0);
+      const double power = num(d, "power_kw", s.energy_kwh);
+      s.charge_kw = num(d, "charge_kw", power);
+      s.discharge_kw = num(d, "discharge_kw", power);
+      if (d.contains("round_trip_efficiency")) {
+        s.eta_c = s.eta_d = std::sqrt(num(d, "round_trip_efficiency", 1.0));
+      } else {
+        s.eta_c = num(d, "charge_efficiency", type == "battery" ? 0.95 : 1.0);
+        s.eta_d = num(d, "discharge_efficiency", type == "battery" ? 0.95 : 1.0);
+      }
+      s.soc_min = num(d, "soc_min", 0.0);
+      s.soc_max = num(d, "soc_max", 1.0);
+      s.soc_initial = num(d, "soc_initial", std::clamp(0.5, s.soc_min, s.soc_max));
+      s.loss_per_h = num(d, type == "battery" ? "self_discharge_per_h" : "standing_loss_per_h", 0.0);
+      s.end = d.value("end_condition", "cyclic");
+      s.soc_end_min = num(d, "soc_end_min", s.soc_min);
+      P.storages.push_back(s);
+    }
+    if (type == "chp" || type == "diesel_generator") {
+      UnitInfo u;
+      u.name = name;
+      u.type = type;
+      u.min_up_h = num(d, "min_up_h", 0);
+      u.min_down_h = num(d, "min_down_h", 0);
+      u.eff_el = num(d, "electric_efficiency", type == "chp" ? 0.40 : 0.42);
+      u.eff_th = num(d, "thermal_efficiency", 0.0);
+      u.initial_on = d.value("initial_on", false);
+      P.units.push_back(u);
+    }
+  }
+  return P;
+}
+
+// States carried from one decision to the next.
+struct Carry {
+  std::map<std::string, double> soc;  // fraction of energy_kwh
+  std::map<std::string, bool> on;
+};
+
+// The scenario JSON of steps [d, d + w) with `vals[k]` (w values each) for series k.
+json window_json(const Park& P, std::int64_t d, std::int64_t w, const std::vector<std::vector<double>>& vals,
+                 const Carry& c, bool plan, bool free_end) {
+  json j = P.skeleton;
+  j["time"] = {{"start", format_iso8601(P.grid.time_unix_s(d), P.offset)},
+               {"step_minutes", P.grid.step_minutes()},
+               {"steps", w},
+               {"utc_offset_minutes", P.offset}};
+  auto& devices = j["devices"];
+  for (std::size_t k = 0; k < P.series.size(); ++k) devices[P.series[k].device][P.series[k].key] = vals[k];
+  for (auto& dev : devices) {
+    const std::string name = dev.value("name", "");
+    for (const auto& s : P.storages)
+      if (s.name == name) {
+        dev["soc_initial"] = c.soc.at(name);
+        if (!plan || free_end || s.end == "free") {
+          dev["end_condition"] = "free";
+          dev.erase("soc_end_min");
+        } else if (s.end == "cyclic") {  // back to the scenario's initial level at every horizon end
+          dev["end_condition"] = "min";
+          dev["soc_end_min"] = s.soc_initial;
+        }
+      }
+    for (const auto& u : P.units)
+      if (u.name == name) dev["initial_on"] = c.on.at(name);
+  }
+  return j;
+}
+
+std::vector<std::vector<double>> actual_slices(const Park& P, std::int64_t d, std::int64_t w) {
+  std::vector<std::vector<double>> out;
+  out.reserve(P.series.size());
+  for (const auto& s : P.series)
+    out.emplace_back(s.values.begin() + static_cast<std::ptrdiff_t>(d), s.values.begin() + static_cast<std::ptrdiff_t>(d + w));
+  return out;
+}
+
+// Seasonal naive: step d + k gets the value of step d - day + (k mod day), always before d.
+std::vector<double> seasonal_naive(const std::vector<double>& actual, std::int64_t d, std::int64_t w, std::int64_t day,
+                                   std::int64_t& fallback_steps, std::int64_t executed) {
+  std::vector<double> f(static_cast<std::size_t>(w));
+  for (std::int64_t k = 0; k < w; ++k) {
+    const std::int64_t src = d - day + k % day;
+    if (src >= 0) {
+      f[static_cast<std::size_t>(k)] = actual[static_cast<std::size_t>(src)];
+    } else {  // no history before the scenario start: the first day is taken as known
+      f[static_cast<std::size_t>(k)] = actual[static_cast<std::size_t>(d + k)];
+      if (k < executed) ++fallback_steps;
+    }
+  }
+  return f;
+}
+
+const dispatch::StateSeries* find_state(const dispatch::Result& r, const std::string& dev, const std::string& name) {
+  for (const auto& s : r.states)
+    if (s.device == dev && s.name == name) return &s;
+  return nullptr;
+}
+
+void add_kpis(dispatch::Kpis& a, const dispatch::Kpis& k, double& self_used) {
+  for (const auto& [n, v] : k.cost) a.cost[n] += v;
+  a.cost_total += k.cost_total;
+  for (const auto& [n, v] : k.emissions_kg_by_source) a.emissions_kg_by_source[n] += v;
+  a.emissions_kg += k.emissions_kg;
+  a.electricity_consumption_kwh += k.electricity_consumption_kwh;
+  a.renewable_kwh += k.renewable_kwh;
+  a.green_matched_kwh += k.green_matched_kwh;
+  a.grid_import_kwh += k.grid_import_kwh;
+  a.grid_export_kwh += k.grid_export_kwh;
+  a.curtailment_kwh += k.curtailment_kwh;
+  a.unserved_kwh += k.unserved_kwh;
+  for (const auto& [n, v] : k.storage_cycles) a.storage_cycles[n] += v;
+  self_used += k.self_consumption * (k.renewable_kwh + k.curtailment_kwh);
+}
+
+// ---- rules ---------------------------------------------------------------------------------
+
+// Buy price and tariff class per step (-1 valley, +1 peak, 0 otherwise) of the first grid device.
+void grid_prices(const Park& P, std::int64_t d, std::int64_t e, std::vector<double>& price, std::vector<int>& cls) {
+  price.assign(static_cast<std::size_t>(e), 0.0);
+  cls.assign(static_cast<std::size_t>(e), 0);
+  for (std::size_t i = 0; i < P.skeleton["devices"].size(); ++i) {
+    const json& g = P.skeleton["devices"][i];
+    if (g.value("type", "") != "grid") continue;
+    if (g.contains("tariff")) {
+      double hb[24] = {};
+      int hc[24] = {};
+      for (const auto& p : g["tariff"]["periods"]) {
+        const std::string name = p.value("name", "");
+        const int c = name.find("valley") != std::string::npos ? -1 : name == "peak" ? 1 : 0;
+        for (const auto& h : p["hours"]) {
+          const int from = h[0].get<int>() % 24, to = h[1].get<int>() % 24;
+          int k = from;
+          do {
+            hb[k] = p.value("buy_per_kwh", 0.0);
+            hc[k] = c;
+            k = (k + 1) % 24;
+          } while (k != to);
+        }
+      }
+      for (std::int64_t t = 0; t < e; ++t) {
+        const int h = to_local(P.grid.time_unix_s(d + t), P.offset).hour;
+        price[static_cast<std::size_t>(t)] = hb[h];
+        cls[static_cast<std::size_t>(t)] = hc[h];
+      }
+    } else {
+      for (const auto& s : P.series)
+        if (s.device == i && s.key == "buy_price_per_kwh")
+          for (std::int64_t t = 0; t < e; ++t) price[static_cast<std::size_t>(t)] = s.values[static_cast<std::size_t>(d + t)];
+      // Valley/peak: the lower/upper third of each local day's price range.
+      const std::int64_t day = 24 * 60 / P.grid.step_minutes();
+      for (std::int64_t t0 = 0; t0 < e; t0 += day) {
+        const auto b = price.begin() + t0, en = price.begin() + std::min(e, t0 + day);
+        const double lo = *std::min_element(b, en), hi = *std::max_element(b, en);
+        for (auto it = b; it != en; ++it) {
+          const auto t = static_cast<std::size_t>(it - price.begin());
+          if (hi - lo < 1e-12) continue;
+          cls[t] = *it <= lo + (hi - lo) / 3 ? -1 : *it >= hi - (hi - lo) / 3 ? 1 : 0;
+        }
+      }
+    }
+    return;
+  }
+}
+
+// Holds a desired on/off sequence to the unit's minimum up and down times (the history before
+// the window is not constrained by the model, so the first change is always allowed).
+std::vector<double> hold_min_times(const std::vector<int>& want, bool initial_on, double up_h, double down_h, double dt) {
+  const auto up = static_cast<int>(std::ceil(up_h / dt - 1e-9)), down = static_cast<int>(std::ceil(down_h / dt - 1e-9));
+  std::vector<double> out(want.size());
+  int cur = initial_on ? 1 : 0;
+  int since = 1 << 30;
+  for (std::size_t t = 0; t < want.size(); ++t) {
+    int next = want[t];
+    if (cur == 1 && next == 0 && since < up) next = 1;
+    if (cur == 0 && next == 1 && since < down) next = 0;
+    since = next != cur ? 1 : since + 1;
+    cur = next;
+    out[t] = cur;
+  }
+  return out;
+}
+
+Pins rules_pins(const Park& P, const Carry& c, std::int64_t d, std::int64_t e, std::vector<double>& plan_storage_kw) {
+  const double dt = P.grid.step_hours();
+  std::vector<double> price;
+  std::vector<int> cls;
+  grid_prices(P, d, e, price, cls);
+  const auto& devices = P.skeleton["devices"];
+  std::vector<double> heat(static_cast<std::size_t>(e), 0.0);
+  for (const auto& s : P.series)
+    if (s.device_type == "load" && s.key == "profile_kw" && devices[s.device].value("carrier", "electricity") == "heat")
+      for (std::int64_t t = 0; t < e; ++t) heat[static_cast<std::size_t>(t)] += s.values[static_cast<std::size_t>(d + t)];
+  // Import headroom for valley charging: the contract minus electric and cooling loads (cooling
+  // counted 1:1 as electricity, an upper bound for chillers with COP >= 1).
+  std::vector<double> headroom(static_cast<std::size_t>(e), std::numeric_limits<double>::infinity());
+  for (const auto& dev : devices)
+    if (dev.value("type", "") == "grid")
+      for (auto& h : headroom) h = std::min({h, num(dev, "contract_kw", h), num(dev, "import_limit_kw", h)});
+  for (const auto& s : P.series)
+    if (s.device_type == "load" && s.key == "profile_kw" &&
+        devices[s.device].value("carrier", "electricity") != "heat")
+      for (std::int64_t t = 0; t < e; ++t) headroom[static_cast<std::size_t>(t)] -= s.values[static_cast<std::size_t>(d + t)];
+  double gas_per_kwh = kNaN, boiler_eff = kNaN;
+  for (const auto& dev : devices) {
+    if (dev.value("type", "") == "gas_supply" && std::isnan(gas_per_kwh))
+      gas_per_kwh = num(dev, "price_per_m3", 0.0) / num(dev, "heating_value_kwh_per_m3", 10.814);
+    if (dev.value("type", "") == "gas_boiler" && std::isnan(boiler_eff) && dev.contains("efficiency") &&
+        dev["efficiency"].is_number())
+      boiler_eff = dev["efficiency"].get<double>();
+  }
+  Pins pins;
+  plan_storage_kw.assign(static_cast<std::size_t>(e), 0.0);
+  // Batteries: charge at full power in valley hours until full, discharge at full power at peak
+  // until empty (thermal storages are left to the settlement).
+  std::vector<double> soc_frac_before(static_cast<std::size_t>(e), kNaN);
+  bool first_battery = true;
+  for (const auto& s : P.storages) {
+    if (s.type != "battery") continue;
+    std::vector<double> ch(static_cast<std::size_t>(e), 0.0), dis(ch);
+    double soc = c.soc.at(s.name) * s.energy_kwh;
+    const double keep = 1.0 - s.loss_per_h * dt, lo = s.soc_min * s.energy_kwh, hi = s.soc_max * s.energy_kwh;
+    for (std::int64_t t = 0; t < e; ++t) {
+      const auto ts = static_cast<std::size_t>(t);
+      if (first_battery) soc_frac_before[ts] = soc / s.energy_kwh;
+      if (cls[ts] < 0) {
+        ch[ts] = std::clamp((hi - keep * soc) / (s.eta_c * dt) * (1 - 1e-9), 0.0, std::min(s.charge_kw, std::max(0.0, headroom[ts])));
+        headroom[ts] -= ch[ts];
+      }
+      else if (cls[ts] > 0) dis[ts] = std::clamp((keep * soc - lo) * s.eta_d / dt * (1 - 1e-9), 0.0, s.discharge_kw);
+      soc = keep * soc + s.eta_c * ch[ts] * dt - dis[ts] * dt / s.eta_d;
+    }
+    first_battery = false;
+    shrink_storage_setpoints(ch);
+    shrink_storage_setpoints(dis);
+    for (std::int64_t t = 0; t < e; ++t) {
+      const auto ts = static_cast<std::size_t>(t);
+      plan_storage_kw[ts] += dis[ts] - ch[ts];
+    }
+    pins[s.name]["charge_kw"] = std::move(ch);
+    pins[s.name]["discharge_kw"] = std::move(dis);
+  }
+  for (const auto& u : P.units) {
+    std::vector<int> want(static_cast<std::size_t>(e), 0);
+    for (std::int64_t t = 0; t < e; ++t) {
+      const auto ts = static_cast<std::size_t>(t);
+      if (u.type == "chp") {
+        // Net cost of CHP electricity: fuel per kWh_el minus the boiler gas its heat replaces.
+        const double credit = std::isnan(boiler_eff) ? 0.0 : u.eff_th / u.eff_el * gas_per_kwh / boiler_eff;
+        const double net = gas_per_kwh / u.eff_el - credit;
+        want[ts] = heat[ts] > 2000.0 && !std::isnan(gas_per_kwh) && net < price[ts];
+      } else {
+        want[ts] = price[ts] > 1.0 && !std::isnan(soc_frac_before[ts]) && soc_frac_before[ts] < 0.2;
+      }
+    }
+    pins[u.name]["on"] = hold_min_times(want, c.on.at(u.name), u.min_up_h, u.min_down_h, dt);
+  }
+  return pins;
+}
+
+}  // namespace
+
+json resolve_series(const json& scenario, const std::string& file, const std::string& base_dir) {
+  const Park P = make_park(scenario, file, base_dir);
+  json j = P.skeleton;
+  for (const auto& s : P.series) j["devices"][s.device][s.key] = s.values;
+  return j;
+}
+
+LoopReport run_loop(const std::string& scenario_path, const LoopOptions& options) {
+  const json j = io::load_json_file(scenario_path);
+  const auto dir = std::filesystem::path(scenario_path).parent_path().string();
+  return run_loop(j, scenario_path, dir.empty() ? "." : dir, options);
+}
+
+LoopReport run_loop(const json& scenario, const std::string& file, const std::string& base_dir,
+                    const LoopOptions& options) {
+  using clock = std::chrono::steady_clock;
+  const auto t_start = clock::now();
+  options.validate();
+  register_sim_devices();
+  const Park P = make_park(scenario, file, base_dir);
+  const dispatch::Options dopt = options.dispatch;
+  const int sm = P.grid.step_minutes();
+  const std::int64_t per_h = 60 / sm, n = P.grid.size(), day = 24 * per_h;
+  const std::int64_t H = options.horizon_hours * per_h, K = options.reoptimize_every_hours * per_h;
+  const std::int64_t total = options.days ? std::min<std::int64_t>(n, *options.days * day) : n;
+  const double dt = P.grid.step_hours();
+
+  LoopReport rep;
+  rep.strategy = options.strategy;
+  rep.step_minutes = sm;
+  Carry c;
+  for (const auto& s : P.storages) c.soc[s.name] = s.soc_initial;
+  for (const auto& u : P.units) c.on[u.name] = u.initial_on;
+  std::map<std::string, double> abs_err;
+  std::int64_t err_steps = 0;
+  double self_used = 0;
+
+  for (std::int64_t d = 0; d < total; d += K) {
+    const std::int64_t w = std::min(H, n - d), e = std::min(K, total - d);
+    Pins pins;
+    dispatch::Result plan;
+    bool have_plan = false;
+    std::vector<double> rules_storage;
+    if (options.strategy == Strategy::rules) {
+      pins = rules_pins(P, c, d, e, rules_storage);
+    } else {
+      std::vector<std::vector<double>> vals = actual_slices(P, d, w);
+      if (options.strategy == Strategy::mpc) {
+        std::int64_t fb = 0;  // the same for every series: counted once per executed step
+        for (std::size_t k = 0; k < P.series.size(); ++k) {
+          if (!P.series[k].forecastable) continue;
+          fb = 0;
+          vals[k] = seasonal_naive(P.series[k].values, d, w, day, fb, e);
+          double& acc = abs_err[P.series[k].device_name + "." + P.series[k].key];
+          for (std::int64_t t = 0; t < e; ++t)
+            acc += std::abs(vals[k][static_cast<std::size_t>(t)] - P.series[k].values[static_cast<std::size_t>(d + t)]);
+        }
+        err_steps += e;
+        rep.forecast_fallback_steps += fb;
+      }
+      for (int attempt = 0; attempt < 2 && !have_plan; ++attempt) {
+        const json wj = window_json(P, d, w, vals, c, true, attempt == 1);
+        const hub::Scenario sc = hub::scenario_from_json(wj, file, base_dir);
+        plan = dispatch::solve(sc, dopt);
+        ++rep.solves;
+        rep.solve_s += plan.build_s + plan.solve_s;
+        have_plan = lp::has_solution(plan.status);
+      }
+      if (!have_plan) {
+        std::string msg = "no plan at ";
+        msg += P.grid.time_iso(d, P.offset);
+        msg += ": ";
+        msg += lp::to_string(plan.status);
+        for (const auto& x : plan.diagnosis) msg += "; " + x;
+        throw SolverError(options.dispatch.solver, msg);
+      }
+      pins = plan_pins(plan, e);
+    }
+    const json aj = window_json(P, d, e, actual_slices(P, d, e), c, false, true);
+    TwinResult tr = execute(aj, file, base_dir, pins, have_plan ? &plan : nullptr, dopt);
+    ++rep.solves;
+    rep.solve_s += tr.executed.build_s + tr.executed.solve_s;
+    if (!have_plan) tr.plan_storage_kw = rules_storage;
+    add_kpis(rep.kpis, tr.executed.kpis, self_used);
+    for (std::int64_t t = 0; t < e; ++t) {
+      const auto ts = static_cast<std::size_t>(t);
+      rep.log.time_unix_s.push_back(P.grid.time_unix_s(d + t));
+      rep.log.plan_grid_kw.push_back(tr.plan_grid_kw[ts]);
+      rep.log.grid_kw.push_back(tr.grid_kw[ts]);
+      rep.log.plan_storage_kw.push_back(tr.plan_storage_kw[ts]);
+      rep.log.storage_kw.push_back(tr.storage_kw[ts]);
+      if (std::isfinite(tr.plan_grid_kw[ts])) rep.grid_deviation_kwh += std::abs(tr.grid_kw[ts] - tr.plan_grid_kw[ts]) * dt;
+      rep.storage_deviation_kwh += std::abs(tr.storage_kw[ts] - tr.plan_storage_kw[ts]) * dt;
+    }
+    for (const auto& s : P.storages)
+      if (const auto* st = find_state(tr.executed, s.name, "soc_kwh")) {
+        auto& log = rep.log.soc_kwh[s.name];
+        log.insert(log.end(), st->values.begin(), st->values.end());
+        c.soc[s.name] = std::clamp(st->values.back() / s.energy_kwh, s.soc_min, s.soc_max);
+      }
+    for (const auto& u : P.units)
+      if (const auto* st = find_state(tr.executed, u.name, "on")) {
+        auto& log = rep.log.on[u.name];
+        log.insert(log.end(), st->values.begin(), st->values.end());
+        c.on[u.name] = st->values.back() > 0.5;
+      }
+    rep.steps += e;
+    if (options.progress) options.progress(d + e, total);
+  }
+  auto& k = rep.kpis;
+  k.green_share = k.electricity_consumption_kwh > 0 ? k.green_matched_kwh / k.electricity_consumption_kwh : 0.0;
+  k.self_sufficiency = k.electricity_consumption_kwh > 0 ? 1.0 - k.grid_import_kwh / k.electricity_consumption_kwh : 0.0;
+  const double gen = k.renewable_kwh + k.curtailment_kwh;
+  k.self_consumption = gen > 0 ? self_used / gen : 0.0;
+  if (err_steps > 0)
+    for (const auto& [name, v] : abs_err) rep.forecast_mae[name] = v / static_cast<double>(err_steps);
+  rep.wall_s = std::chrono::duration<double>(clock::now() - t_start).count();
+  return rep;
+}
+
+json LoopReport::summary() const {
+  json j;
+  j["strategy"] = std::string(to_string(strategy));
+  j["steps"] = steps;
+  j["step_minutes"] = step_minutes;
+  j["days"] = static_cast<double>(steps) * step_minutes / 1440.0;
+  j["solves"] = solves;
+  j["wall_s"] = wall_s;
+  j["solve_s"] = solve_s;
+  j["cost_total"] = kpis.cost_total;
+  j["cost_breakdown"] = kpis.cost;
+  j["emissions_kg"] = kpis.emissions_kg;
+  j["emissions_kg_by_source"] = kpis.emissions_kg_by_source;
+  j["green_share"] = kpis.green_share;
+  j["green_matched_kwh"] = kpis.green_matched_kwh;
+  j["electricity_consumption_kwh"] = kpis.electricity_consumption_kwh;
+  j["renewable_kwh"] = kpis.renewable_kwh;
+  j["self_consumption"] = kpis.self_consumption;
+  j["self_sufficiency"] = kpis.self_sufficiency;
+  j["grid_import_kwh"] = kpis.grid_import_kwh;
+  j["grid_export_kwh"] = kpis.grid_export_kwh;
+  j["curtailment_kwh"] = kpis.curtailment_kwh;
+  j["unserved_kwh"] = kpis.unserved_kwh;
+  j["storage_cycles"] = kpis.storage_cycles;
+  j["forecast_mae"] = forecast_mae;
+  j["forecast_fallback_steps"] = forecast_fallback_steps;
+  j["grid_deviation_kwh"] = grid_deviation_kwh;
+  j["storage_deviation_kwh"] = storage_deviation_kwh;
+  return j;
+}
+
+std::string LoopReport::brief_report() const {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s: %.1f days, cost %.2f, green share %.4f, unserved %.1f kWh, %lld solves, %.2f s",
+                std::string(to_string(strategy)).c_str(), static_cast<double>(steps) * step_minutes / 1440.0,
+                kpis.cost_total, kpis.green_share, kpis.unserved_kwh, static_cast<long long>(solves), wall_s);
+  return buf;
+}
+
+}  // namespace ehub::sim
