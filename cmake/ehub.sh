@@ -16,7 +16,7 @@ debs=(build-essential cmake ninja-build ccache pkg-config python3-dev python3-ve
       libboost-graph-dev nlohmann-json3-dev pybind11-dev libhdf5-dev libgtest-dev libgmock-dev
       libbenchmark-dev libcli11-dev)
 # PyPI packages for everything Python (the bindings' build included).
-pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py)
+pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py nbclient nbformat ipykernel dask distributed mypy)
 
 log() { printf '[ehub] %s\n' "$*" >&2; }
 
@@ -83,10 +83,12 @@ sanitized() {  # asan / tsan: configure, build and run the C++ tests under a san
 
 bench() {  # Google Benchmark programs, then the peer scripts (PyPI peers installed on demand)
   preset=bench; build
-  "$venv/bin/python" -m pip install -q pulp linopy highspy
+  debs+=(coinor-cbc coinor-clp) && install_debs   # the peers call the cbc executable
+  "$venv/bin/python" -m pip install -q pulp linopy highspy pypsa oemof.solph pvlib windpowerlib
   for b in build/bench/bench/ehub_bench_*; do [ -x "$b" ] && "$b"; done
   PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/lp_build_peers.py \
     --bench-binary build/bench/bench/ehub_bench_lp_build
+  PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/dispatch_peers.py --repeat 3
 }
 
 case "${1:-}" in

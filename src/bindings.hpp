@@ -15,6 +15,8 @@ void bind_lp(py::module_& m);
 void bind_hub(py::module_& m);
 /// ehub.dispatch: cost-optimal dispatch and its results.
 void bind_dispatch(py::module_& m);
+/// ehub.hub: device types written in Python (Builder, SeriesSource, _register_python_device_type).
+void bind_pydevice(py::module_& m);
 /// ehub.physics: solar position, irradiance, PV and wind models.
 void bind_physics(py::module_& m);
 /// ehub.carbon: certificate ledger, emission factors, GEC view.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ class FeatureSet {
   std::int64_t min_history_steps(std::int64_t steps_per_day) const noexcept;
   /// The target on the model's scale (log or identity).
   Eigen::VectorXd transform(const Eigen::VectorXd& y) const;
+  /// The inverse transform of z clipped to the fit history's range widened by 10 % on each side
+  /// (a linear model must not extrapolate a rare feature value into an absurd level).
   double inverse(double z) const noexcept;
   /// Row of target step i seen from `origin` with target steps [0, n) known; false when a value
   /// is missing (weather not covering, lag before the history).
@@ -37,6 +40,7 @@ class FeatureSet {
   Mode mode_;
   bool log_ = false;
   double floor_ = 0.0;
+  double z_lo_ = -std::numeric_limits<double>::infinity(), z_hi_ = std::numeric_limits<double>::infinity();
   std::string temp_, ghi_;
   std::vector<std::string> names_;
   int lag_group_ = -1;

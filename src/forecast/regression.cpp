@@ -59,6 +59,7 @@ void RidgeModelOptions::validate() const {
   features.validate();
   if (!(lambda >= 0) || !std::isfinite(lambda)) throw InputError("", "ridge/lambda", "must be a finite number >= 0");
   if (min_group_rows < 1) throw InputError("", "ridge/min_group_rows", "must be >= 1");
+  if (!(huber_k >= 0) || !std::isfinite(huber_k)) throw InputError("", "ridge/huber_k", "must be a finite number >= 0 (0: squared loss)");
 }
 
 RidgeModelOptions RidgeModelOptions::from_json(const nlohmann::json& j) {
@@ -73,6 +74,7 @@ RidgeModelOptions RidgeModelOptions::from_json(const nlohmann::json& j) {
   get("lambda", o.lambda);
   get("per_group", o.per_group);
   get("min_group_rows", o.min_group_rows);
+  get("huber_k", o.huber_k);
   check_keys(j, "ridge", used);
   o.validate();
   return o;
@@ -130,6 +132,17 @@ FeatureSet::FeatureSet(const FeatureOptions& options, Mode mode, const ModelInpu
     log_ = mn > 0 && mn >= 0.05 * mean;
   }
   floor_ = log_ ? 0.5 * mn : 0.0;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::int64_t i = 0; i < in.grid.size(); ++i)
+    if (in.observed[static_cast<std::size_t>(i)]) {
+      const double z = log_ ? std::log(std::max(in.target[i], floor_)) : in.target[i];
+      lo = std::min(lo, z);
+      hi = std::max(hi, z);
+    }
+  if (cnt > 0) {
+    z_lo_ = lo - 0.1 * (hi - lo);
+    z_hi_ = hi + 0.1 * (hi - lo);
+  }
   // Weather columns.
   if (o_.weather) {
     temp_ = find_temperature_column(in.exogenous, o_.temperature_column);
@@ -174,7 +187,10 @@ Eigen::VectorXd FeatureSet::transform(const Eigen::VectorXd& y) const {
   return z;
 }
 
-double FeatureSet::inverse(double z) const noexcept { return log_ ? std::exp(z) : z; }
+double FeatureSet::inverse(double z) const noexcept {
+  z = std::clamp(z, z_lo_, z_hi_);
+  return log_ ? std::exp(z) : z;
+}
 
 bool FeatureSet::row(const ModelInput& in, const Eigen::VectorXd& z, std::int64_t n, std::int64_t i,
                      std::int64_t origin, double* out) const {
@@ -330,7 +346,8 @@ void RidgeForecaster::fit(const ModelInput& in, const ForecastOptions& options) 
       for (Eigen::Index c = 0; c < p; ++c) X(static_cast<Eigen::Index>(a), c) = rows.x[idx[a] * static_cast<std::size_t>(p) + static_cast<std::size_t>(c)];
       y[static_cast<Eigen::Index>(a)] = rows.y[idx[a]];
     }
-    return ridge_fit(X, y, options_.lambda, true, true);
+    return options_.huber_k > 0 ? huber_ridge_fit(X, y, options_.lambda, options_.huber_k)
+                                : ridge_fit(X, y, options_.lambda, true, true);
   };
   for (std::int64_t k = 0; k < spd; ++k) {
     const auto& idx = by_sod[static_cast<std::size_t>(k)];

@@ -54,9 +54,9 @@ void GradientBoostedTrees::fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& 
   // Bin edges per feature from the sorted distinct values.
   const int B = params_.max_bins;
   std::vector<std::vector<double>> edges(static_cast<std::size_t>(p));
-  std::vector<double> col(static_cast<std::size_t>(n));
+  std::vector<double> col;
   for (Eigen::Index f = 0; f < p; ++f) {
-    for (Eigen::Index i = 0; i < n; ++i) col[static_cast<std::size_t>(i)] = X(i, f);
+    col.assign(X.col(f).data(), X.col(f).data() + n);
     std::sort(col.begin(), col.end());
     col.erase(std::unique(col.begin(), col.end()), col.end());
     auto& e = edges[static_cast<std::size_t>(f)];

@@ -9,10 +9,19 @@ from ._core import InputError, SolverError
 
 __version__: str = _core.__version__
 
-from . import core, dispatch, hub, io, lp, physics  # noqa: E402  (submodules need _core first)
+from . import carbon, core, dispatch, hub, io, lp, physics  # noqa: E402  (submodules need _core first)
 from .dispatch import InfeasibleError  # noqa: E402
 
-__all__ = ["InputError", "SolverError", "InfeasibleError", "__version__", "core", "dispatch", "hub", "io", "lp", "physics", "version"]
+__all__ = ["plot", "InputError", "SolverError", "InfeasibleError", "__version__", "carbon", "core", "dispatch", "hub", "io", "lp", "physics", "version"]
+
+
+def __getattr__(name):
+    """Loads ehub.plot on first use, so `import ehub` does not import matplotlib."""
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module 'ehub' has no attribute {name!r}")
 
 
 def version() -> str:

@@ -8,16 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from . import _core
+from . import plot as plot
 from ._core import InputError as InputError
 from ._core import SolverError as SolverError
 from .dispatch import InfeasibleError as InfeasibleError
+from . import carbon as carbon
 from . import core as core
 from . import dispatch as dispatch
 from . import hub as hub
 from . import io as io
 from . import lp as lp
 from . import physics as physics
-__all__ = ['InputError', 'SolverError', 'InfeasibleError', '__version__', 'core', 'dispatch', 'hub', 'io', 'lp', 'physics', 'version']
+__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'hub', 'io', 'lp', 'physics', 'version']
 
 __version__: str
 

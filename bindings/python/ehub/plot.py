@@ -441,7 +441,6 @@ def sankey(result, start=None, end=None, *, utc_offset_minutes: int = 0, unit: s
     (ISO-8601 strings, pandas Timestamps, datetime) within the result's horizon; default all.
     Links below `min_share` of the largest are left out.
     """
-    import numpy as np
     from matplotlib.patches import PathPatch, Rectangle
     from matplotlib.path import Path
 
@@ -455,7 +454,6 @@ def sankey(result, start=None, end=None, *, utc_offset_minutes: int = 0, unit: s
         raise ValueError("no energy flows in this period")
     biggest = max(raw.values())
     links = {k: v for k, v in raw.items() if v >= min_share * biggest}
-    # Re-split bidirectional names consistently after the filter.
     nodes: List[str] = []
     for (s, d, _c) in links:
         for n in (s, d):

@@ -28,8 +28,11 @@ PYBIND11_MODULE(_core, m) {
   ehub::python::bind_lp(lp);
   auto hub = m.def_submodule("hub", "Energy-hub scenarios: buses, devices, series");
   ehub::python::bind_hub(hub);
+  ehub::python::bind_pydevice(hub);
   auto dispatch = m.def_submodule("dispatch", "Cost-optimal dispatch of a scenario");
   ehub::python::bind_dispatch(dispatch);
   auto physics = m.def_submodule("physics", "Solar position, irradiance, PV and wind power models");
   ehub::python::bind_physics(physics);
+  auto carbon = m.def_submodule("carbon", "Green certificates and carbon accounting");
+  ehub::python::bind_carbon(carbon);
 }

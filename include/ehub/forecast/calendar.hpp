@@ -38,7 +38,7 @@ class EHUB_EXPORT HolidayCalendar {
 
   /// Chinese public holidays and make-up working days of 2025, as published by the General Office
   /// of the State Council (国务院办公厅关于2025年部分节假日安排的通知, 国办发明电〔2024〕12号,
-  /// 12 November 2024): 28 holiday dates and 4 make-up working days (see docs/forecasting.md).
+  /// 12 November 2024): 28 holiday dates and 5 make-up working days (see docs/forecasting.md).
   static HolidayCalendar china_2025();
   /// A built-in calendar by name: "none" (empty) or "cn-2025". Throws InputError listing the names.
   static HolidayCalendar builtin(std::string_view name);

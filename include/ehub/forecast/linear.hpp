@@ -26,8 +26,18 @@ struct EHUB_EXPORT LinearModel {
 /// unit population standard deviation when `standardize` (D = I otherwise). The intercept b0 (when
 /// `fit_intercept`) is not penalised: columns and y are centred first. Columns without variance get
 /// coefficient 0. With lambda = 0 and a full-rank X this is ordinary least squares. Throws
-/// InputError on mismatched sizes, lambda < 0, no rows, or non-finite values.
+/// InputError on mismatched sizes, lambda < 0, no rows, or non-finite values. `weights` (one per
+/// row, >= 0; empty: all 1) make it weighted least squares: sum w_i (y_i - b0 - x_i b)^2, with
+/// weighted means and standard deviations.
 EHUB_EXPORT LinearModel ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda,
-                                  bool standardize = true, bool fit_intercept = true);
+                                  bool standardize = true, bool fit_intercept = true,
+                                  const Eigen::VectorXd& weights = {});
+
+/// Ridge with the Huber loss by iteratively reweighted least squares: residuals beyond
+/// `huber_k` robust standard deviations (1.4826 x median |r|) get weight huber_k s / |r|;
+/// `iterations` reweightings after the least-squares start. Days the calendar does not know
+/// (unlisted holidays, outages) then pull the fit less.
+EHUB_EXPORT LinearModel huber_ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda,
+                                        double huber_k = 1.345, int iterations = 5, bool standardize = true);
 
 }  // namespace ehub::forecast

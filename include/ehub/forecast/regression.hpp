@@ -49,15 +49,21 @@ struct EHUB_EXPORT RidgeModelOptions {
   double lambda = 10.0;     ///< ridge penalty on standardised features
   bool per_group = true;    ///< one model per (step of day, day group); else per step of day
   int min_group_rows = 30;  ///< fewer rows in a group: the step's pooled model is used
+  /// Huber loss (huber_ridge_fit) instead of squared loss: robust to days the calendar does not
+  /// know; 0: plain ridge.
+  double huber_k = 1.345;
   void validate() const;
-  /// Reads {"lambda", "per_group", "min_group_rows"} and the feature keys; unknown keys are errors.
+  /// Reads {"lambda", "per_group", "min_group_rows", "huber_k"} and the feature keys; unknown keys are errors.
   static RidgeModelOptions from_json(const nlohmann::json& j);
 };
 
 /// Options of GbrtForecaster.
 struct EHUB_EXPORT GbrtModelOptions {
   FeatureOptions features;
-  GbrtParams trees;
+  /// Defaults chosen on the DOE office / hospital backtests (docs/forecasting.md): 100 trees of
+  /// depth 4, learning rate 0.05, at least 40 rows per leaf (one year of hourly data overfits
+  /// deeper or longer ensembles).
+  GbrtParams trees = {100, 0.05, 4, 40, 64, 0.8, 1.0, 1};
   /// Learn the difference from the same-group lag instead of the level (trees cannot extrapolate
   /// levels; the lag carries them).
   bool residual_on_lag = true;

@@ -9,7 +9,8 @@ from . import lp
 from . import hub
 from . import dispatch
 from . import physics
-__all__: list[str] = ['InputError', 'SolverError', 'core', 'dispatch', 'hub', 'io', 'lp', 'physics', 'version']
+from . import carbon
+__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'hub', 'io', 'lp', 'physics', 'version']
 class InputError(ValueError):
     pass
 class SolverError(RuntimeError):
