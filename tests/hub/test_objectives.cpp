@@ -218,3 +218,22 @@ TEST(GreenShare, GreenObjectiveNeverShedsDemand) {
   EXPECT_NEAR(g.kpis.unserved_kwh, 0.0, 1e-6);
   EXPECT_NEAR(g.kpis.cost_total, 50.0, 1e-6);
 }
+
+TEST(GreenShare, WeightedObjectiveByHand) {
+  // valley_vs_pv: C* = -10 (cost optimum), G* = 1, L_ref = 100 kWh. Storing g kWh of PV costs
+  // -10 + 0.1 g with M = g, so the weighted objective is w_c (0.01 g - 1) - w_g g / 100.
+  // w_c = 0.4, w_g = 0.6: -0.4 - 0.002 g -> g = 100 (share 1, cost 0);
+  // w_c = 0.6, w_g = 0.4: -0.6 + 0.002 g -> g = 0 (share 0, cost -10).
+  auto o = opts(d::Objective::weighted);
+  o.weight_cost = 0.4;
+  o.weight_green = 0.6;
+  auto r = run(valley_vs_pv(), o);
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(r.kpis.green_share, 1.0, 1e-6);
+  EXPECT_NEAR(r.kpis.cost_total, 0.0, 1e-5);
+  o.weight_cost = 0.6;
+  o.weight_green = 0.4;
+  r = run(valley_vs_pv(), o);
+  EXPECT_NEAR(r.kpis.green_share, 0.0, 1e-6);
+  EXPECT_NEAR(r.kpis.cost_total, -10.0, 1e-5);
+}
