@@ -42,7 +42,7 @@ TEST(Baselines, HoltWintersContinuesAnExactDoubleSeasonalPattern) {
   for (double alpha : {-1.0, 0.3}) {
     HoltWintersOptions o;
     o.alpha = alpha;
-    Forecaster f(HoltWinters(o));
+    Forecaster f{HoltWinters(o)};
     f.fit(hist);
     const std::int64_t origin = parse_iso8601("2025-02-05T10:00:00Z");
     const Forecast fc = f.predict(hist, origin);

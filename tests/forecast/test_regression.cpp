@@ -23,7 +23,7 @@ TEST(RidgeForecaster, ReproducesAScheduleOfHourAndDayGroupWithHolidays) {
     const std::int64_t t = h.target.grid().time_unix_s(i);
     h.target.values()[i] = cal.is_working_day(t) ? 100.0 + static_cast<double>(i % 24) : 40.0;
   }
-  Forecaster f = make_forecaster("ridge", o);
+  Forecaster f = make_forecaster("ridge", o, {{"min_group_rows", 5}});
   const std::int64_t cut = parse_iso8601("2025-09-26T10:00:00+08:00");  // Friday
   History train = h;
   const std::int64_t n = (cut - h.target.grid().start_unix_s()) / 3600;
@@ -56,7 +56,7 @@ TEST(RidgeForecaster, RecoversADegreeHourResponse) {
   ro.features.transform = "none";
   ro.lambda = 0.0;
   ro.huber_k = 0.0;
-  Forecaster f(RidgeForecaster(ro));
+  Forecaster f{RidgeForecaster(ro)};
   f.fit(h);
   const RidgeForecaster* r = f.get<RidgeForecaster>();
   ASSERT_NE(r, nullptr);
@@ -94,7 +94,7 @@ TEST(GbrtForecaster, LearnsAScheduleAndHonoursOptions) {
   GbrtModelOptions go;
   go.trees.trees = 60;
   go.trees.learning_rate = 0.1;
-  Forecaster f(GbrtForecaster(go));
+  Forecaster f{GbrtForecaster(go)};
   f.fit(h);
   const Forecast fc = f.predict(h, parse_iso8601("2025-03-11T10:00:00Z"));  // Tuesday -> Wednesday
   for (int j = 0; j < 24; ++j) EXPECT_NEAR(fc.point[j], j >= 8 && j < 19 ? 910.0 : 310.0, 25.0) << j;
