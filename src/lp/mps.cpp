@@ -400,9 +400,9 @@ class MpsReader {
       col = fl[1], value = fl[2];
       has_value = true;
     } else {
-      double dummy = 0.0;
+      double ignored_value = 0.0;
       const bool col_value = col_by_name_.count(fl[1]) != 0 && col_by_name_.count(fl[2]) == 0 &&
-                             parse_double(fl[2], dummy);
+                             parse_double(fl[2], ignored_value);
       if (col_value) {
         col = fl[1], value = fl[2];
         has_value = true;
