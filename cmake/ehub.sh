@@ -89,6 +89,12 @@ bench() {  # Google Benchmark programs, then the peer scripts (PyPI peers instal
   PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/lp_build_peers.py \
     --bench-binary build/bench/bench/ehub_bench_lp_build
   PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/dispatch_peers.py --repeat 3
+  "$venv/bin/python" -m pip install -q statsmodels scikit-learn lightgbm
+  if [ -d ../shared/data ]; then  # the forecast peers read the DOE profiles from ../shared
+    "$venv/bin/python" bench/peers/forecast_peers.py make-csv build/bench/fcdata
+    PATH="$here/build/bench/src/cli:$PATH" "$venv/bin/python" bench/peers/forecast_peers.py run \
+      build/bench/fcdata/doe_atlanta.csv:office_el_kw --holidays tests/data/forecast/holidays_us_doe_2017.csv
+  fi
 }
 
 case "${1:-}" in

@@ -20,8 +20,11 @@ Two jobs:
       (computed here with the same definitions: lags known at the origin, weekday, day group,
       yearly Fourier terms, weather).
 
-    Prints one table with MAE, RMSE, MAPE, pinball-free point metrics and skill against seasonal
-    naive (week), and writes ``--summary out.json`` in ehub's layout.
+    Prints one table with MAE, RMSE, MAPE and skill against seasonal naive (week), and writes
+    ``--summary out.json`` ({"models": {name: {mae, rmse, mape, skill_vs_seasonal_naive}}}).
+
+    The scikit-learn ridge uses squared loss, i.e. ehub's ridge with ``{"huber_k": 0}``; with the
+    same features and penalty the two agree to the printed digits (a check of ehub's features).
 
 Requires numpy, pandas, statsmodels, scikit-learn, lightgbm (PyPI).
 """
@@ -38,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_SHARED = HERE.parents[2] / "shared" / "data" if (HERE.parents[2] / "shared").exists() else Path("/work/shared/data")
+DEFAULT_SHARED = Path(os.environ.get("EHUB_SHARED_DATA", HERE.parents[2] / "shared" / "data"))  # ../shared/data
 
 MMBTU_KWH = 293.07107
 BOILER_EFF = 0.8
@@ -103,13 +106,6 @@ def local_offset_minutes(stamp_text: str) -> int:
     return 0
 
 
-class Calendar:
-    def __init__(self, start_local_day_index: np.ndarray, weekday: np.ndarray, holidays: set):
-        self.weekday = weekday
-        self.day = start_local_day_index
-        self.holidays = holidays
-
-
 def load_holidays(spec: str | None) -> dict:
     if not spec or spec == "none":
         return {}
@@ -125,22 +121,6 @@ def load_holidays(spec: str | None) -> dict:
     return out
 
 
-def build_features(y, temp, ghi, local_dates, weekday, hour, doy_frac, holidays, mode, spd=24, origin_hour=10):
-    """Rows of every target step seen from its scheduled origin (day-ahead): the same definitions
-    as ehub's FeatureSet. Returns X (n x p) with NaN rows where a feature is missing."""
-    n = len(y)
-    # effective weekday and day group per step
-    eff = weekday.copy()
-    grp = np.where(weekday == 6, 2, np.where(weekday == 5, 1, 0))
-    for i, d in enumerate(local_dates):
-        k = holidays.get(d)
-        if k == "holiday":
-            eff[i], grp[i] = 6, 2
-        elif k == "working":
-            eff[i], grp[i] = 2, 0
-    return eff, grp
-
-
 def run_backtest(args) -> None:
     import pandas as pd
 
@@ -151,9 +131,9 @@ def run_backtest(args) -> None:
     utc = pd.to_datetime(df.iloc[:, 0], utc=True)
     local = utc + pd.Timedelta(minutes=offset)
     hour = local.dt.hour.to_numpy()
-    weekday = local.dt.weekday.to_numpy()
+    weekday = local.dt.day_of_week.to_numpy()
     dates = local.dt.strftime("%Y-%m-%d").to_numpy()
-    doy = local.dt.dayofyear.to_numpy()
+    doy = local.dt.day_of_year.to_numpy()
     frac = (doy - 1 + hour / 24.0) / 365.25
     hol = load_holidays(args.holidays)
     eff = weekday.copy()
@@ -289,9 +269,11 @@ def run_backtest(args) -> None:
             if k % refit == 0:
                 X, Y, Hh, G = train_rows(o, trees)
                 if trees:
-                    models = lgb.LGBMRegressor(n_estimators=300, learning_rate=0.05, max_depth=5, num_leaves=31,
-                                               min_child_samples=20, subsample=0.8, subsample_freq=1,
-                                               reg_lambda=1.0, verbose=-1, random_state=1).fit(X, Y)
+                    # ehub's gbrt defaults: 100 trees of depth 4, learning rate 0.05, >= 40 rows per
+                    # leaf, 80 % row subsampling, L2 1, 64 bins.
+                    models = lgb.LGBMRegressor(n_estimators=100, learning_rate=0.05, max_depth=4, num_leaves=16,
+                                               min_child_samples=40, subsample=0.8, subsample_freq=1,
+                                               reg_lambda=1.0, max_bin=63, verbose=-1, random_state=1).fit(X, Y)
                 else:
                     models = {}
                     for h in range(24):

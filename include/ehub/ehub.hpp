@@ -22,6 +22,7 @@
 #include "ehub/hub/scenario.hpp"
 #include "ehub/dispatch/dispatch.hpp"
 #include "ehub/carbon/factors.hpp"
+#include "ehub/forecast/forecast.hpp"
 #include "ehub/carbon/gec.hpp"
 #include "ehub/carbon/ledger.hpp"
 #include "ehub/carbon/results_file.hpp"

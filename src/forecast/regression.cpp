@@ -40,6 +40,7 @@ void FeatureOptions::read_json(const nlohmann::json& j, const std::string& prefi
   get("heating_base_c", heating_base_c);
   get("cooling_base_c", cooling_base_c);
   get("transform", transform);
+  get("extra_columns", extra_columns);
 }
 
 namespace {
@@ -167,12 +168,18 @@ FeatureSet::FeatureSet(const FeatureOptions& options, Mode mode, const ModelInpu
     if (o_.lags) names_.push_back("temperature_at_lag_group");
   }
   if (!ghi_.empty()) names_.push_back("ghi");
+  for (const auto& c : o_.extra_columns) {
+    (void)in.exogenous.column(c);  // throws listing the columns
+    names_.push_back("x:" + c);
+  }
 }
 
 std::vector<std::string> FeatureSet::exogenous_columns() const {
   std::vector<std::string> c;
   if (!temp_.empty()) c.push_back(temp_);
   if (!ghi_.empty()) c.push_back(ghi_);
+  for (const auto& x : o_.extra_columns)
+    if (std::find(c.begin(), c.end(), x) == c.end()) c.push_back(x);
   return c;
 }
 
@@ -257,6 +264,11 @@ bool FeatureSet::row(const ModelInput& in, const Eigen::VectorXd& z, std::int64_
     const double g = ModelInput::at(in.exogenous.column(ghi_), i);
     if (!std::isfinite(g)) return false;
     out[k++] = g;
+  }
+  for (const auto& c : o_.extra_columns) {
+    const double x = ModelInput::at(in.exogenous.column(c), i);
+    if (!std::isfinite(x)) return false;
+    out[k++] = x;
   }
   return true;
 }

@@ -91,7 +91,6 @@ void GradientBoostedTrees::fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& 
   const auto m = std::max<std::size_t>(2, static_cast<std::size_t>(std::llround(params_.subsample * static_cast<double>(n))));
   const double lam = params_.l2, lr = params_.learning_rate;
   const int min_leaf = params_.min_samples_leaf;
-  std::vector<int> leaf_of(static_cast<std::size_t>(n));
 
   auto build_hist = [&](Work& w) {
     w.hist.sum.assign(static_cast<std::size_t>(p * 256), 0.0);
@@ -231,7 +230,6 @@ void GradientBoostedTrees::fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& 
       F[i] += nodes_[static_cast<std::size_t>(k)].value;
     }
   }
-  (void)leaf_of;
 }
 
 double GradientBoostedTrees::predict(const double* row) const noexcept {

@@ -15,11 +15,12 @@ from .dispatch import InfeasibleError as InfeasibleError
 from . import carbon as carbon
 from . import core as core
 from . import dispatch as dispatch
+from . import forecast as forecast
 from . import hub as hub
 from . import io as io
 from . import lp as lp
 from . import physics as physics
-__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'hub', 'io', 'lp', 'physics', 'version']
+__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'version']
 
 __version__: str
 

@@ -19,6 +19,8 @@ void bind_dispatch(py::module_& m);
 void bind_pydevice(py::module_& m);
 /// ehub.carbon: certificate ledger, emission factors, GEC view.
 void bind_carbon(py::module_& m);
+/// ehub.forecast: forecasters, backtests and metrics.
+void bind_forecast(py::module_& m);
 /// ehub.physics: solar position, irradiance, PV and wind models.
 void bind_physics(py::module_& m);
 }  // namespace ehub::python

@@ -35,4 +35,6 @@ PYBIND11_MODULE(_core, m) {
   ehub::python::bind_physics(physics);
   auto carbon = m.def_submodule("carbon", "Green certificates and carbon accounting");
   ehub::python::bind_carbon(carbon);
+  auto forecast = m.def_submodule("forecast", "Forecasters for loads, generation and prices; backtests");
+  ehub::python::bind_forecast(forecast);
 }

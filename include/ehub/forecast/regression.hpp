@@ -34,6 +34,9 @@ struct EHUB_EXPORT FeatureOptions {
   std::string ghi_column;          ///< "" = detect by name; "none" = do not use irradiance
   double heating_base_c = 15.5;
   double cooling_base_c = 22.0;
+  /// Further exogenous columns used as they are, at t (e.g. forecast wind speed, cloud cover,
+  /// a price); each must cover the forecast window.
+  std::vector<std::string> extra_columns;
   /// Target transform: "none", "log" (positive targets) or "auto": log when every measured value
   /// of the fit history is at least 5 % of their mean, else none.
   std::string transform = "auto";

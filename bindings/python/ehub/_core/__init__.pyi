@@ -10,7 +10,8 @@ from . import hub
 from . import dispatch
 from . import physics
 from . import carbon
-__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'hub', 'io', 'lp', 'physics', 'version']
+from . import forecast
+__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'version']
 class InputError(ValueError):
     pass
 class SolverError(RuntimeError):
