@@ -70,11 +70,21 @@ run_tests() {
   return $rc
 }
 
-demo() {
+demo() {  # the examples, then a week of the reference park: dispatch, frontier, operations loop
   build
-  "build/$preset/src/cli/ehub" --version
+  local ehub="build/$preset/src/cli/ehub" park=examples/data/reference_park.json out="build/$preset/demo"
+  mkdir -p "$out"
+  "$ehub" --version
   PYTHONPATH="$here/build/$preset/python" "$venv/bin/python" examples/quickstart.py
   "build/$preset/examples/quickstart_cpp"
+  log "reference park, one day (MILP, Cbc): $out/day.json, $out/day.h5"
+  "$ehub" solve "$park" --steps 24 --summary "$out/day.json" --out "$out/day.h5"
+  log "certificates of that day: $out/day_certs.json"
+  "$ehub" certify "$out/day.h5" --scenario "$park" --summary "$out/day_certs.json" --out "$out/day_certified.h5"
+  log "green share vs cost, one week, 5 points: $out/pareto.json"
+  "$ehub" pareto "$park" --steps 168 --points 5 --summary "$out/pareto.json" >/dev/null
+  log "operations loop, 7 days, rules vs mpc vs perfect foresight: $out/simulate.json"
+  "$ehub" simulate "$park" --days 7 --strategy all --summary "$out/simulate.json"
 }
 
 sanitized() {  # asan / tsan: configure, build and run the C++ tests under a sanitizer

@@ -40,6 +40,8 @@ def test_battery_arbitrage_by_hand():
     frames = ehub.dispatch.to_pandas(r, utc_offset_minutes=480)
     assert str(frames["flows"].index[1]) == "2025-01-01 01:00:00+08:00"
     assert frames["flows"]["load.in"].tolist() == [-100.0, -100.0]
+    assert frames["kpis"]["cost_total"].iloc[0] == pytest.approx(59.0, abs=1e-6)
+    assert frames["cost"]["grid_energy"].iloc[0] == pytest.approx(59.0, abs=1e-6)
 
 
 def test_relaxed_lp_gives_prices():

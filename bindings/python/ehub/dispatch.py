@@ -45,16 +45,21 @@ def pareto(scenario, points=11, solver="cbc", relax=False, time_limit=None, mip_
 def to_pandas(result, utc_offset_minutes: int = 0):
     """Flows, states, prices and green split of a Result as pandas DataFrames with a tz-aware index.
 
-    Returns {"flows": kW, "states": values, "prices": per kWh, "green": kW of green origin}.
+    Returns {"flows": kW, "states": values, "prices": per kWh, "green": kW of green origin,
+    "kpis": one row of key figures (cost_total, green_share, emissions_kg, ...),
+    "cost": one row of the cost breakdown}.
     """
     import pandas as pd
 
     from .io import _index
 
     idx = _index(result.grid.times_unix_s(), utc_offset_minutes)
+    kpis = result.summary().get("kpis", {})
     return {
         "flows": pd.DataFrame(result.flows, index=idx),
         "states": pd.DataFrame(result.states, index=idx),
         "prices": pd.DataFrame(result.prices, index=idx),
         "green": pd.DataFrame(result.green, index=idx),
+        "kpis": pd.DataFrame([{k: v for k, v in kpis.items() if not isinstance(v, dict)}]),
+        "cost": pd.DataFrame([kpis.get("cost_breakdown", {})]),
     }
