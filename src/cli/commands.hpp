@@ -20,8 +20,6 @@ struct Command {
   std::function<int()> run;    ///< returns the exit code
 };
 
-/// Writes text to `path` through a temporary file and a rename (never half-written); throws
-/// InputError naming the path when it cannot.
-void write_text_atomically(const std::string& path, const std::string& text);
+/// Files commands write go through ehub::io::write_text_file_atomically (never half-written).
 
 }  // namespace ehub::cli

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "ehub/io/text_file.hpp"
 #include "ehub/core/error.hpp"
 #include "ehub/forecast/forecast.hpp"
 #include "ehub/io/csv.hpp"
@@ -198,7 +199,7 @@ int run_forecast(const ForecastArgs& a) {
     s["holidays"] = fo.calendar.holidays.name();
     s["origin_hour"] = a.origin_hour;
     s["day_ahead"] = !a.intraday;
-    if (!a.summary.empty()) write_text_atomically(a.summary, s.dump(2) + "\n");
+    if (!a.summary.empty()) io::write_text_file_atomically(a.summary, s.dump(2) + "\n");
     if (!a.out.empty()) {
       std::string csv_out = "origin,timestamp,actual";
       for (const auto& m : r.models) csv_out += "," + m.model;
@@ -219,7 +220,7 @@ int run_forecast(const ForecastArgs& a) {
           csv_out += '\n';
         }
       }
-      write_text_atomically(a.out, csv_out);
+      io::write_text_file_atomically(a.out, csv_out);
     }
     return kExitOk;
   }
@@ -261,7 +262,7 @@ int run_forecast(const ForecastArgs& a) {
     }
     csv_out += '\n';
   }
-  if (!a.out.empty()) write_text_atomically(a.out, csv_out);
+  if (!a.out.empty()) io::write_text_file_atomically(a.out, csv_out);
   else std::cout << csv_out << std::flush;
   return kExitOk;
 }

@@ -23,10 +23,6 @@
 
 namespace ehub::cli {
 
-void write_text_atomically(const std::string& path, const std::string& text) {
-  ehub::io::write_text_file_atomically(path, text);
-}
-
 // Commands defined in other files of src/cli (declared here, registered in main()).
 std::vector<Command> extra_commands(CLI::App& app);
 
@@ -130,7 +126,7 @@ ehub::hub::Scenario load(const SolveArgs& a) {
 
 void emit(const SolveArgs& a, const nlohmann::json& summary) {
   const std::string text = summary.dump(2);
-  if (!a.summary.empty()) write_text_atomically(a.summary, text + "\n");
+  if (!a.summary.empty()) ehub::io::write_text_file_atomically(a.summary, text + "\n");
   else std::cout << text << std::endl;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "ehub/io/text_file.hpp"
 #include "ehub/sim/rolling.hpp"
 
 namespace ehub::cli {
@@ -139,7 +140,7 @@ int run_simulate(const SimulateArgs& a) {
       j["value_of_optimisation"] = cost[sim::Strategy::rules] - cost[sim::Strategy::mpc];
     if (cost.count(sim::Strategy::mpc) && cost.count(sim::Strategy::perfect))
       j["cost_of_forecast_error"] = cost[sim::Strategy::mpc] - cost[sim::Strategy::perfect];
-    write_text_atomically(a.summary, j.dump(2) + "\n");
+    io::write_text_file_atomically(a.summary, j.dump(2) + "\n");
   }
   return kExitOk;
 }

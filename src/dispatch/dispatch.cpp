@@ -415,14 +415,15 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
     }
     r.flows.push_back(std::move(fs));
   }
+  std::vector<std::vector<const FlowSeries*>> flows_on_bus(buses.size());
+  for (const auto& f : r.flows) flows_on_bus[static_cast<std::size_t>(*h.find_bus(f.bus))].push_back(&f);
   for (std::size_t k = 0; k < buses.size(); ++k)
     for (std::int32_t t = 0; t < n; ++t) {
       double sum = 0, scale = 1;
-      for (const auto& f : r.flows)
-        if (f.bus == buses[k].name) {
-          sum += f.kw[static_cast<std::size_t>(t)];
-          scale = std::max(scale, std::abs(f.kw[static_cast<std::size_t>(t)]));
-        }
+      for (const auto* f : flows_on_bus[k]) {
+        sum += f->kw[static_cast<std::size_t>(t)];
+        scale = std::max(scale, std::abs(f->kw[static_cast<std::size_t>(t)]));
+      }
       if (std::abs(sum) > o.check_tolerance * scale)
         internal("bus " + buses[k].name + " does not balance at " + sc.grid.time_iso(t) + ": " + fmt(sum) + " kW");
     }
@@ -479,31 +480,27 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
 // or constraint is short, when and by how much.
 std::vector<std::string> diagnose(const Built& B, const lp::Model& m, const Options& o,
                                   const std::vector<std::pair<std::int32_t, std::string>>& hard_rows) {
-  lp::Model d = m;
   const auto n = static_cast<std::int32_t>(B.sc->grid.size());
   const auto& buses = B.sc->hub.buses();
-  for (std::int32_t j = 0; j < d.num_vars(); ++j) d.set_obj(j, 0.0);
-  // Slacks enter as new columns; rows are CSR, so rebuild the affected rows with the slack added.
+  // Slacks enter as new columns; rows are CSR, so the rows are copied with the slack added. Only
+  // the slacks are priced: the question is feasibility, not cost.
   lp::Model s;
-  s.reserve(d.num_vars() + 2 * d.num_rows(), d.num_rows(), d.num_nonzeros() + 2 * d.num_rows());
-  for (std::int32_t j = 0; j < d.num_vars(); ++j)
-    s.add_var(d.col_lower()[static_cast<std::size_t>(j)], d.col_upper()[static_cast<std::size_t>(j)], 0.0,
-              o.relax_integers ? lp::VarType::continuous : d.col_type()[static_cast<std::size_t>(j)]);
-  std::vector<std::pair<std::int32_t, std::int32_t>> slack(static_cast<std::size_t>(d.num_rows()), {-1, -1});
-  auto relaxable = [&](std::int32_t i) {
-    for (std::size_t k = 0; k < buses.size(); ++k)
-      if (i >= B.balance_first_row[k] && i < B.balance_first_row[k] + n) return true;
-    for (const auto& [row, name] : hard_rows)
-      if (row == i) return true;
-    return false;
-  };
-  for (std::int32_t i = 0; i < d.num_rows(); ++i)
-    if (relaxable(i)) slack[static_cast<std::size_t>(i)] = {s.add_var(0, kInf, 1.0), s.add_var(0, kInf, 1.0)};
-  for (std::int32_t i = 0; i < d.num_rows(); ++i) {
+  s.reserve(m.num_vars() + 2 * m.num_rows(), m.num_rows(), m.num_nonzeros() + 2 * m.num_rows());
+  for (std::int32_t j = 0; j < m.num_vars(); ++j)
+    s.add_var(m.col_lower()[static_cast<std::size_t>(j)], m.col_upper()[static_cast<std::size_t>(j)], 0.0,
+              o.relax_integers ? lp::VarType::continuous : m.col_type()[static_cast<std::size_t>(j)]);
+  std::vector<char> relaxable(static_cast<std::size_t>(m.num_rows()), 0);
+  for (std::size_t k = 0; k < buses.size(); ++k)
+    std::fill_n(relaxable.begin() + B.balance_first_row[k], n, 1);
+  for (const auto& [row, name] : hard_rows) relaxable[static_cast<std::size_t>(row)] = 1;
+  std::vector<std::pair<std::int32_t, std::int32_t>> slack(static_cast<std::size_t>(m.num_rows()), {-1, -1});
+  for (std::int32_t i = 0; i < m.num_rows(); ++i)
+    if (relaxable[static_cast<std::size_t>(i)]) slack[static_cast<std::size_t>(i)] = {s.add_var(0, kInf, 1.0), s.add_var(0, kInf, 1.0)};
+  for (std::int32_t i = 0; i < m.num_rows(); ++i) {
     const auto ii = static_cast<std::size_t>(i);
-    s.begin_row(d.row_lower()[ii], d.row_upper()[ii]);
-    for (auto p = d.row_start()[ii]; p < d.row_start()[ii + 1]; ++p)
-      s.add_term(d.col_index()[static_cast<std::size_t>(p)], d.values()[static_cast<std::size_t>(p)]);
+    s.begin_row(m.row_lower()[ii], m.row_upper()[ii]);
+    for (auto p = m.row_start()[ii]; p < m.row_start()[ii + 1]; ++p)
+      s.add_term(m.col_index()[static_cast<std::size_t>(p)], m.values()[static_cast<std::size_t>(p)]);
     if (slack[ii].first >= 0) {
       s.add_term(slack[ii].first, 1.0);    // shortage: supply from nowhere
       s.add_term(slack[ii].second, -1.0);  // surplus: demand into nowhere
