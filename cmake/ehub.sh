@@ -16,7 +16,7 @@ debs=(build-essential cmake ninja-build ccache pkg-config python3-dev python3-ve
       libboost-graph-dev nlohmann-json3-dev pybind11-dev libhdf5-dev libgtest-dev libgmock-dev
       libbenchmark-dev libcli11-dev)
 # PyPI packages for everything Python (the bindings' build included).
-pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py nbclient nbformat ipykernel dask distributed mypy)
+pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py nbclient nbformat ipykernel dask distributed mypy tqdm)
 
 log() { printf '[ehub] %s\n' "$*" >&2; }
 

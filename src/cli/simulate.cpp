@@ -1,6 +1,7 @@
 // `ehub simulate FILE.json`: the operations loop (rolling horizon, twin execution) for one or all
-// strategies; a progress line per simulated day on stderr, a KPI table on stdout, and with
-// --summary a JSON file with each strategy's KPIs and the value of optimisation (docs/operations.md).
+// strategies; a progress bar on stderr (--progress), a KPI table on stdout, --out the executed
+// schedules as HDF5, and --summary a JSON file with each strategy's KPIs and the value of
+// optimisation (docs/operations.md).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -11,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "ehub/io/text_file.hpp"
@@ -33,13 +36,60 @@ struct SimulateArgs {
   std::optional<double> time_limit_s;
   std::optional<double> mip_gap;
   std::string summary;
+  std::string out;
+  std::string progress = "auto";
 };
+
+
 
 std::string fmt(double v, const char* f = "%.2f") {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
 }
+
+// A progress bar on stderr: redrawn in place on a terminal, a line every 10 % otherwise (logs).
+class ProgressBar {
+ public:
+  ProgressBar(std::string name, bool tty) : name_(std::move(name)), tty_(tty), t0_(std::chrono::steady_clock::now()) {}
+  void update(std::int64_t done, std::int64_t total) {
+    const double frac = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    const int decile = static_cast<int>(frac * 10.0 + 1e-9);
+    if (!tty_ && decile == last_decile_ && done < total) return;
+    last_decile_ = decile;
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(frac * kWidth + 1e-9);
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.append(static_cast<std::size_t>(kWidth - filled), '.');
+    std::string line = "simulate ";
+    line += name_;
+    line += " [";
+    line += bar;
+    line += "] ";
+    line += fmt(100.0 * frac, "%3.0f");
+    line += "% ";
+    line += std::to_string(done);
+    line += "/";
+    line += std::to_string(total);
+    line += " steps, ";
+    line += fmt(el, "%.1f");
+    line += " s";
+    if (done > 0 && done < total) {
+      line += ", ~";
+      line += fmt(el / frac - el, "%.0f");
+      line += " s left";
+    }
+    if (tty_) std::cerr << '\r' << line << "\x1b[K" << (done >= total ? "\n" : "") << std::flush;
+    else std::cerr << line << '\n' << std::flush;
+  }
+
+ private:
+  std::string name_;
+  bool tty_;
+  std::chrono::steady_clock::time_point t0_;
+  int last_decile_ = -1;
+};
 
 std::string table(const std::vector<sim::LoopReport>& reps) {
   std::vector<std::pair<std::string, std::function<std::string(const sim::LoopReport&)>>> rows = {
@@ -111,19 +161,15 @@ int run_simulate(const SimulateArgs& a) {
     o.dispatch.relax_integers = a.relax;
     if (a.time_limit_s) o.dispatch.solve.time_limit_s = *a.time_limit_s;
     if (a.mip_gap) o.dispatch.solve.mip_gap = *a.mip_gap;
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::string name(sim::to_string(s));
-    // One line per decision: a day with the default daily re-optimisation.
-    o.progress = [&](std::int64_t done, std::int64_t total) {
-      const double frac = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
-      const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::cerr << "simulate " << name << ": " << done << "/" << total << " steps (" << fmt(100.0 * frac, "%.0f")
-                << "%), " << fmt(el, "%.1f") << " s\n"
-                << std::flush;
-    };
+    if (a.progress != "off") {
+      auto bar = std::make_shared<ProgressBar>(std::string(sim::to_string(s)),
+                                               a.progress == "bar" || (a.progress == "auto" && isatty(2) != 0));
+      o.progress = [bar](std::int64_t done, std::int64_t total) { bar->update(done, total); };
+    }
     reps.push_back(sim::run_loop(a.file, o));
   }
   std::cout << table(reps) << std::flush;
+  if (!a.out.empty()) sim::write_loop_h5(reps, a.out);
   if (!a.summary.empty()) {
     nlohmann::json j;
     j["file"] = a.file;
@@ -167,6 +213,11 @@ Command add_simulate_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--mip-gap", args->mip_gap, "Relative MIP gap")->check(CLI::NonNegativeNumber);
   cmd->add_option("--summary", args->summary, "Write each strategy's KPIs as JSON here");
+  cmd->add_option("--out", args->out,
+                  "Write each strategy's executed schedule (HDF5, dispatch layout under /<strategy>/) here");
+  cmd->add_option("--progress", args->progress,
+                  "Progress on stderr: auto (bar on a terminal, a line every 10 % otherwise), bar, lines, off")
+      ->check(CLI::IsMember({"auto", "bar", "lines", "off"}));
   return {cmd, [args] { return run_simulate(*args); }};
 }
 

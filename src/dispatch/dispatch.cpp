@@ -50,6 +50,11 @@ struct GreenModel {
     IndexRange gc, gd, socg;
   };
   std::vector<Store> stores;
+  // Certificate sales (scenario certificate_price_per_mwh > 0): certificates sold X_t, the
+  // binary choosing which of L_t and R_t bounds D_t, and the grids' export variables.
+  bool sales = false;
+  IndexRange sold, direct_is_load;
+  std::vector<IndexRange> exports;
 };
 
 // Everything a solve needs, kept together because the builder refers to the model.
@@ -171,6 +176,68 @@ void add_green_model(Built& B) {
       if (t > 0) m.add_term(st.socg[t - 1], -s.keep_per_step);
     }
   }
+}
+
+// Largest value of a step's expression over the variables' bounds (+inf when unbounded).
+double upper_bound(const lp::Model& m, const StepExpr& e, std::int32_t t) {
+  double u = e.constant[static_cast<std::size_t>(t)];
+  for (const auto& [r, c] : e.terms) {
+    const auto j = static_cast<std::size_t>(r[t]);
+    u += c > 0 ? c * m.col_upper()[j] : c * m.col_lower()[j];
+  }
+  return u;
+}
+
+// Certificate sales (docs/objectives.md, "Certificate sales"): certificates of same-step renewable
+// energy that is neither used directly nor stored green, up to the energy exported, are sold at
+// certificate_price_per_mwh. The ledger matches same-step certificates to consumption before
+// anything else, so D_t = min(L_t, R_t) is imposed with a binary z_t:
+//   X_t <= sum_g export_g,t;  D_t + sum_s Gc_s,t + X_t <= R_t;
+//   D_t >= L_t - M_t z_t;  D_t >= R_t - M_t (1 - z_t);  M_t = max(upper(L_t), upper(R_t)).
+void add_certificate_sales(Built& B, const Options& o) {
+  const hub::Scenario& sc = *B.sc;
+  if (!(sc.certificate_price_per_mwh > 0)) return;
+  hub::Builder& b = *B.builder;
+  const hub::Hub& h = sc.hub;
+  std::vector<IndexRange> exports;
+  for (const auto& s : b.states())
+    if (s.name == "export_kw" && h.device(*h.find_device(s.device)).type() == "grid") exports.push_back(s.vars);
+  if (exports.empty()) return;  // nothing leaves the park through a grid: nothing to sell
+  add_green_model(B);
+  lp::Model& m = B.model;
+  GreenModel& g = B.green;
+  const auto n = static_cast<std::int32_t>(sc.grid.size());
+  g.sales = true;
+  g.exports = exports;
+  g.sold = m.add_vars(n, 0.0, kInf, 0.0, lp::VarType::continuous, "certificates.sold_kw");
+  g.direct_is_load = m.add_vars(n, 0.0, 1.0, 0.0, o.relax_integers ? lp::VarType::continuous : lp::VarType::binary,
+                                "certificates.direct_is_load");
+  for (std::int32_t t = 0; t < n; ++t) {
+    const auto ts = static_cast<std::size_t>(t);
+    const double big = std::max({upper_bound(m, B.consumption, t), upper_bound(m, B.renewable, t), 0.0}) + 1.0;
+    if (!std::isfinite(big))
+      throw InputError(sc.file, "/certificate_price_per_mwh",
+                       "certificate sales need finite upper bounds on renewable output and electricity consumption "
+                       "at " + sc.grid.time_iso(t) + " (a device with an unbounded input or output is on an electricity bus)");
+    m.begin_row(-kInf, 0.0);  // X_t <= exports
+    m.add_term(g.sold[t], 1.0);
+    for (const auto& e : exports) m.add_term(e[t], -1.0);
+    m.begin_row(-kInf, B.renewable.constant[ts]);  // D + sum Gc + X <= R
+    m.add_term(g.direct[t], 1.0);
+    for (const auto& st : g.stores) m.add_term(st.gc[t], 1.0);
+    m.add_term(g.sold[t], 1.0);
+    for (const auto& [r, c] : B.renewable.terms) m.add_term(r[t], -c);
+    m.begin_row(B.consumption.constant[ts], kInf);  // D - L + M z >= 0
+    m.add_term(g.direct[t], 1.0);
+    for (const auto& [r, c] : B.consumption.terms) m.add_term(r[t], -c);
+    m.add_term(g.direct_is_load[t], big);
+    m.begin_row(B.renewable.constant[ts] - big, kInf);  // D - R - M z >= -M
+    m.add_term(g.direct[t], 1.0);
+    for (const auto& [r, c] : B.renewable.terms) m.add_term(r[t], -c);
+    m.add_term(g.direct_is_load[t], -big);
+  }
+  b.add_energy_cost("certificate_sales", g.sold, -sc.certificate_price_per_mwh / 1000.0);
+  b.add_energy_tally("certificates_sold_kwh", g.sold, 1.0);
 }
 
 // Adds sum_t dt (D_t + sum Gd) - share * sum_t dt L_t >= 0 to `m` (a copy of the built model).
@@ -304,7 +371,7 @@ void read_prices(const Built& B, const lp::Model& m, const lp::SolveResult& sr, 
 // renewable use first, green charge from what is left, green discharge only for consumption not
 // yet matched (or when the grey part cannot cover the discharge). Fills r.green, green states and
 // the green KPIs.
-void colour_schedule(const Built& B, const std::vector<double>& x, Result& r) {
+void colour_schedule(const Built& B, const std::vector<double>& x, Result& r, bool relaxed) {
   const auto n = static_cast<std::int32_t>(B.sc->grid.size());
   const double dt = B.sc->grid.step_hours();
   struct Col {
@@ -313,7 +380,9 @@ void colour_schedule(const Built& B, const std::vector<double>& x, Result& r) {
   std::vector<Col> cols(B.el_storages.size(), Col{std::vector<double>(static_cast<std::size_t>(n)),
                                                    std::vector<double>(static_cast<std::size_t>(n)),
                                                    std::vector<double>(static_cast<std::size_t>(n))});
-  double matched = 0, consumption = 0, renewable = 0, self_used = 0;
+  double matched = 0, consumption = 0, renewable = 0, self_used = 0, over_sold_kwh = 0;
+  r.consumption_kw.assign(static_cast<std::size_t>(n), 0.0);
+  r.green_matched_kw.assign(static_cast<std::size_t>(n), 0.0);
   std::vector<double> socg_prev(B.el_storages.size(), 0.0), soc_prev(B.el_storages.size());
   for (std::size_t k = 0; k < B.el_storages.size(); ++k) soc_prev[k] = B.el_storages[k]->soc_initial_kwh;
   for (std::int32_t t = 0; t < n; ++t) {
@@ -328,7 +397,10 @@ void colour_schedule(const Built& B, const std::vector<double>& x, Result& r) {
       const double ch = x[static_cast<std::size_t>(s.charge_kw[t])];
       const double dis = x[static_cast<std::size_t>(s.discharge_kw[t])];
       const double soc = x[static_cast<std::size_t>(s.soc_kwh[t])];
-      const double gc = std::min(ch, avail);
+      // With certificate sales the optimiser chose the green charge (the ledger's `schedule`
+      // policy); otherwise the ledger's rule: green charge from what direct use left.
+      const double gc = B.green.sales ? std::clamp(x[static_cast<std::size_t>(B.green.stores[k].gc[t])], 0.0, std::min(ch, avail))
+                                      : std::min(ch, avail);
       avail -= gc;
       const double green_out_max = s.keep_per_step * socg_prev[k] * s.eta_discharge / dt;
       const double grey_out_max = s.keep_per_step * std::max(0.0, soc_prev[k] - socg_prev[k]) * s.eta_discharge / dt;
@@ -344,7 +416,20 @@ void colour_schedule(const Built& B, const std::vector<double>& x, Result& r) {
       socg_prev[k] = socg;
       soc_prev[k] = soc;
     }
-    matched += (direct + std::min(gd_total, L - direct)) * dt;
+    if (B.green.sales) {  // sold certificates never exceed what the ledger exports in the step
+      double exported = 0;
+      for (const auto& e : B.green.exports) exported += x[static_cast<std::size_t>(e[t])];
+      const double sold = x[static_cast<std::size_t>(B.green.sold[t])];
+      const double allowed = std::min(avail, exported);
+      if (sold > allowed + 1e-6 * std::max(1.0, allowed)) {
+        if (!relaxed)
+          internal("certificates sold " + fmt(sold) + " kW at " + B.sc->grid.time_iso(t) + " exceed the exported left-over " + fmt(allowed));
+        over_sold_kwh += (sold - allowed) * dt;
+      }
+    }
+    r.consumption_kw[ts] = L;
+    r.green_matched_kw[ts] = direct + std::min(gd_total, L - direct);
+    matched += r.green_matched_kw[ts] * dt;
     consumption += L * dt;
     renewable += R * dt;
     self_used += (R - avail) * dt;  // used directly or stored green; the rest left the park
@@ -359,6 +444,14 @@ void colour_schedule(const Built& B, const std::vector<double>& x, Result& r) {
   r.kpis.green_matched_kwh = matched;
   r.kpis.green_share = consumption > 0 ? matched / consumption : 0.0;
   r.kpis.self_consumption = renewable > 0 ? self_used / renewable : 0.0;
+  if (over_sold_kwh > 1e-6) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "integers relaxed: %.6g kWh of the certificates sold exceed what the ledger exports (direct use below "
+                  "min(consumption, renewable)); solve the MILP for an exact certificate revenue",
+                  over_sold_kwh);
+    r.diagnosis.emplace_back(buf);
+  }
 }
 
 // Groups positive per-step values into "<what> X kWh <from>-<to>" lines in local time.
@@ -458,7 +551,8 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   k.curtailment_kwh = tally("energy.curtailment_kwh");
   k.unserved_kwh = tally("energy.unserved_kwh");
   k.renewable_kwh = tally("energy.renewable_kwh");
-  colour_schedule(B, x, r);
+  k.certificates_sold_kwh = tally("energy.certificates_sold_kwh");
+  colour_schedule(B, x, r, o.relax_integers);
   k.self_sufficiency =
       k.electricity_consumption_kwh > 0 ? std::max(0.0, 1.0 - k.grid_import_kwh / k.electricity_consumption_kwh) : 0.0;
   for (const auto& s : b.storages())  // equivalent full cycles: discharged energy / nominal capacity
@@ -549,6 +643,7 @@ Prepared prepare(const hub::Scenario& sc, const Options& o, bool need_green) {
   Prepared p;
   p.built = build(sc, o);
   if (need_green || o.min_green_share) add_green_model(*p.built);
+  add_certificate_sales(*p.built, o);
   p.base = p.built->model;
   if (o.min_green_share) p.hard_rows.emplace_back(add_share_row(*p.built, p.base, *o.min_green_share), "min_green_share");
   if (o.max_emissions_kg) {
@@ -690,6 +785,7 @@ nlohmann::json Result::summary() const {
     k["self_sufficiency"] = kpis.self_sufficiency;
     k["grid_import_kwh"] = kpis.grid_import_kwh;
     k["grid_export_kwh"] = kpis.grid_export_kwh;
+    k["certificates_sold_kwh"] = kpis.certificates_sold_kwh;
     k["curtailment_kwh"] = kpis.curtailment_kwh;
     k["unserved_kwh"] = kpis.unserved_kwh;
     k["storage_cycles"] = kpis.storage_cycles;
@@ -810,8 +906,7 @@ std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options,
   return out;
 }
 
-namespace {
-// Writes /time, /flows, /states, /green, /prices of `r` under `prefix` ("" for the file root).
+// Writes /time, /flows, /states, /green, /balance, /prices of `r` under `prefix` ("" for the file root).
 void write_result_group(io::H5Writer& w, const Result& r, const std::string& prefix) {
   std::vector<std::int64_t> time(static_cast<std::size_t>(r.grid.size()));
   for (std::int64_t t = 0; t < r.grid.size(); ++t) time[static_cast<std::size_t>(t)] = r.grid.time_unix_s(t);
@@ -828,13 +923,16 @@ void write_result_group(io::H5Writer& w, const Result& r, const std::string& pre
   for (const auto& s : r.states) w.write_vector(prefix + "/states/" + s.device + "." + s.name, s.values);
   for (const auto& g : r.green) w.write_vector(prefix + "/green/" + g.device + "." + g.name, g.values);
   for (const auto& p : r.prices) w.write_vector(prefix + "/prices/" + p.bus, p.per_kwh);
+  if (!r.consumption_kw.empty()) {
+    w.write_vector(prefix + "/balance/electricity_consumption_kw", r.consumption_kw);
+    w.write_vector(prefix + "/balance/green_matched_kw", r.green_matched_kw);
+  }
   const std::string obj = prefix.empty() ? "/" : prefix;
   w.write_string_attribute(obj, "status", std::string(lp::to_string(r.status)));
   w.write_double_attribute(obj, "objective", r.objective);
   w.write_double_attribute(obj, "step_minutes", r.grid.step_minutes());
   w.write_double_attribute(obj, "prices_from_fixed_integers", r.prices_from_fixed_integers ? 1.0 : 0.0);
 }
-}  // namespace
 
 void write_result_h5(const Result& r, const std::string& path) {
   io::H5Writer w(path);

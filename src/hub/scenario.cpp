@@ -138,6 +138,8 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
   sc.name = root.optional_string("name", "");
   sc.currency = root.optional_string("currency", "CNY");
   sc.carbon_price_per_t = root.has("carbon_price_per_t") ? root.non_negative_number("carbon_price_per_t") : 0.0;
+  sc.certificate_price_per_mwh =
+      root.has("certificate_price_per_mwh") ? root.non_negative_number("certificate_price_per_mwh") : 0.0;
 
   if (root.has("constraints")) {
     const io::JsonReader c = root.at("constraints");

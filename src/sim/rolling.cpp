@@ -14,6 +14,7 @@
 #include "ehub/core/time_grid.hpp"
 #include "ehub/hub/scenario.hpp"
 #include "ehub/io/csv.hpp"
+#include "ehub/io/hdf5.hpp"
 #include "ehub/io/json.hpp"
 #include "ehub/sim/twin.hpp"
 
@@ -289,6 +290,29 @@ const dispatch::StateSeries* find_state(const dispatch::Result& r, const std::st
   return nullptr;
 }
 
+// Appends the executed steps of `part` to `into` (the same devices and states in every window).
+void append_executed(dispatch::Result& into, const dispatch::Result& part) {
+  if (into.flows.empty() && into.states.empty()) {
+    const TimeGrid start = part.grid;
+    into = part;
+    into.grid = start;
+    into.prices.clear();
+    return;
+  }
+  auto cat = [](std::vector<double>& a, const std::vector<double>& b) { a.insert(a.end(), b.begin(), b.end()); };
+  if (into.flows.size() != part.flows.size() || into.states.size() != part.states.size() ||
+      into.green.size() != part.green.size())
+    throw Error("ehub.internal", "the twin's executed windows differ in their devices");
+  for (std::size_t k = 0; k < part.flows.size(); ++k) cat(into.flows[k].kw, part.flows[k].kw);
+  for (std::size_t k = 0; k < part.states.size(); ++k) cat(into.states[k].values, part.states[k].values);
+  for (std::size_t k = 0; k < part.green.size(); ++k) cat(into.green[k].values, part.green[k].values);
+  cat(into.consumption_kw, part.consumption_kw);
+  cat(into.green_matched_kw, part.green_matched_kw);
+  into.grid = TimeGrid(into.grid.start_unix_s(), into.grid.step_minutes(), into.grid.size() + part.grid.size());
+  into.status = part.status;
+  into.diagnosis.insert(into.diagnosis.end(), part.diagnosis.begin(), part.diagnosis.end());
+}
+
 void add_kpis(dispatch::Kpis& a, const dispatch::Kpis& k, double& self_used) {
   for (const auto& [n, v] : k.cost) a.cost[n] += v;
   a.cost_total += k.cost_total;
@@ -301,6 +325,7 @@ void add_kpis(dispatch::Kpis& a, const dispatch::Kpis& k, double& self_used) {
   a.grid_export_kwh += k.grid_export_kwh;
   a.curtailment_kwh += k.curtailment_kwh;
   a.unserved_kwh += k.unserved_kwh;
+  a.certificates_sold_kwh += k.certificates_sold_kwh;
   for (const auto& [n, v] : k.storage_cycles) a.storage_cycles[n] += v;
   self_used += k.self_consumption * (k.renewable_kwh + k.curtailment_kwh);
 }
@@ -536,6 +561,7 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
     rep.solve_s += tr.executed.build_s + tr.executed.solve_s;
     if (!have_plan) tr.plan_storage_kw = rules_storage;
     add_kpis(rep.kpis, tr.executed.kpis, self_used);
+    append_executed(rep.executed, tr.executed);
     for (std::int64_t t = 0; t < e; ++t) {
       const auto ts = static_cast<std::size_t>(t);
       rep.log.time_unix_s.push_back(P.grid.time_unix_s(d + t));
@@ -572,6 +598,17 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
   return rep;
 }
 
+void write_loop_h5(const std::vector<LoopReport>& reports, const std::string& path) {
+  io::H5Writer w(path);
+  for (const auto& r : reports) {
+    std::string g = "/";
+    g += to_string(r.strategy);
+    dispatch::write_result_group(w, r.executed, g);
+    w.write_string_attribute(g, "summary", r.summary().dump());
+  }
+  w.commit();
+}
+
 json LoopReport::summary() const {
   json j;
   j["strategy"] = std::string(to_string(strategy));
@@ -595,6 +632,7 @@ json LoopReport::summary() const {
   j["grid_export_kwh"] = kpis.grid_export_kwh;
   j["curtailment_kwh"] = kpis.curtailment_kwh;
   j["unserved_kwh"] = kpis.unserved_kwh;
+  j["certificates_sold_kwh"] = kpis.certificates_sold_kwh;
   j["storage_cycles"] = kpis.storage_cycles;
   j["forecast_mae"] = forecast_mae;
   j["forecast_fallback_steps"] = forecast_fallback_steps;

@@ -148,3 +148,40 @@ TEST(CarbonReferencePark, SlowYearScheduleAndConservation) {
                                  w(T.expired_kwh));
   fs::remove_all(dir);
 }
+
+// With certificate sales (docs/objectives.md) the result carries the optimiser's own green charge;
+// certified with the `schedule` policy, the ledger exports exactly the certificates the optimiser
+// sold (none of this park's green storage discharge leaves through the grid), reproduces its green
+// share, and with sell_exported_certificates the annual share no longer counts them.
+TEST(CarbonDispatch, SoldCertificatesAreTheLedgersExportedOnes) {
+  const fs::path dir = fs::temp_directory_path() / "ehub_carbon_sold_certificates";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  json j = park(48);
+  j["certificate_price_per_mwh"] = 60.0;
+  const std::string scen = (dir / "park.json").string(), res = (dir / "run.h5").string();
+  std::ofstream(scen) << j.dump();
+  const auto sc = ehub::hub::scenario_from_json(j, scen, dir.string());
+  ehub::dispatch::Options o;
+  o.solver = "cbc";
+  const auto r = ehub::dispatch::solve(sc, o);
+  ASSERT_TRUE(ehub::lp::has_solution(r.status));
+  ASSERT_GT(r.kpis.certificates_sold_kwh, 1.0);
+  EXPECT_NEAR(r.kpis.cost.at("certificate_sales"), -0.06 * r.kpis.certificates_sold_kwh, 1e-9 * r.kpis.certificates_sold_kwh);
+  ehub::dispatch::write_result_h5(r, res);
+  c::ReadOptions ro;
+  ro.storages = c::read_scenario_settings(scen).storages;
+  ro.utc_offset_minutes = 480;
+  const c::Input in = c::read_results_h5(res, ro);
+  c::Options co;
+  const auto L = c::certify(in, co);
+  EXPECT_EQ(L.storages[0].policy, c::Policy::schedule);
+  const auto rel = [](double a, double b) { return std::abs(a - b) / std::max(1e-300, std::abs(b)); };
+  EXPECT_LT(rel(L.totals.exported_kwh, r.kpis.certificates_sold_kwh), 1e-9)
+      << "ledger exported " << L.totals.exported_kwh << " vs sold " << r.kpis.certificates_sold_kwh;
+  EXPECT_LT(rel(L.green_share_hourly, r.kpis.green_share), 1e-9);
+  co.sell_exported_certificates = true;
+  const auto S = c::certify(in, co);
+  EXPECT_LT(S.green_share_annual, L.green_share_annual + 1e-12);
+  fs::remove_all(dir);
+}

@@ -331,3 +331,55 @@ TEST(Dispatch, ChpPartLoadCurve) {
   EXPECT_NEAR(flow(r, "chp", "fuel").kw[0], -(50.0 / 0.3 + 25.0 * (250.0 - 50.0 / 0.3) / 50.0), 1e-6);
   EXPECT_NEAR(r.objective, 0.1 * (50.0 / 0.3 + 25.0 * (250.0 - 50.0 / 0.3) / 50.0), 1e-6);
 }
+
+TEST(Dispatch, CertificateSalesPayForExportedRenewableEnergy) {
+  // PV 300 kW available, load 100 kW, export limit 150 kW sold at 0 per kWh: without a certificate
+  // price exporting is worth nothing; with 40 per MWh the 150 kWh exported carry 150 certificates
+  // sold for 150 x 0.04 = 6.0, so cost = -6.0 and 50 kWh are curtailed.
+  json g = grid(1.0, 0.0);
+  g["export_limit_kw"] = 150;
+  json j = scenario(1, el_bus(), json::array({g, load("el", {100}),
+                                             {{"name", "pv"}, {"type", "pv"}, {"bus", "el"}, {"capacity_kw", 300},
+                                              {"availability", {1.0}}}}));
+  j["certificate_price_per_mwh"] = 40.0;
+  const auto r = run(j);
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(r.objective, -6.0, 1e-6);
+  EXPECT_NEAR(r.kpis.grid_export_kwh, 150.0, 1e-6);
+  EXPECT_NEAR(r.kpis.certificates_sold_kwh, 150.0, 1e-6);
+  EXPECT_NEAR(r.kpis.cost.at("certificate_sales"), -6.0, 1e-6);
+  EXPECT_NEAR(r.kpis.curtailment_kwh, 50.0, 1e-6);
+  EXPECT_NEAR(r.kpis.green_share, 1.0, 1e-9);  // the load still uses its own PV first
+  EXPECT_EQ(r.summary()["kpis"]["certificates_sold_kwh"].get<double>(), r.kpis.certificates_sold_kwh);
+}
+
+TEST(Dispatch, CertificateSalesFollowTheLedgerMatchingOrder) {
+  // Load 100 kW, PV 100 kW, a diesel generator of 100 kW at 0.1 per kWh of electricity (200 g/kWh,
+  // 10 kWh/kg -> efficiency 0.5; 0.5 per kg -> 0.05 per kWh of fuel) and export at 0.3 per kWh:
+  // the generator exports 100 kWh (fuel 10, revenue 30; cost -20). Certificates are matched to the
+  // park's own consumption first (CERTIFICATES.md: D = min(L, P) = 100), so none is left to sell
+  // with the exported diesel energy, although 50 per MWh is offered: cost stays -20 and 0 are sold.
+  json buses = json::array({{{"name", "el"}, {"carrier", "electricity"}}, {{"name", "dsl"}, {"carrier", "diesel"}}});
+  json gen{{"name", "gen"}, {"type", "diesel_generator"}, {"capacity_kw", 100}, {"min_load", 0.0},
+           {"fuel_g_per_kwh", 200}, {"fuel_heating_value_kwh_per_kg", 10}, {"ports", {{"fuel", "dsl"}, {"el", "el"}}}};
+  json fuel{{"name", "diesel"}, {"type", "diesel_supply"}, {"bus", "dsl"}, {"price_per_kg", 0.5},
+            {"heating_value_kwh_per_kg", 10.0}};
+  json pv{{"name", "pv"}, {"type", "pv"}, {"bus", "el"}, {"capacity_kw", 100}, {"availability", {1.0}}};
+  json j = scenario(1, buses, json::array({grid(1.0, 0.3), load("el", {100}), gen, fuel, pv}));
+  j["certificate_price_per_mwh"] = 50.0;
+  const auto r = run(j);
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(r.objective, -20.0, 1e-6);
+  EXPECT_NEAR(r.kpis.grid_export_kwh, 100.0, 1e-6);
+  EXPECT_NEAR(r.kpis.certificates_sold_kwh, 0.0, 1e-6);
+  EXPECT_NEAR(r.kpis.green_share, 1.0, 1e-9);
+  EXPECT_TRUE(r.diagnosis.empty());
+  // With integers relaxed the binary choosing D = min(L, R) is fractional (z = 0.5 with M = 101:
+  // D >= 49.5), so 50.5 certificates are sold that the ledger would not export; the result says so.
+  const auto rr = run(j, "clp", true);
+  ASSERT_EQ(rr.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(rr.kpis.certificates_sold_kwh, 50.5, 1e-6);
+  ASSERT_EQ(rr.diagnosis.size(), 1u);
+  EXPECT_NE(rr.diagnosis[0].find("integers relaxed: 50.5 kWh of the certificates sold exceed"), std::string::npos)
+      << rr.diagnosis[0];
+}

@@ -20,7 +20,8 @@ from . import hub as hub
 from . import io as io
 from . import lp as lp
 from . import physics as physics
-__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'version']
+from . import sim as sim
+__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'version']
 
 __version__: str
 

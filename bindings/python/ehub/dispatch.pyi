@@ -25,7 +25,9 @@ def pareto(scenario, points=11, solver='cbc', relax=False, time_limit=None, mip_
 def to_pandas(result, utc_offset_minutes: int = 0) -> dict[str, Any]:
     """Flows, states, prices and green split of a Result as pandas DataFrames with a tz-aware index.
 
-    Returns {"flows": kW, "states": values, "prices": per kWh, "green": kW of green origin}."""
+    Returns {"flows": kW, "states": values, "prices": per kWh, "green": kW of green origin,
+    "kpis": one row of key figures (cost_total, green_share, emissions_kg, ...),
+    "cost": one row of the cost breakdown}."""
     ...
 
 class InfeasibleError(_core.SolverError):

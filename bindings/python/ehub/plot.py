@@ -730,12 +730,13 @@ def certificate_flows(issued=None, matched=None, stored=None, exported=None, *, 
         width = (x[1] - x[0]) * 0.9
     else:
         width = 0.9 * (x[1] - x[0] if n >= 2 else 1)
-    colors = {"issued": "#2ca02c", "matched": "#1f77b4", "stored": "#9467bd", "exported": "#ff7f0e"}
+    colors = {"issued": "#2ca02c", "matched": "#1f77b4", "stored": "#9467bd", "exported": "#ff7f0e",
+              "lost": "#d62728", "expired": "#7f7f7f"}
     fig, (ax, axc) = _new_figure(None, figsize, nrows=2, height_ratios=[3, 2])
     if issued is not None:
         ax.bar(x, _as_array(issued), width=width, color=colors["issued"], alpha=0.85, label="issued", align="edge")
     base = np.zeros(n)
-    used: Dict[str, str] = {}
+    used: Dict[str, str] = dict(colors)  # further uses get colours the fixed ones do not take
     for name, v in uses:
         arr = _as_array(v)
         c = colors.get(name) or _color_for(name, used)

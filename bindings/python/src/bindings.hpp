@@ -1,10 +1,45 @@
 // Shared declarations of the pybind11 module ehub._core: one bind_* function per C++ layer.
 #pragma once
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+
+#include <cstddef>
+#include <utility>
+#include <vector>
 
 namespace ehub::python {
 namespace py = pybind11;
+
+// --- numpy arrays without copies (the table "Where copies happen" of docs/python.md) ----------
+
+/// A float64 array argument: read in place (no copy) when the caller passes a C-contiguous float64
+/// array; anything else (a list, ints, float32, a strided view) is converted once by pybind11.
+using InArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+/// A read-only 1-D numpy array over `n` values at `data`, owned by C++ memory that `owner` (the
+/// Python object holding it) keeps alive: the array's base is `owner`, nothing is copied.
+template <class T>
+py::array_t<T> view(const T* data, std::size_t n, py::handle owner) {
+  py::array_t<T> a({static_cast<py::ssize_t>(n)}, {static_cast<py::ssize_t>(sizeof(T))}, data, owner);
+  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+template <class T>
+py::array_t<T> view(const std::vector<T>& v, py::handle owner) {
+  return view(v.data(), v.size(), owner);
+}
+
+/// Moves a vector into a 1-D numpy array that owns it through a capsule (its base): no element is
+/// copied, and the array is writeable (nothing else sees the memory).
+template <class T>
+py::array_t<T> adopt(std::vector<T>&& v) {
+  auto* p = new std::vector<T>(std::move(v));
+  py::capsule owner(p, [](void* q) { delete static_cast<std::vector<T>*>(q); });
+  return py::array_t<T>({static_cast<py::ssize_t>(p->size())}, {static_cast<py::ssize_t>(sizeof(T))}, p->data(),
+                        owner);
+}
+
 /// ehub.core: TimeGrid, Series, ISO-8601 helpers.
 void bind_core(py::module_& m);
 /// ehub.io: CSV, HDF5 and JSON readers/writers.
@@ -23,4 +58,6 @@ void bind_carbon(py::module_& m);
 void bind_forecast(py::module_& m);
 /// ehub.physics: solar position, irradiance, PV and wind models.
 void bind_physics(py::module_& m);
+/// ehub.sim: operations loop (rolling horizon, twin) and model-update estimators.
+void bind_sim(py::module_& m);
 }  // namespace ehub::python

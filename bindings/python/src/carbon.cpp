@@ -19,9 +19,6 @@ namespace {
 
 py::object json_to_python(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
 
-py::array_t<double> darr(const std::vector<double>& v) {
-  return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
-}
 template <class T, class F>
 py::array_t<std::int64_t> iarr(const std::vector<T>& rows, F get) {
   py::array_t<std::int64_t> a(static_cast<py::ssize_t>(rows.size()));
@@ -305,8 +302,8 @@ void bind_carbon(py::module_& m) {
       .def_readonly("cfe_score", &carbon::Ledger::cfe_score)
       .def_readonly("notes", &carbon::Ledger::notes)
       .def_property_readonly("steps",
-                             [](const carbon::Ledger& L) {
-                               const auto& S = L.steps;
+                             [](const py::object& self) {
+                               const auto& S = self.cast<const carbon::Ledger&>().steps;
                                py::dict d;
                                const std::pair<const char*, const std::vector<double>*> cols[] = {
                                    {"consumption_kwh", &S.consumption}, {"produced_kwh", &S.produced},
@@ -320,20 +317,20 @@ void bind_carbon(py::module_& m) {
                                    {"export_kwh", &S.export_kwh}, {"scope1_kg", &S.scope1_kg},
                                    {"scope2_location_kg", &S.scope2_location_kg},
                                    {"scope2_market_kg", &S.scope2_market_kg}};
-                               for (const auto& [k, v] : cols) d[k] = darr(*v);
+                               for (const auto& [k, v] : cols) d[k] = view(*v, self);
                                return d;
                              },
                              "{name: numpy array per step}: consumption, matching (direct, storage), certificates, "
-                             "cfe, emissions")
+                             "cfe, emissions (read-only views of the ledger, no copy)")
       .def_property_readonly("storages",
-                             [](const carbon::Ledger& L) {
+                             [](const py::object& self) {
                                py::dict d;
-                               for (const auto& s : L.storages) {
+                               for (const auto& s : self.cast<const carbon::Ledger&>().storages) {
                                  py::dict x;
                                  x["policy"] = std::string(carbon::to_string(s.policy));
                                  x["losses"] = std::string(carbon::to_string(s.losses));
-                                 x["green_kwh"] = darr(s.green_kwh);
-                                 x["grey_kwh"] = darr(s.grey_kwh);
+                                 x["green_kwh"] = view(s.green_kwh, self);
+                                 x["grey_kwh"] = view(s.grey_kwh, self);
                                  x["green_in_kwh"] = s.green_in_kwh;
                                  x["green_out_kwh"] = s.green_out_kwh;
                                  x["grey_out_kwh"] = s.grey_out_kwh;
@@ -373,11 +370,13 @@ void bind_carbon(py::module_& m) {
                              })
       .def_readonly("gec", &carbon::Ledger::gec)
       .def_property_readonly("hour_of_day_share",
-                             [](const carbon::Ledger& L) {
-                               return darr(std::vector<double>(L.hour_of_day_share.begin(), L.hour_of_day_share.end()));
-                             })
-      .def("issued", [](const carbon::Ledger& L, std::size_t p) { return darr(L.issued(p)); }, py::arg("producer"),
-           "Certificates issued per step for producer index p (kWh).")
+                             [](const py::object& self) {
+                               const auto& h = self.cast<const carbon::Ledger&>().hour_of_day_share;
+                               return view(h.data(), h.size(), self);
+                             },
+                             "Matched / consumption per local hour of day (24 values; a read-only view, no copy).")
+      .def("issued", [](const carbon::Ledger& L, std::size_t p) { return adopt(L.issued(p)); }, py::arg("producer"),
+           "Certificates issued per step for producer index p (kWh; the array owns the C++ vector, no copy).")
       .def("summary", [](const carbon::Ledger& L) { return json_to_python(L.summary()); },
            "The summary dict of `ehub certify --summary`.")
       .def("brief_report", &carbon::Ledger::brief_report)

@@ -48,7 +48,7 @@ void bind_core(py::module_& m) {
            [](const TimeGrid& g) {
              std::vector<std::int64_t> t(static_cast<std::size_t>(g.size()));
              for (std::size_t i = 0; i < t.size(); ++i) t[i] = g.time_unix_s(static_cast<std::int64_t>(i));
-             return py::array_t<std::int64_t>(static_cast<py::ssize_t>(t.size()), t.data());
+             return adopt(std::move(t));
            },
            "Start of every step as an int64 numpy array of unix seconds.")
       .def(py::self == py::self)
@@ -71,14 +71,26 @@ void bind_core(py::module_& m) {
       .def(py::init<TimeGrid, Eigen::VectorXd, SeriesKind, std::string>(), py::arg("grid"), py::arg("values"),
            py::arg("kind") = SeriesKind::power, py::arg("name") = "")
       .def_property_readonly("grid", &Series::grid)
-      .def_property_readonly("values", [](const Series& s) { return Eigen::VectorXd(s.values()); },
-                             "The values as a numpy array (a copy).")
+      .def_property_readonly(
+          "values",
+          [](const py::object& self) {
+            const Eigen::VectorXd& v = self.cast<const Series&>().values();
+            return view(v.data(), static_cast<std::size_t>(v.size()), self);
+          },
+          "The values as a read-only numpy array viewing the Series' memory (no copy).")
       .def_property_readonly("kind", &Series::kind)
       .def_property_readonly("name", &Series::name)
       .def("__len__", &Series::size)
       .def("resample", &Series::resample, py::arg("step_minutes"))
       .def("slice", &Series::slice, py::arg("start_unix_s"), py::arg("end_unix_s"))
       .def("total_kwh", &Series::total_kwh);
+
+  // For tests and docs/python.md: where an array argument of type InArray (the physics functions'
+  // arrays, Model.add_rows, Builder.add_rows, ...) reads its values from. Equal to the caller's
+  // buffer address when no copy was made.
+  m.def(
+      "_input_address", [](const InArray& a) { return reinterpret_cast<std::uintptr_t>(a.data()); },
+      py::arg("values"), "Address the bindings read a float64 array argument from (equal to the input's when not copied).");
 }
 
 }  // namespace ehub::python

@@ -34,9 +34,6 @@ nlohmann::json from_python(const py::handle& o) {
   throw InputError("<python>", "", "cannot convert a " + py::str(py::type::of(o).attr("__name__")).cast<std::string>() +
                                        " to JSON");
 }
-py::array_t<double> arr(const std::vector<double>& v) {
-  return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
-}
 hub::HorizonOptions horizon(std::optional<std::string> start, std::optional<std::int64_t> steps,
                             std::optional<int> step_minutes) {
   hub::HorizonOptions h;
@@ -117,12 +114,14 @@ void bind_dispatch(py::module_& m) {
       .def_readonly("solve_s", &dispatch::Result::solve_s)
       .def_readonly("grid", &dispatch::Result::grid)
       .def_property_readonly("flows",
-                             [](const dispatch::Result& r) {
+                             [](const py::object& self) {
+                               const auto& r = self.cast<const dispatch::Result&>();
                                py::dict d;
-                               for (const auto& f : r.flows) d[py::str(f.device + "." + f.port)] = arr(f.kw);
+                               for (const auto& f : r.flows) d[py::str(f.device + "." + f.port)] = view(f.kw, self);
                                return d;
                              },
-                             "{'device.port': kW per step (positive into the bus)}")
+                             "{'device.port': kW per step (positive into the bus)}; read-only arrays viewing the "
+                             "result's memory (no copy)")
       .def_property_readonly("flow_buses",
                              [](const dispatch::Result& r) {
                                py::dict d;
@@ -133,28 +132,32 @@ void bind_dispatch(py::module_& m) {
                              },
                              "{'device.port': (bus, carrier)}")
       .def_property_readonly("states",
-                             [](const dispatch::Result& r) {
+                             [](const py::object& self) {
+                               const auto& r = self.cast<const dispatch::Result&>();
                                py::dict d;
-                               for (const auto& s : r.states) d[py::str(s.device + "." + s.name)] = arr(s.values);
+                               for (const auto& s : r.states) d[py::str(s.device + "." + s.name)] = view(s.values, self);
                                return d;
                              },
-                             "{'device.state': value per step}")
+                             "{'device.state': value per step} (read-only views, no copy)")
       .def_property_readonly("prices",
-                             [](const dispatch::Result& r) {
+                             [](const py::object& self) {
+                               const auto& r = self.cast<const dispatch::Result&>();
                                py::dict d;
-                               for (const auto& p : r.prices) d[py::str(p.bus)] = arr(p.per_kwh);
+                               for (const auto& p : r.prices) d[py::str(p.bus)] = view(p.per_kwh, self);
                                return d;
                              },
-                             "{bus: marginal price per kWh per step} (LP dispatches)")
+                             "{bus: marginal price per kWh per step} (LP dispatches; read-only views, no copy)")
       .def_readonly("diagnosis", &dispatch::Result::diagnosis)
       .def_readonly("prices_from_fixed_integers", &dispatch::Result::prices_from_fixed_integers)
       .def_property_readonly("green",
-                             [](const dispatch::Result& r) {
+                             [](const py::object& self) {
+                               const auto& r = self.cast<const dispatch::Result&>();
                                py::dict d;
-                               for (const auto& g : r.green) d[py::str(g.device + "." + g.name)] = arr(g.values);
+                               for (const auto& g : r.green) d[py::str(g.device + "." + g.name)] = view(g.values, self);
                                return d;
                              },
-                             "{'storage.charge_kw' / 'storage.discharge_kw': green part per step}")
+                             "{'storage.charge_kw' / 'storage.discharge_kw': green part per step} (read-only "
+                             "views, no copy)")
       .def("summary", [](const dispatch::Result& r) { return to_python(r.summary()); },
            "The summary dict (status, objective, solver, timings, model, kpis).")
       .def("brief_report", &dispatch::Result::brief_report)

@@ -73,18 +73,21 @@ Vec times(const TimeGrid& g) {
   return t;
 }
 
-py::dict forecast_dict(const fc::Forecast& f) {
+// The forecast's Eigen vectors and matrices are moved into the arrays (pybind11 wraps an Eigen
+// rvalue in a capsule that owns it): no values are copied.
+py::dict forecast_dict(fc::Forecast&& f) {
   py::dict d;
   d["model"] = f.model;
   d["origin_unix_s"] = f.origin_unix_s;
   d["time_unix_s"] = times(f.grid);
-  d["point"] = f.point;
+  d["point"] = std::move(f.point);
   d["quantile_levels"] = f.quantile_levels;
-  d["quantiles"] = f.quantiles;
+  d["quantiles"] = std::move(f.quantiles);  // steps x levels, Fortran order (Eigen's column-major layout)
   return d;
 }
 
-// The cleaned input handed to a Python model, as numpy arrays.
+// The cleaned input handed to a Python model, as numpy arrays. These are copies: the ModelInput
+// lives only during the call, and a model may keep what it is given (e.g. in fit).
 py::dict input_dict(const fc::ModelInput& in) {
   py::dict d;
   d["time_unix_s"] = times(in.grid);
@@ -277,7 +280,7 @@ void bind_forecast(py::module_& m) {
               py::gil_scoped_release release;
               r = window ? f.predict(h, o, *window) : f.predict(h, o);
             }
-            return forecast_dict(r);
+            return forecast_dict(std::move(r));
           },
           py::arg("target"), py::arg("origin"), py::arg("exogenous") = py::none(), py::arg("exogenous_grid") = py::none(),
           py::arg("window") = py::none(),
@@ -372,24 +375,26 @@ void bind_forecast(py::module_& m) {
           r = fc::backtest(h, std::move(ms), options);
         }
         py::dict d = from_json(r.summary()).cast<py::dict>();
+        const std::string report = r.brief_report();  // before the matrices are moved out
         Vec o(static_cast<Eigen::Index>(r.origins.size())), w(o.size());
         for (std::size_t k = 0; k < r.origins.size(); ++k) {
           o[static_cast<Eigen::Index>(k)] = static_cast<double>(r.origins[k]);
           w[static_cast<Eigen::Index>(k)] = static_cast<double>(r.window_start_unix_s[k]);
         }
-        d["origin_unix_s"] = o;
-        d["window_start_unix_s"] = w;
-        d["actual"] = r.actual;
+        d["origin_unix_s"] = std::move(o);
+        d["window_start_unix_s"] = std::move(w);
+        // Matrices are moved into the arrays (no copies).
+        d["actual"] = std::move(r.actual);
         py::dict points, quantiles;
-        for (const auto& mb : r.models) {
-          points[py::str(mb.model)] = mb.point;
+        for (auto& mb : r.models) {
+          points[py::str(mb.model)] = std::move(mb.point);
           py::list ql;
-          for (const auto& q : mb.quantiles) ql.append(q);
+          for (auto& q : mb.quantiles) ql.append(py::cast(std::move(q)));
           quantiles[py::str(mb.model)] = ql;
         }
         d["point"] = points;
         d["quantiles"] = quantiles;
-        d["report"] = r.brief_report();
+        d["report"] = report;
         return d;
       },
       py::arg("target"), py::arg("models"), py::arg("exogenous") = py::none(), py::arg("exogenous_grid") = py::none(),

@@ -52,12 +52,19 @@ void bind_io(py::module_& m) {
       .def_readonly("columns", &io::CsvSeriesTable::columns)
       .def_readonly("missing", &io::CsvSeriesTable::missing)
       .def_property_readonly("time_unix_s",
-                             [](const io::CsvSeriesTable& t) {
-                               return py::array_t<std::int64_t>(static_cast<py::ssize_t>(t.time_unix_s.size()),
-                                                                t.time_unix_s.data());
-                             })
-      .def("column", [](const io::CsvSeriesTable& t, std::string_view c) { return t.values[t.column_index(c)]; },
-           py::arg("name"), "Values of one column as a numpy array (NaN where missing).")
+                             [](const py::object& self) {
+                               return view(self.cast<const io::CsvSeriesTable&>().time_unix_s, self);
+                             },
+                             "Row time stamps, unix seconds (a read-only view of the table, no copy).")
+      .def(
+          "column",
+          [](const py::object& self, std::string_view c) {
+            const auto& t = self.cast<const io::CsvSeriesTable&>();
+            const Eigen::VectorXd& v = t.values[t.column_index(c)];
+            return view(v.data(), static_cast<std::size_t>(v.size()), self);
+          },
+          py::arg("name"),
+          "Values of one column as a numpy array (NaN where missing): a read-only view of the table, no copy.")
       .def("grid", &io::CsvSeriesTable::grid, "The regular TimeGrid of the rows, or None.")
       .def("series", &io::CsvSeriesTable::series, py::arg("column"), py::arg("kind") = SeriesKind::power,
            "One column as a Series on grid().")
@@ -85,8 +92,7 @@ void bind_io(py::module_& m) {
       .def("read_vector", &io::H5Reader::read_vector, py::arg("dataset_path"))
       .def("read_vector_int64",
            [](const io::H5Reader& r, const std::string& p) {
-             auto v = r.read_vector_int64(p);
-             return py::array_t<std::int64_t>(static_cast<py::ssize_t>(v.size()), v.data());
+             return adopt(r.read_vector_int64(p));
            },
            py::arg("dataset_path"))
       .def("string_attribute", &io::H5Reader::string_attribute, py::arg("object_path"), py::arg("name"))

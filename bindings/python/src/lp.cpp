@@ -24,11 +24,6 @@ lp::VarType var_type(const std::string& s) {
   throw InputError("", "type", "must be \"continuous\", \"integer\" or \"binary\", got \"" + s + "\"");
 }
 
-template <class T>
-py::array_t<T> to_array(const std::vector<T>& v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
-}
-
 // Adds rows given as dense-per-row numpy arrays: vars and coefs of shape (rows, k).
 py::array_t<std::int32_t> add_rows(Model& m, const py::array_t<double, py::array::c_style | py::array::forcecast>& lb,
                                    const py::array_t<double, py::array::c_style | py::array::forcecast>& ub,
@@ -116,7 +111,7 @@ void bind_lp(py::module_& m) {
       .def_property("obj_constant", &Model::obj_constant, &Model::set_obj_constant, "Objective constant c0.")
       .def("set_obj", &Model::set_obj, py::arg("var"), py::arg("coef"))
       .def("set_obj_array",
-           [](Model& self, const lp::IndexRange& r, const py::array_t<double, py::array::forcecast>& c) {
+           [](Model& self, const lp::IndexRange& r, const InArray& c) {
              if (c.size() != r.count) throw InputError("", "coefs", "set_obj_array: one coefficient per variable");
              for (std::int32_t k = 0; k < r.count; ++k) self.set_obj(r[k], c.data()[k]);
            },
@@ -144,10 +139,20 @@ void bind_lp(py::module_& m) {
                              })
       .def_readonly("best_bound", &lp::SolveResult::best_bound)
       .def_readonly("gap", &lp::SolveResult::gap)
-      .def_property_readonly("x", [](const lp::SolveResult& r) { return to_array(r.x); })
-      .def_property_readonly("row_activity", [](const lp::SolveResult& r) { return to_array(r.row_activity); })
-      .def_property_readonly("duals", [](const lp::SolveResult& r) { return to_array(r.duals); })
-      .def_property_readonly("reduced_costs", [](const lp::SolveResult& r) { return to_array(r.reduced_costs); })
+      .def_property_readonly(
+          "x", [](const py::object& self) { return view(self.cast<const lp::SolveResult&>().x, self); },
+          "Variable values (a read-only view of the result, no copy).")
+      .def_property_readonly(
+          "row_activity",
+          [](const py::object& self) { return view(self.cast<const lp::SolveResult&>().row_activity, self); },
+          "Row activities A x (a read-only view, no copy).")
+      .def_property_readonly(
+          "duals", [](const py::object& self) { return view(self.cast<const lp::SolveResult&>().duals, self); },
+          "Row duals (a read-only view, no copy; empty for a MIP).")
+      .def_property_readonly(
+          "reduced_costs",
+          [](const py::object& self) { return view(self.cast<const lp::SolveResult&>().reduced_costs, self); },
+          "Reduced costs (a read-only view, no copy; empty for a MIP).")
       .def_readonly("iterations", &lp::SolveResult::iterations)
       .def_readonly("nodes", &lp::SolveResult::nodes)
       .def_readonly("seconds", &lp::SolveResult::seconds)

@@ -37,4 +37,6 @@ PYBIND11_MODULE(_core, m) {
   ehub::python::bind_carbon(carbon);
   auto forecast = m.def_submodule("forecast", "Forecasters for loads, generation and prices; backtests");
   ehub::python::bind_forecast(forecast);
+  auto sim = m.def_submodule("sim", "Operations loop (rolling horizon, digital twin) and model update");
+  ehub::python::bind_sim(sim);
 }

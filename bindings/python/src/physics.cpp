@@ -24,32 +24,42 @@ namespace {
 
 namespace ep = ehub::physics;
 using Vec = Eigen::VectorXd;
-/// A float (broadcast) or one value per time step.
-using Arg = std::variant<double, Vec>;
+/// A float (broadcast) or one value per time step. An array is read in place (ep::Broadcast keeps a
+/// pointer to the numpy buffer for the call) when it is C-contiguous float64; other arrays and lists
+/// are converted once by pybind11 (InArray).
+using Arg = std::variant<double, InArray>;
 
 ep::Broadcast b(const Arg& a) {
   if (const double* d = std::get_if<double>(&a)) return ep::Broadcast(*d);
-  return ep::Broadcast(std::get<Vec>(a));
+  const InArray& v = std::get<InArray>(a);
+  if (v.ndim() == 0) return ep::Broadcast(v.data()[0]);
+  if (v.ndim() != 1 && !(v.ndim() == 2 && v.shape(1) == 1))
+    throw InputError("", "", "expected a float or a 1-D array, got an array of " + std::to_string(v.ndim()) +
+                                 " dimensions");
+  return ep::Broadcast(v.data(), static_cast<Eigen::Index>(v.size()));
 }
 
-py::dict solar_dict(const ep::SolarPosition& s) {
+// Output structs are taken as rvalues and their vectors moved into the dicts: pybind11 wraps a
+// moved Eigen vector in a capsule that owns it, so no values are copied.
+
+py::dict solar_dict(ep::SolarPosition&& s) {
   py::dict d;
-  d["apparent_zenith_deg"] = s.apparent_zenith_deg;
-  d["zenith_deg"] = s.zenith_deg;
-  d["apparent_elevation_deg"] = s.apparent_elevation_deg;
-  d["elevation_deg"] = s.elevation_deg;
-  d["azimuth_deg"] = s.azimuth_deg;
-  d["equation_of_time_min"] = s.equation_of_time_min;
+  d["apparent_zenith_deg"] = std::move(s.apparent_zenith_deg);
+  d["zenith_deg"] = std::move(s.zenith_deg);
+  d["apparent_elevation_deg"] = std::move(s.apparent_elevation_deg);
+  d["elevation_deg"] = std::move(s.elevation_deg);
+  d["azimuth_deg"] = std::move(s.azimuth_deg);
+  d["equation_of_time_min"] = std::move(s.equation_of_time_min);
   return d;
 }
 
-py::dict poa_dict(const ep::PoaIrradiance& p) {
+py::dict poa_dict(ep::PoaIrradiance&& p) {
   py::dict d;
-  d["poa_global_w_m2"] = p.poa_global_w_m2;
-  d["poa_direct_w_m2"] = p.poa_direct_w_m2;
-  d["poa_diffuse_w_m2"] = p.poa_diffuse_w_m2;
-  d["poa_sky_diffuse_w_m2"] = p.poa_sky_diffuse_w_m2;
-  d["poa_ground_diffuse_w_m2"] = p.poa_ground_diffuse_w_m2;
+  d["poa_global_w_m2"] = std::move(p.poa_global_w_m2);
+  d["poa_direct_w_m2"] = std::move(p.poa_direct_w_m2);
+  d["poa_diffuse_w_m2"] = std::move(p.poa_diffuse_w_m2);
+  d["poa_sky_diffuse_w_m2"] = std::move(p.poa_sky_diffuse_w_m2);
+  d["poa_ground_diffuse_w_m2"] = std::move(p.poa_ground_diffuse_w_m2);
   return d;
 }
 
@@ -69,7 +79,8 @@ ep::WindWeather wind_weather(const std::map<double, Vec>& wind_speed_m_s, const 
   if (const double* d = std::get_if<double>(&roughness_length_m))
     w.roughness_length_m = Vec::Constant(1, *d);
   else
-    w.roughness_length_m = std::get<Vec>(roughness_length_m);
+    w.roughness_length_m = Eigen::Map<const Vec>(std::get<InArray>(roughness_length_m).data(),
+                                                 static_cast<Eigen::Index>(std::get<InArray>(roughness_length_m).size()));
   return w;
 }
 
@@ -137,11 +148,11 @@ void bind_physics(py::module_& m) {
   m.def(
       "clearsky_ineichen",
       [](const Vec& z, const Vec& am, const Arg& tl, double alt, const Arg& e0, bool perez) {
-        const auto cs = ep::clearsky_ineichen(z, am, b(tl), alt, b(e0), perez);
+        auto cs = ep::clearsky_ineichen(z, am, b(tl), alt, b(e0), perez);
         py::dict d;
-        d["ghi_w_m2"] = cs.ghi_w_m2;
-        d["dni_w_m2"] = cs.dni_w_m2;
-        d["dhi_w_m2"] = cs.dhi_w_m2;
+        d["ghi_w_m2"] = std::move(cs.ghi_w_m2);
+        d["dni_w_m2"] = std::move(cs.dni_w_m2);
+        d["dhi_w_m2"] = std::move(cs.dhi_w_m2);
         return d;
       },
       py::arg("apparent_zenith_deg"), py::arg("airmass_absolute"), py::arg("linke_turbidity"),
@@ -157,11 +168,11 @@ void bind_physics(py::module_& m) {
   m.def(
       "erbs",
       [](const Vec& ghi, const Vec& z, const Arg& doy, double mcz, double mz) {
-        const auto r = ep::erbs(ghi, z, b(doy), mcz, mz);
+        auto r = ep::erbs(ghi, z, b(doy), mcz, mz);
         py::dict d;
-        d["dni_w_m2"] = r.dni_w_m2;
-        d["dhi_w_m2"] = r.dhi_w_m2;
-        d["kt"] = r.kt;
+        d["dni_w_m2"] = std::move(r.dni_w_m2);
+        d["dhi_w_m2"] = std::move(r.dhi_w_m2);
+        d["kt"] = std::move(r.kt);
         return d;
       },
       py::arg("ghi_w_m2"), py::arg("zenith_deg"), py::arg("day_of_year"), py::arg("min_cos_zenith") = 0.065,
@@ -169,11 +180,11 @@ void bind_physics(py::module_& m) {
   m.def(
       "disc",
       [](const Vec& ghi, const Vec& z, const Arg& doy, const Arg& p, double mcz, double mz, double mam) {
-        const auto r = ep::disc(ghi, z, b(doy), b(p), mcz, mz, mam);
+        auto r = ep::disc(ghi, z, b(doy), b(p), mcz, mz, mam);
         py::dict d;
-        d["dni_w_m2"] = r.dni_w_m2;
-        d["kt"] = r.kt;
-        d["airmass"] = r.airmass;
+        d["dni_w_m2"] = std::move(r.dni_w_m2);
+        d["kt"] = std::move(r.kt);
+        d["airmass"] = std::move(r.airmass);
         return d;
       },
       py::arg("ghi_w_m2"), py::arg("solar_zenith_deg"), py::arg("day_of_year"), py::arg("pressure_pa") = 101325.0,
@@ -278,12 +289,12 @@ void bind_physics(py::module_& m) {
   m.def(
       "singleaxis",
       [](const Vec& z, const Vec& az, double at, double aa, double mx, bool bt, double gcr, double cat, double stow) {
-        const auto r = ep::singleaxis(z, az, at, aa, mx, bt, gcr, cat, stow);
+        auto r = ep::singleaxis(z, az, at, aa, mx, bt, gcr, cat, stow);
         py::dict d;
-        d["tracker_theta_deg"] = r.tracker_theta_deg;
-        d["aoi_deg"] = r.aoi_deg;
-        d["surface_tilt_deg"] = r.surface_tilt_deg;
-        d["surface_azimuth_deg"] = r.surface_azimuth_deg;
+        d["tracker_theta_deg"] = std::move(r.tracker_theta_deg);
+        d["aoi_deg"] = std::move(r.aoi_deg);
+        d["surface_tilt_deg"] = std::move(r.surface_tilt_deg);
+        d["surface_azimuth_deg"] = std::move(r.surface_azimuth_deg);
         return d;
       },
       py::arg("apparent_zenith_deg"), py::arg("solar_azimuth_deg"), py::arg("axis_tilt_deg") = 0.0,
@@ -342,23 +353,25 @@ void bind_physics(py::module_& m) {
       .def("validate", &ep::PvPlant::validate);
   m.def(
       "simulate_pv",
-      [](const ep::PvPlant& plant, const Vec& t, const Vec& ghi, const Vec& dni, const Vec& dhi, const Vec& ta,
-         const Vec& ws, std::optional<Vec> p, int offset) {
-        ep::PvWeather w{t, ghi, dni, dhi, ta, ws, p.value_or(Vec()), offset};
-        const auto r = ep::simulate_pv(plant, w);
-        py::dict d = solar_dict(r.solar_position);
-        d["dni_extra_w_m2"] = r.dni_extra_w_m2;
-        d["airmass_relative"] = r.airmass_relative;
-        d["surface_tilt_deg"] = r.surface_tilt_deg;
-        d["surface_azimuth_deg"] = r.surface_azimuth_deg;
-        if (r.tracker_theta_deg.size() != 0) d["tracker_theta_deg"] = r.tracker_theta_deg;
-        d["aoi_deg"] = r.aoi_deg;
-        for (auto item : poa_dict(r.poa)) d[item.first] = item.second;
-        d["iam"] = r.iam;
-        d["effective_irradiance_w_m2"] = r.effective_irradiance_w_m2;
-        d["temp_cell_c"] = r.temp_cell_c;
-        d["dc_kw"] = r.dc_kw;
-        d["ac_kw"] = r.ac_kw;
+      [](const ep::PvPlant& plant, Vec t, Vec ghi, Vec dni, Vec dhi, Vec ta, Vec ws, std::optional<Vec> p,
+         int offset) {
+        // PvWeather owns its columns: the one conversion from numpy is moved in, not copied again.
+        ep::PvWeather w{std::move(t), std::move(ghi), std::move(dni), std::move(dhi), std::move(ta), std::move(ws),
+                        p ? std::move(*p) : Vec(), offset};
+        auto r = ep::simulate_pv(plant, w);
+        py::dict d = solar_dict(std::move(r.solar_position));
+        d["dni_extra_w_m2"] = std::move(r.dni_extra_w_m2);
+        d["airmass_relative"] = std::move(r.airmass_relative);
+        d["surface_tilt_deg"] = std::move(r.surface_tilt_deg);
+        d["surface_azimuth_deg"] = std::move(r.surface_azimuth_deg);
+        if (r.tracker_theta_deg.size() != 0) d["tracker_theta_deg"] = std::move(r.tracker_theta_deg);
+        d["aoi_deg"] = std::move(r.aoi_deg);
+        for (auto item : poa_dict(std::move(r.poa))) d[item.first] = item.second;
+        d["iam"] = std::move(r.iam);
+        d["effective_irradiance_w_m2"] = std::move(r.effective_irradiance_w_m2);
+        d["temp_cell_c"] = std::move(r.temp_cell_c);
+        d["dc_kw"] = std::move(r.dc_kw);
+        d["ac_kw"] = std::move(r.ac_kw);
         return d;
       },
       py::arg("plant"), py::arg("time_unix_s"), py::arg("ghi_w_m2"), py::arg("dni_w_m2"), py::arg("dhi_w_m2"),

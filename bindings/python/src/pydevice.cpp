@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -72,19 +73,27 @@ struct SeriesHandle {
   }
 };
 
-std::vector<double> to_vector(const py::handle& a, std::int32_t steps, const std::string& what) {
-  auto arr = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(a);
+// An array argument read in place when it is C-contiguous float64 (InArray::ensure returns the
+// caller's array itself); anything else is converted once. Callers pass span() of it to the Builder.
+InArray to_array(const py::handle& a, std::int32_t steps, const std::string& what) {
+  auto arr = InArray::ensure(a);
   if (!arr) throw InputError("", "", what + ": expected a number or an array of numbers");
   if (arr.ndim() != 1 || (steps >= 0 && arr.size() != steps))
     throw InputError("", "", what + ": expected one value per step (" + std::to_string(steps) + "), got shape " +
                                  std::to_string(arr.size()));
-  return {arr.data(), arr.data() + arr.size()};
+  return arr;
 }
 
+std::span<const double> span(const InArray& a) { return {a.data(), static_cast<std::size_t>(a.size())}; }
+
 // A float (one value for every step) or one value per step.
-std::vector<double> per_step(const py::object& v, std::int32_t steps, const std::string& what) {
-  if (py::isinstance<py::float_>(v) || py::isinstance<py::int_>(v)) return {v.cast<double>()};
-  return to_vector(v, steps, what);
+InArray per_step(const py::object& v, std::int32_t steps, const std::string& what) {
+  if (py::isinstance<py::float_>(v) || py::isinstance<py::int_>(v)) {
+    InArray one(1);
+    one.mutable_data()[0] = v.cast<double>();
+    return one;
+  }
+  return to_array(v, steps, what);
 }
 
 lp::VarType var_type(const std::string& s) {
@@ -246,12 +255,13 @@ void bind_pydevice(py::module_& m) {
             auto& b = h.get();
             const auto lbs = per_step(lb, b.steps(), "add_vars lb");
             const auto ubs = per_step(ub, b.steps(), "add_vars ub");
-            const lp::IndexRange r = b.add_vars(name, lbs.size() == 1 ? lbs[0] : 0.0,
-                                                ubs.size() == 1 ? ubs[0] : lp::kInf, var_type(type), record);
+            const double* lo = lbs.data();
+            const double* hi = ubs.data();
+            const lp::IndexRange r = b.add_vars(name, lbs.size() == 1 ? lo[0] : 0.0,
+                                                ubs.size() == 1 ? hi[0] : lp::kInf, var_type(type), record);
             if (lbs.size() > 1 || ubs.size() > 1)
               for (std::int32_t t = 0; t < r.count; ++t)
-                b.model().set_var_bounds(r[t], lbs.size() == 1 ? lbs[0] : lbs[static_cast<std::size_t>(t)],
-                                         ubs.size() == 1 ? ubs[0] : ubs[static_cast<std::size_t>(t)]);
+                b.model().set_var_bounds(r[t], lbs.size() == 1 ? lo[0] : lo[t], ubs.size() == 1 ? hi[0] : hi[t]);
             return r;
           },
           py::arg("name"), py::arg("lb") = 0.0, py::arg("ub") = lp::kInf, py::arg("type") = "continuous",
@@ -270,14 +280,14 @@ void bind_pydevice(py::module_& m) {
       .def("add_port_constant",
            [](const BuilderHandle& h, const std::string& port, const py::object& kw) {
              auto& b = h.get();
-             const auto v = to_vector(kw, b.steps(), "add_port_constant");
-             b.add_port_constant(port, v);
+             const auto v = to_array(kw, b.steps(), "add_port_constant");
+             b.add_port_constant(port, span(v));
            },
            py::arg("port"), py::arg("constant_kw"), "flow(port)[t] += constant_kw[t] (a fixed profile, kW).")
       .def("add_energy_cost",
            [](const BuilderHandle& h, const std::string& category, lp::IndexRange vars, const py::object& price) {
              auto& b = h.get();
-             b.add_energy_cost(category, vars, per_step(price, vars.count, "add_energy_cost price_per_kwh"));
+             b.add_energy_cost(category, vars, span(per_step(price, vars.count, "add_energy_cost price_per_kwh")));
            },
            py::arg("category"), py::arg("vars"), py::arg("price_per_kwh"),
            "Objective and tally cost.<category> += price[t] * x[t] * dt (price a float or per step).")
@@ -289,7 +299,7 @@ void bind_pydevice(py::module_& m) {
       .def("add_emissions",
            [](const BuilderHandle& h, const std::string& source, lp::IndexRange vars, const py::object& f) {
              auto& b = h.get();
-             b.add_emissions(source, vars, per_step(f, vars.count, "add_emissions kg_per_kwh"));
+             b.add_emissions(source, vars, span(per_step(f, vars.count, "add_emissions kg_per_kwh")));
            },
            py::arg("source"), py::arg("vars"), py::arg("kg_per_kwh"),
            "Emissions tally emissions.<source> += f[t] * x[t] * dt, priced at the carbon price.")
@@ -331,7 +341,7 @@ void bind_pydevice(py::module_& m) {
       .def("add_rows",
            [](const BuilderHandle& h, const py::object& lb, const py::object& ub,
               const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& vars,
-              const py::array_t<double, py::array::c_style | py::array::forcecast>& coefs) {
+              const InArray& coefs) {
              if (vars.ndim() != 2 || coefs.ndim() != 2 || vars.shape(0) != coefs.shape(0) ||
                  vars.shape(1) != coefs.shape(1))
                throw InputError("", "vars", "add_rows: vars and coefs must be 2-d arrays of equal shape (rows, terms)");
@@ -342,8 +352,8 @@ void bind_pydevice(py::module_& m) {
              auto& m = h.get().model();
              py::array_t<std::int32_t> out(n);
              for (std::int32_t i = 0; i < n; ++i) {
-               out.mutable_data()[i] = m.begin_row(lbs.size() == 1 ? lbs[0] : lbs[static_cast<std::size_t>(i)],
-                                                   ubs.size() == 1 ? ubs[0] : ubs[static_cast<std::size_t>(i)]);
+               out.mutable_data()[i] = m.begin_row(lbs.size() == 1 ? lbs.data()[0] : lbs.data()[i],
+                                                   ubs.size() == 1 ? ubs.data()[0] : ubs.data()[i]);
                for (py::ssize_t t = 0; t < k; ++t) m.add_term(vars.data()[i * k + t], coefs.data()[i * k + t]);
              }
              return out;

@@ -10,6 +10,7 @@
 
 #include "ehub/core/time_grid.hpp"
 #include "ehub/export.hpp"
+#include "ehub/io/hdf5.hpp"
 #include "ehub/hub/carrier.hpp"
 #include "ehub/hub/scenario.hpp"
 #include "ehub/lp/solver.hpp"
@@ -85,6 +86,7 @@ struct Kpis {
   double self_consumption = 0;              ///< renewable used on site (directly or stored) / renewable generation
   double self_sufficiency = 0;              ///< 1 - grid import / electricity consumption
   double grid_import_kwh = 0, grid_export_kwh = 0, curtailment_kwh = 0, unserved_kwh = 0;
+  double certificates_sold_kwh = 0;         ///< certificates of exported renewable energy sold (scenario certificate_price_per_mwh > 0)
   std::map<std::string, double> storage_cycles;  ///< equivalent full cycles per storage
 };
 
@@ -104,6 +106,8 @@ struct EHUB_EXPORT Result {
   std::vector<BusPrice> prices;           ///< bus prices (LP duals; for a MILP from the LP with integers fixed)
   bool prices_from_fixed_integers = false;  ///< prices come from the LP with the MILP's integers fixed
   std::vector<StateSeries> green;         ///< per storage: charge_kw, discharge_kw of green origin (device, name)
+  std::vector<double> consumption_kw;     ///< electricity consumption L_t per step (kW; the green share's denominator)
+  std::vector<double> green_matched_kw;   ///< green matched M_t per step (kW: same-step renewable use + green discharge used)
   std::vector<std::string> diagnosis;     ///< why there is no feasible schedule, or unserved energy, if any
   Objective objective_kind = Objective::cost;  ///< the objective this result optimised
   std::map<std::string, double> tallies;  ///< raw tallies: cost.*, emissions.*, energy.*
@@ -138,6 +142,9 @@ EHUB_EXPORT Result solve(const hub::Scenario& scenario, const Options& options =
 /// /flows/<device>.<port> (attributes bus, carrier, unit "kW", device_type, renewable 0/1),
 /// /states/<device>.<name>, /prices/<bus>; root attributes status, objective, step_minutes.
 EHUB_EXPORT void write_result_h5(const Result& result, const std::string& path);
+/// Writes `result` under the group `prefix` ("" for the file root) of an open writer, in the
+/// write_result_h5 layout (for files holding several schedules, e.g. one per strategy).
+EHUB_EXPORT void write_result_group(io::H5Writer& writer, const Result& result, const std::string& prefix);
 
 /// Writes a frontier: /frontier/{green_share, cost_total, emissions_kg} (one value per point) and
 /// each point's schedule under /points/<k>/ in the write_result_h5 layout (atomically).

@@ -28,6 +28,9 @@ struct EHUB_EXPORT Scenario {
   TimeGrid grid;                    ///< the horizon being optimised
   int utc_offset_minutes = 0;       ///< park's local time (time.utc_offset_minutes or the start's offset)
   double carbon_price_per_t = 0.0;  ///< carbon price per tonne CO2 (currency/t)
+  /// Price of a certificate of exported renewable energy sold (currency per MWh); 0: certificates
+  /// are kept by the park and not priced (docs/objectives.md, "Certificate sales").
+  double certificate_price_per_mwh = 0.0;
   Hub hub;                          ///< buses and devices
   std::optional<double> min_green_share;      ///< "constraints": {"min_green_share": 0..1}
   std::optional<double> max_emissions_kg;     ///< "constraints": {"max_emissions_kg": ...}

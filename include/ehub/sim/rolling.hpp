@@ -66,12 +66,21 @@ struct EHUB_EXPORT LoopReport {
   double grid_deviation_kwh = 0;      ///< sum |executed - planned grid exchange| dt
   double storage_deviation_kwh = 0;   ///< sum |executed - planned battery power| dt
   StepLog log;                        ///< per-step plan vs execution
+  /// The executed schedule of the whole run in the dispatch layout: every step's flows, states,
+  /// green storage split and balance series (consumption, green matched) as the twin settled them;
+  /// its status/objective fields are those of the last settlement, the run's KPIs are `kpis`.
+  dispatch::Result executed;
 
   /// The KPIs as JSON (the `ehub simulate --summary` entry of one strategy).
   nlohmann::json summary() const;
   /// One line: strategy, days, cost, green share, solves, wall time.
   std::string brief_report() const;
 };
+
+/// Writes the executed schedules of `reports` to `path` (atomically), one group per strategy:
+/// /<strategy>/time, /flows, /states, /green, /balance in the dispatch results layout, the group's
+/// attribute "summary" holding LoopReport::summary() as JSON text.
+EHUB_EXPORT void write_loop_h5(const std::vector<LoopReport>& reports, const std::string& path);
 
 /// Runs the loop on a scenario file (series inline, named or from CSV; see docs/operations.md).
 EHUB_EXPORT LoopReport run_loop(const std::string& scenario_path, const LoopOptions& options);

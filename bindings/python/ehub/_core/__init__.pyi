@@ -11,7 +11,8 @@ from . import dispatch
 from . import physics
 from . import carbon
 from . import forecast
-__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'version']
+from . import sim
+__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'version']
 class InputError(ValueError):
     pass
 class SolverError(RuntimeError):

@@ -531,7 +531,7 @@ class Ledger:
         """
     def issued(self, producer: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float64]:
         """
-        Certificates issued per step for producer index p (kWh).
+        Certificates issued per step for producer index p (kWh; the array owns the C++ vector, no copy).
         """
     def summary(self) -> typing.Any:
         """
@@ -554,7 +554,9 @@ class Ledger:
         ...
     @property
     def hour_of_day_share(self) -> numpy.typing.NDArray[numpy.float64]:
-        ...
+        """
+        Matched / consumption per local hour of day (24 values; a read-only view, no copy).
+        """
     @property
     def lots(self) -> dict:
         ...
@@ -567,7 +569,7 @@ class Ledger:
     @property
     def steps(self) -> dict:
         """
-        {name: numpy array per step}: consumption, matching (direct, storage), certificates, cfe, emissions
+        {name: numpy array per step}: consumption, matching (direct, storage), certificates, cfe, emissions (read-only views of the ledger, no copy)
         """
     @property
     def storages(self) -> dict:

@@ -165,10 +165,14 @@ class Series:
     def name(self) -> str:
         ...
     @property
-    def values(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    def values(self) -> numpy.typing.NDArray[numpy.float64]:
         """
-        The values as a numpy array (a copy).
+        The values as a read-only numpy array viewing the Series' memory (no copy).
         """
+def _input_address(values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> int:
+    """
+    Address the bindings read a float64 array argument from (equal to the input's when not copied).
+    """
 def format_iso8601(unix_s: typing.SupportsInt | typing.SupportsIndex, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
     """
     Format unix seconds as ISO-8601 at the given UTC offset in minutes.

@@ -34,12 +34,12 @@ class Result:
     @property
     def flows(self) -> dict:
         """
-        {'device.port': kW per step (positive into the bus)}
+        {'device.port': kW per step (positive into the bus)}; read-only arrays viewing the result's memory (no copy)
         """
     @property
     def green(self) -> dict:
         """
-        {'storage.charge_kw' / 'storage.discharge_kw': green part per step}
+        {'storage.charge_kw' / 'storage.discharge_kw': green part per step} (read-only views, no copy)
         """
     @property
     def grid(self) -> ehub._core.core.TimeGrid:
@@ -50,7 +50,7 @@ class Result:
     @property
     def prices(self) -> dict:
         """
-        {bus: marginal price per kWh per step} (LP dispatches)
+        {bus: marginal price per kWh per step} (LP dispatches; read-only views, no copy)
         """
     @property
     def prices_from_fixed_integers(self) -> bool:
@@ -64,7 +64,7 @@ class Result:
     @property
     def states(self) -> dict:
         """
-        {'device.state': value per step}
+        {'device.state': value per step} (read-only views, no copy)
         """
     @property
     def status(self) -> str:

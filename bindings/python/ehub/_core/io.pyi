@@ -30,9 +30,9 @@ class CsvSeriesTable:
     """
     def __len__(self) -> int:
         ...
-    def column(self, name: str) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    def column(self, name: str) -> numpy.typing.NDArray[numpy.float64]:
         """
-        Values of one column as a numpy array (NaN where missing).
+        Values of one column as a numpy array (NaN where missing): a read-only view of the table, no copy.
         """
     def grid(self) -> ehub._core.core.TimeGrid | None:
         """
@@ -53,7 +53,9 @@ class CsvSeriesTable:
         ...
     @property
     def time_unix_s(self) -> numpy.typing.NDArray[numpy.int64]:
-        ...
+        """
+        Row time stamps, unix seconds (a read-only view of the table, no copy).
+        """
 class H5Reader:
     """
     Read-only access to an HDF5 file's groups, datasets and attributes.

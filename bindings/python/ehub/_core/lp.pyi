@@ -121,7 +121,9 @@ class SolveResult:
         ...
     @property
     def duals(self) -> numpy.typing.NDArray[numpy.float64]:
-        ...
+        """
+        Row duals (a read-only view, no copy; empty for a MIP).
+        """
     @property
     def gap(self) -> float:
         ...
@@ -139,10 +141,14 @@ class SolveResult:
         ...
     @property
     def reduced_costs(self) -> numpy.typing.NDArray[numpy.float64]:
-        ...
+        """
+        Reduced costs (a read-only view, no copy; empty for a MIP).
+        """
     @property
     def row_activity(self) -> numpy.typing.NDArray[numpy.float64]:
-        ...
+        """
+        Row activities A x (a read-only view, no copy).
+        """
     @property
     def seconds(self) -> float:
         ...
@@ -157,7 +163,9 @@ class SolveResult:
         ...
     @property
     def x(self) -> numpy.typing.NDArray[numpy.float64]:
-        ...
+        """
+        Variable values (a read-only view of the result, no copy).
+        """
 def available_solvers() -> list[str]:
     """
     Names of the registered solver backends.
