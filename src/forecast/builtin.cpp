@@ -39,6 +39,13 @@ void register_builtins_once() {
                       [](const nlohmann::json& j, const ForecastOptions& o) {
                         return Forecaster(RidgeForecaster(RidgeModelOptions::from_json(j)), o);
                       });
+  register_forecaster({"ridge_hier",
+                       "hierarchical ridge: day-group models shrunk towards the step's pooled model, transform chosen by "
+                       "leave-one-out error",
+                       true, false},
+                      [](const nlohmann::json& j, const ForecastOptions& o) {
+                        return Forecaster(RidgeForecaster(RidgeModelOptions::from_json(j, RidgeModelOptions::hierarchical())), o);
+                      });
   register_forecaster({"gbrt", "gradient-boosted regression trees on the ridge features plus hour, weekday, lead", true,
                        false},
                       [](const nlohmann::json& j, const ForecastOptions& o) {

@@ -19,6 +19,8 @@ class FeatureSet {
   const std::vector<std::string>& names() const noexcept { return names_; }
   Eigen::Index size() const noexcept { return static_cast<Eigen::Index>(names_.size()); }
   bool log() const noexcept { return log_; }
+  /// "none", "log" or "log_shift".
+  std::string transform_name() const { return shift_ > 0 ? "log_shift" : log_ ? "log" : "none"; }
   /// The exogenous columns read.
   std::vector<std::string> exogenous_columns() const;
   /// Steps of target history a row needs before its origin.
@@ -40,6 +42,7 @@ class FeatureSet {
   Mode mode_;
   bool log_ = false;
   double floor_ = 0.0;
+  double shift_ = 0.0;  // c of log_shift (0: plain log or none)
   double z_lo_ = -std::numeric_limits<double>::infinity(), z_hi_ = std::numeric_limits<double>::infinity();
   std::string temp_, ghi_;
   std::vector<std::string> names_;

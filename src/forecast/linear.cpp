@@ -17,8 +17,13 @@ Eigen::VectorXd LinearModel::predict(const Eigen::MatrixXd& X) const {
   return (X * coef).array() + intercept;
 }
 
-LinearModel ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda, bool standardize,
-                      bool fit_intercept, const Eigen::VectorXd& weights) {
+namespace {
+
+// The common solver: penalty lambda ||D b||^2 + prior_lambda ||D (b - prior)||^2 (prior may be
+// empty when prior_lambda = 0); leverage (optional) of every row.
+LinearModel ridge_solve(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda, bool standardize,
+                        bool fit_intercept, const Eigen::VectorXd& weights, const Eigen::VectorXd& prior,
+                        double prior_lambda, Eigen::VectorXd* leverage) {
   const Eigen::Index n = X.rows(), p = X.cols();
   if (y.size() != n)
     throw InputError("", "y", "has " + std::to_string(y.size()) + " values for " + std::to_string(n) + " rows of X");
@@ -53,9 +58,20 @@ LinearModel ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double
   }
   const Eigen::MatrixXd Xw = sw.asDiagonal() * Xc;
   Eigen::MatrixXd A = Xw.transpose() * Xw;
-  for (Eigen::Index k = 0; k < p; ++k) A(k, k) += active[k] ? lambda : 1.0;
-  const Eigen::VectorXd rhs = Xw.transpose() * (sw.array() * (y.array() - ymean)).matrix();
-  Eigen::VectorXd b = A.ldlt().solve(rhs);
+  for (Eigen::Index k = 0; k < p; ++k) A(k, k) += active[k] ? lambda + prior_lambda : 1.0;
+  Eigen::VectorXd rhs = Xw.transpose() * (sw.array() * (y.array() - ymean)).matrix();
+  if (prior_lambda > 0)
+    for (Eigen::Index k = 0; k < p; ++k)
+      if (active[k]) rhs[k] += prior_lambda * prior[k] * scale[k];
+  const auto ldlt = A.ldlt();
+  Eigen::VectorXd b = ldlt.solve(rhs);
+  if (leverage) {
+    // h_i = w_i / sum w (intercept) + w_i z_i' A^-1 z_i, z_i the centred, scaled row.
+    const Eigen::MatrixXd AinvZt = ldlt.solve(Xc.transpose());
+    leverage->resize(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      (*leverage)[i] = w[i] * ((fit_intercept ? 1.0 / wsum : 0.0) + Xc.row(i).dot(AinvZt.col(i)));
+  }
   LinearModel m;
   m.coef = Eigen::VectorXd::Zero(p);
   for (Eigen::Index k = 0; k < p; ++k)
@@ -64,14 +80,34 @@ LinearModel ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double
   return m;
 }
 
+}  // namespace
+
+LinearModel ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda, bool standardize,
+                      bool fit_intercept, const Eigen::VectorXd& weights) {
+  return ridge_solve(X, y, lambda, standardize, fit_intercept, weights, {}, 0.0, nullptr);
+}
+
+LinearModel ridge_fit_towards(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda,
+                              const Eigen::VectorXd& prior_coef, double prior_lambda, const Eigen::VectorXd& weights,
+                              Eigen::VectorXd* leverage) {
+  if (!(prior_lambda >= 0) || !std::isfinite(prior_lambda))
+    throw InputError("", "prior_lambda", "must be a finite number >= 0");
+  if (prior_lambda > 0 && (prior_coef.size() != X.cols() || !prior_coef.allFinite()))
+    throw InputError("", "prior_coef", "needs one finite value per column of X (" + std::to_string(X.cols()) + ")");
+  return ridge_solve(X, y, lambda, true, true, weights, prior_coef, prior_lambda, leverage);
+}
+
 }  // namespace ehub::forecast
 
 namespace ehub::forecast {
+namespace {
 
-LinearModel huber_ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda, double huber_k,
-                            int iterations, bool standardize) {
+// Iteratively reweighted ridge solves for the Huber loss (see huber_ridge_fit).
+LinearModel huber_solve(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda, bool standardize,
+                        const Eigen::VectorXd& prior, double prior_lambda, double huber_k, int iterations,
+                        Eigen::VectorXd* leverage) {
   if (!(huber_k > 0)) throw InputError("", "huber_k", "must be > 0");
-  LinearModel m = ridge_fit(X, y, lambda, standardize, true);
+  LinearModel m = ridge_solve(X, y, lambda, standardize, true, {}, prior, prior_lambda, leverage);
   Eigen::VectorXd w(y.size());
   std::vector<double> a(static_cast<std::size_t>(y.size()));
   for (int it = 0; it < iterations; ++it) {
@@ -84,9 +120,26 @@ LinearModel huber_ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, 
       const double u = std::abs(r[i]) / (huber_k * s);
       w[i] = u <= 1.0 ? 1.0 : 1.0 / u;
     }
-    m = ridge_fit(X, y, lambda, standardize, true, w);
+    m = ridge_solve(X, y, lambda, standardize, true, w, prior, prior_lambda, leverage);
   }
   return m;
+}
+
+}  // namespace
+
+LinearModel huber_ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda, double huber_k,
+                            int iterations, bool standardize) {
+  return huber_solve(X, y, lambda, standardize, {}, 0.0, huber_k, iterations, nullptr);
+}
+
+LinearModel huber_ridge_fit_towards(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda,
+                                    const Eigen::VectorXd& prior_coef, double prior_lambda, double huber_k,
+                                    int iterations, Eigen::VectorXd* leverage) {
+  if (!(prior_lambda >= 0) || !std::isfinite(prior_lambda))
+    throw InputError("", "prior_lambda", "must be a finite number >= 0");
+  if (prior_lambda > 0 && (prior_coef.size() != X.cols() || !prior_coef.allFinite()))
+    throw InputError("", "prior_coef", "needs one finite value per column of X (" + std::to_string(X.cols()) + ")");
+  return huber_solve(X, y, lambda, true, prior_coef, prior_lambda, huber_k, iterations, leverage);
 }
 
 }  // namespace ehub::forecast

@@ -19,8 +19,15 @@ constexpr double kPi = 3.14159265358979323846;
 void FeatureOptions::validate() const {
   if (yearly_harmonics < 0 || yearly_harmonics > 6)
     throw InputError("", "features/yearly_harmonics", "must lie in 0..6, got " + std::to_string(yearly_harmonics));
-  if (transform != "none" && transform != "log" && transform != "auto")
-    throw InputError("", "features/transform", "must be \"none\", \"log\" or \"auto\", got \"" + transform + "\"");
+  if (transform != "none" && transform != "log" && transform != "auto" && transform != "log_shift" &&
+      transform != "select") {
+    std::string msg = "must be \"none\", \"log\", \"auto\", \"log_shift\" or \"select\", got \"";
+    msg += transform;
+    msg += "\"";
+    throw InputError("", "features/transform", msg);
+  }
+  if (!(log_shift_fraction > 0) || !std::isfinite(log_shift_fraction))
+    throw InputError("", "features/log_shift_fraction", "must be a finite number > 0");
   if (!std::isfinite(heating_base_c) || !std::isfinite(cooling_base_c))
     throw InputError("", "features/heating_base_c", "degree-hour bases must be finite");
 }
@@ -40,6 +47,7 @@ void FeatureOptions::read_json(const nlohmann::json& j, const std::string& prefi
   get("heating_base_c", heating_base_c);
   get("cooling_base_c", cooling_base_c);
   get("transform", transform);
+  get("log_shift_fraction", log_shift_fraction);
   get("extra_columns", extra_columns);
 }
 
@@ -61,13 +69,25 @@ void RidgeModelOptions::validate() const {
   if (!(lambda >= 0) || !std::isfinite(lambda)) throw InputError("", "ridge/lambda", "must be a finite number >= 0");
   if (min_group_rows < 1) throw InputError("", "ridge/min_group_rows", "must be >= 1");
   if (!(huber_k >= 0) || !std::isfinite(huber_k)) throw InputError("", "ridge/huber_k", "must be a finite number >= 0 (0: squared loss)");
+  if (!(group_lambda >= 0) || !std::isfinite(group_lambda))
+    throw InputError("", "ridge/group_lambda", "must be a finite number >= 0 (0: independent group models)");
 }
 
-RidgeModelOptions RidgeModelOptions::from_json(const nlohmann::json& j) {
+RidgeModelOptions RidgeModelOptions::hierarchical() {
   RidgeModelOptions o;
+  o.model_name = "ridge_hier";
+  o.min_group_rows = 2;
+  o.group_lambda = 10.0;
+  o.features.transform = "select";
+  return o;
+}
+
+RidgeModelOptions RidgeModelOptions::from_json(const nlohmann::json& j, const RidgeModelOptions& defaults) {
+  RidgeModelOptions o = defaults;
   std::vector<std::string> used;
-  o.features.read_json(j, "ridge", used);
-  detail::JsonReader r(j, "ridge");
+  const std::string prefix = o.model_name;
+  o.features.read_json(j, prefix, used);
+  detail::JsonReader r(j, prefix);
   auto get = [&](const char* k, auto& v) {
     if (r.has(k)) used.emplace_back(k);
     r.get(k, v);
@@ -76,7 +96,8 @@ RidgeModelOptions RidgeModelOptions::from_json(const nlohmann::json& j) {
   get("per_group", o.per_group);
   get("min_group_rows", o.min_group_rows);
   get("huber_k", o.huber_k);
-  check_keys(j, "ridge", used);
+  get("group_lambda", o.group_lambda);
+  check_keys(j, prefix, used);
   o.validate();
   return o;
 }
@@ -129,14 +150,19 @@ FeatureSet::FeatureSet(const FeatureOptions& options, Mode mode, const ModelInpu
   if (o_.transform == "log") {
     if (!(mn > 0)) throw InputError("", "features/transform", "\"log\" needs a positive target; its minimum is " + std::to_string(mn));
     log_ = true;
-  } else if (o_.transform == "auto") {
+  } else if (o_.transform == "log_shift") {
+    if (!(mn >= 0))
+      throw InputError("", "features/transform", "\"log_shift\" needs a non-negative target; its minimum is " + std::to_string(mn));
+    log_ = true;
+    shift_ = mean > 0 ? o_.log_shift_fraction * mean : 1.0;
+  } else if (o_.transform == "auto" || o_.transform == "select") {
     log_ = mn > 0 && mn >= 0.05 * mean;
   }
-  floor_ = log_ ? 0.5 * mn : 0.0;
+  floor_ = log_ && shift_ == 0.0 ? 0.5 * mn : 0.0;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (std::int64_t i = 0; i < in.grid.size(); ++i)
     if (in.observed[static_cast<std::size_t>(i)]) {
-      const double z = log_ ? std::log(std::max(in.target[i], floor_)) : in.target[i];
+      const double z = log_ ? std::log(std::max(in.target[i], floor_) + shift_) : in.target[i];
       lo = std::min(lo, z);
       hi = std::max(hi, z);
     }
@@ -190,12 +216,13 @@ std::int64_t FeatureSet::min_history_steps(std::int64_t spd) const noexcept {
 Eigen::VectorXd FeatureSet::transform(const Eigen::VectorXd& y) const {
   if (!log_) return y;
   Eigen::VectorXd z(y.size());
-  for (Eigen::Index i = 0; i < y.size(); ++i) z[i] = std::log(std::max(y[i], floor_));
+  for (Eigen::Index i = 0; i < y.size(); ++i) z[i] = std::log(std::max(y[i], floor_) + shift_);
   return z;
 }
 
 double FeatureSet::inverse(double z) const noexcept {
   z = std::clamp(z, z_lo_, z_hi_);
+  if (shift_ > 0) return std::max(0.0, std::exp(z) - shift_);
   return log_ ? std::exp(z) : z;
 }
 
@@ -310,6 +337,7 @@ namespace {
 struct Rows {
   std::vector<double> x;  // row-major
   std::vector<double> y;
+  std::vector<std::int64_t> index;  // the target step of each row
   std::vector<std::int64_t> sod;
   std::vector<int> group;
 };
@@ -333,6 +361,7 @@ Rows training_rows(const detail::FeatureSet& fs, const ModelInput& in, const Sch
     if (!fs.row(in, z, n, i, o, row.data())) continue;
     r.x.insert(r.x.end(), row.begin(), row.end());
     r.y.push_back(z[i]);
+    r.index.push_back(i);
     r.sod.push_back((t - in.calendar.local_midnight(t)) / s);
     r.group.push_back(static_cast<int>(in.calendar.day_group(t)));
   }
@@ -341,49 +370,128 @@ Rows training_rows(const detail::FeatureSet& fs, const ModelInput& in, const Sch
 
 }  // namespace
 
-void RidgeForecaster::fit(const ModelInput& in, const ForecastOptions& options) {
-  schedule_ = options.schedule;
-  auto fs = std::make_shared<detail::FeatureSet>(options_.features, detail::FeatureSet::Mode::linear, in);
-  const Rows rows = training_rows(*fs, in, schedule_);
+namespace {
+
+// The models of one transform: pooled per step of the day, per (step, group); the leave-one-out
+// mean absolute error of the pooled models on the target's own scale when `loo` is set.
+struct RidgeModels {
+  std::vector<LinearModel> pooled;
+  std::vector<std::vector<LinearModel>> group;
+  double loo_mae = std::numeric_limits<double>::quiet_NaN();
+};
+
+RidgeModels fit_ridge_models(const RidgeModelOptions& opt, const detail::FeatureSet& fs, const ModelInput& in,
+                             const Schedule& schedule, bool loo, bool non_negative) {
+  const Rows rows = training_rows(fs, in, schedule);
   const std::int64_t spd = in.steps_per_day();
-  const Eigen::Index p = fs->size();
-  pooled_.assign(static_cast<std::size_t>(spd), {});
-  group_.assign(static_cast<std::size_t>(spd), std::vector<LinearModel>(3));
+  const Eigen::Index p = fs.size();
+  RidgeModels out;
+  out.pooled.assign(static_cast<std::size_t>(spd), {});
+  out.group.assign(static_cast<std::size_t>(spd), std::vector<LinearModel>(3));
   std::vector<std::vector<std::size_t>> by_sod(static_cast<std::size_t>(spd));
   for (std::size_t r = 0; r < rows.y.size(); ++r) by_sod[static_cast<std::size_t>(rows.sod[r])].push_back(r);
-  auto fit_rows = [&](const std::vector<std::size_t>& idx) {
-    Eigen::MatrixXd X(static_cast<Eigen::Index>(idx.size()), p);
-    Eigen::VectorXd y(static_cast<Eigen::Index>(idx.size()));
+  auto gather = [&](const std::vector<std::size_t>& idx, Eigen::MatrixXd& X, Eigen::VectorXd& y) {
+    X.resize(static_cast<Eigen::Index>(idx.size()), p);
+    y.resize(static_cast<Eigen::Index>(idx.size()));
     for (std::size_t a = 0; a < idx.size(); ++a) {
-      for (Eigen::Index c = 0; c < p; ++c) X(static_cast<Eigen::Index>(a), c) = rows.x[idx[a] * static_cast<std::size_t>(p) + static_cast<std::size_t>(c)];
+      for (Eigen::Index c = 0; c < p; ++c)
+        X(static_cast<Eigen::Index>(a), c) = rows.x[idx[a] * static_cast<std::size_t>(p) + static_cast<std::size_t>(c)];
       y[static_cast<Eigen::Index>(a)] = rows.y[idx[a]];
     }
-    return options_.huber_k > 0 ? huber_ridge_fit(X, y, options_.lambda, options_.huber_k)
-                                : ridge_fit(X, y, options_.lambda, true, true);
   };
+  auto fit_rows = [&](const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const LinearModel* prior,
+                      Eigen::VectorXd* leverage) {
+    const Eigen::VectorXd none;
+    const Eigen::VectorXd& pc = prior ? prior->coef : none;
+    const double pl = prior ? opt.group_lambda : 0.0;
+    if (!prior && !leverage)  // ridge's original path (bit-identical results)
+      return opt.huber_k > 0 ? huber_ridge_fit(X, y, opt.lambda, opt.huber_k) : ridge_fit(X, y, opt.lambda, true, true);
+    return opt.huber_k > 0 ? huber_ridge_fit_towards(X, y, opt.lambda, pc, pl, opt.huber_k, 5, leverage)
+                           : ridge_fit_towards(X, y, opt.lambda, pc, pl, {}, leverage);
+  };
+  double abs_sum = 0.0;
+  std::int64_t abs_count = 0;
+  Eigen::MatrixXd X;
+  Eigen::VectorXd y, h;
   for (std::int64_t k = 0; k < spd; ++k) {
     const auto& idx = by_sod[static_cast<std::size_t>(k)];
     if (idx.size() < 2) {
-      std::string msg = "ridge: fewer than 2 training rows for step ";
+      std::string msg = opt.model_name;
+      msg += ": fewer than 2 training rows for step ";
       msg += std::to_string(k);
       msg += " of the day; the history is too short or too sparse (needs 8 days of lags before each row)";
       throw InputError("", "target", msg);
     }
-    pooled_[static_cast<std::size_t>(k)] = fit_rows(idx);
-    if (!options_.per_group) continue;
+    gather(idx, X, y);
+    LinearModel& pooled = out.pooled[static_cast<std::size_t>(k)];
+    pooled = fit_rows(X, y, nullptr, loo ? &h : nullptr);
+    if (loo) {
+      // Leave-one-out forecast of row a: z_a - r_a / (1 - h_a), scored on the target's scale.
+      const Eigen::VectorXd fitted = pooled.predict(X);
+      for (Eigen::Index a = 0; a < y.size(); ++a) {
+        const double r = y[a] - fitted[a];
+        double f = fs.inverse(y[a] - r / std::max(1.0 - h[a], 1e-6));
+        if (non_negative) f = std::max(f, 0.0);
+        abs_sum += std::abs(f - in.target[rows.index[idx[static_cast<std::size_t>(a)]]]);
+        ++abs_count;
+      }
+    }
+    if (!opt.per_group) continue;
     for (int g = 0; g < 3; ++g) {
       std::vector<std::size_t> sub;
       for (std::size_t r : idx)
         if (rows.group[r] == g) sub.push_back(r);
-      if (static_cast<int>(sub.size()) >= options_.min_group_rows)
-        group_[static_cast<std::size_t>(k)][static_cast<std::size_t>(g)] = fit_rows(sub);
+      if (static_cast<int>(sub.size()) < opt.min_group_rows) continue;
+      gather(sub, X, y);
+      out.group[static_cast<std::size_t>(k)][static_cast<std::size_t>(g)] =
+          fit_rows(X, y, opt.group_lambda > 0 ? &pooled : nullptr, nullptr);
     }
   }
-  features_ = std::move(fs);
+  if (loo) out.loo_mae = abs_count ? abs_sum / static_cast<double>(abs_count) : std::numeric_limits<double>::infinity();
+  return out;
+}
+
+}  // namespace
+
+std::string RidgeForecaster::transform() const { return features_ ? features_->transform_name() : std::string(); }
+
+void RidgeForecaster::fit(const ModelInput& in, const ForecastOptions& options) {
+  schedule_ = options.schedule;
+  transform_scores_.clear();
+  std::vector<std::string> candidates;
+  bool non_negative = true;
+  if (options_.features.transform == "select") {
+    double mn = std::numeric_limits<double>::infinity();
+    for (std::int64_t i = 0; i < in.grid.size(); ++i)
+      if (in.observed[static_cast<std::size_t>(i)]) mn = std::min(mn, in.target[i]);
+    non_negative = mn >= 0;
+    candidates.emplace_back("none");
+    if (mn > 0) candidates.emplace_back("log");
+    if (mn >= 0) candidates.emplace_back("log_shift");
+  } else {
+    candidates.push_back(options_.features.transform);
+  }
+  const bool loo = candidates.size() > 1;
+  std::shared_ptr<const detail::FeatureSet> best_fs;
+  RidgeModels best;
+  for (const auto& c : candidates) {
+    FeatureOptions fo = options_.features;
+    fo.transform = c;
+    auto fs = std::make_shared<detail::FeatureSet>(fo, detail::FeatureSet::Mode::linear, in);
+    RidgeModels m = fit_ridge_models(options_, *fs, in, schedule_, loo, non_negative);
+    if (loo) transform_scores_.emplace_back(c, m.loo_mae);
+    if (!best_fs || (loo && m.loo_mae < best.loo_mae)) {
+      best = std::move(m);
+      best_fs = std::move(fs);
+    }
+  }
+  pooled_ = std::move(best.pooled);
+  group_ = std::move(best.group);
+  features_ = std::move(best_fs);
 }
 
 Eigen::VectorXd RidgeForecaster::predict(const ModelInput& known, std::int64_t origin, const TimeGrid& window) const {
-  if (!features_) throw InputError("", "", "ridge: predict() before fit()");
+  if (!features_) throw InputError("", "", options_.model_name + ": predict() before fit()");
   const Eigen::VectorXd z = features_->transform(known.target);
   const std::int64_t n = known.grid.size(), s = known.grid.step_s();
   const std::int64_t i0 = known.index_of(window.start_unix_s());

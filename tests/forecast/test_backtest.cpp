@@ -31,7 +31,7 @@ History load_with_weather() {
 std::vector<Forecaster> all_models() {
   ForecastOptions o;
   std::vector<Forecaster> m;
-  for (const char* n : {"persistence", "seasonal_naive_day", "seasonal_naive_week", "holt_winters", "ridge"})
+  for (const char* n : {"persistence", "seasonal_naive_day", "seasonal_naive_week", "holt_winters", "ridge", "ridge_hier"})
     m.push_back(make_forecaster(n, o));
   m.push_back(make_forecaster("gbrt", o, {{"trees", 30}}));
   return m;

@@ -117,3 +117,53 @@ TEST(Trees, BoostingFitsAnInteractionAndIsDeterministic) {
   bad.max_bins = 300;
   EXPECT_THROW(bad.validate(), InputError);
 }
+
+// x = 0, 1, 2, 3 and y = 1, 3, 2, 6: mean x 1.5, mean y 3, Sxx = 5, Sxy = 7, population variance
+// s^2 = Sxx / 4 = 1.25. Shrunk towards slope p with strength q (lambda = 0) the slope solves
+// (Sxx + q s^2) b = Sxy + q s^2 p; with q = 4, p = 0.5: 10 b = 9.5, b = 0.95, b0 = 3 - 1.5 b = 1.575.
+TEST(RidgeTowards, SlopeInterceptAndLeverageByHand) {
+  Eigen::MatrixXd X(4, 1);
+  X << 0, 1, 2, 3;
+  Eigen::VectorXd y(4);
+  y << 1, 3, 2, 6;
+  Eigen::VectorXd prior(1);
+  prior << 0.5;
+  Eigen::VectorXd h;
+  const LinearModel m = ridge_fit_towards(X, y, 0.0, prior, 4.0, {}, &h);
+  EXPECT_NEAR(m.coef[0], 0.95, 1e-12);
+  EXPECT_NEAR(m.intercept, 1.575, 1e-12);
+  // h_i = 1/4 + ((x_i - 1.5) / s)^2 / (Sxx / s^2 + q) = 1/4 + {1.8, 0.2, 0.2, 1.8} / 8.
+  ASSERT_EQ(h.size(), 4);
+  const double expect[4] = {0.475, 0.275, 0.275, 0.475};
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(h[i], expect[i], 1e-12) << i;
+  // Ordinary least squares (no penalty): b = Sxy / Sxx = 1.4, b0 = 0.9, h_i = 1/4 + (x_i - 1.5)^2 / 5.
+  const LinearModel ols = ridge_fit_towards(X, y, 0.0, prior, 0.0, {}, &h);
+  EXPECT_NEAR(ols.coef[0], 1.4, 1e-12);
+  EXPECT_NEAR(ols.intercept, 0.9, 1e-12);
+  const double expect_ols[4] = {0.7, 0.3, 0.3, 0.7};
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(h[i], expect_ols[i], 1e-12) << i;
+  // Leave-one-out by hand, row 3 left out: x = 0, 1, 2 and y = 1, 3, 2 give b = 0.5, b0 = 1.5,
+  // forecast at x = 3: 3.0, residual 3. From the full fit: r_3 = 6 - (0.9 + 4.2) = 0.9 and
+  // r_3 / (1 - h_3) = 0.9 / 0.3 = 3.
+  EXPECT_NEAR((y[3] - ols.predict(X)[3]) / (1.0 - h[3]), 3.0, 1e-12);
+  // A very strong prior keeps its slope.
+  EXPECT_NEAR(ridge_fit_towards(X, y, 0.0, prior, 1e9, {}).coef[0], 0.5, 1e-6);
+  // prior_lambda 0 is ridge_fit.
+  const LinearModel r = ridge_fit(X, y, 2.0);
+  EXPECT_NEAR(ridge_fit_towards(X, y, 2.0, prior, 0.0).coef[0], r.coef[0], 1e-14);
+  EXPECT_THROW((void)ridge_fit_towards(X, y, 0.0, Eigen::VectorXd(2), 1.0), InputError);
+  EXPECT_THROW((void)ridge_fit_towards(X, y, 0.0, prior, -1.0), InputError);
+}
+
+// The Huber variant: y exactly linear (1 + 2 x) and the prior equal to the true slope: b = 2 zeroes
+// both the loss and the penalty, so it is the minimum whatever the weights.
+TEST(RidgeTowards, HuberWithTheTruePriorKeepsTheSlope) {
+  Eigen::MatrixXd X(6, 1);
+  X << 0, 1, 2, 3, 4, 5;
+  Eigen::VectorXd y = (X.col(0).array() * 2.0 + 1.0).matrix();
+  Eigen::VectorXd prior(1);
+  prior << 2.0;
+  const LinearModel m = huber_ridge_fit_towards(X, y, 0.0, prior, 3.0);
+  EXPECT_NEAR(m.coef[0], 2.0, 1e-12);
+  EXPECT_NEAR(m.intercept, 1.0, 1e-12);
+}

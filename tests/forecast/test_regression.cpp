@@ -103,3 +103,59 @@ TEST(GbrtForecaster, LearnsAScheduleAndHonoursOptions) {
   EXPECT_THROW((void)make_forecaster("ridge", {}, {{"transform", "sqrt"}}), InputError);
   EXPECT_NO_THROW((void)make_forecaster("ridge", {}, {{"lambda", 3.0}, {"yearly_harmonics", 0}}));
 }
+
+TEST(RidgeHier, IsRegisteredAndReadsItsOptions) {
+  bool listed = false;
+  for (const auto& i : list_forecasters()) listed = listed || i.name == "ridge_hier";
+  EXPECT_TRUE(listed);
+  const Forecaster f = make_forecaster("ridge_hier");
+  EXPECT_EQ(f.name(), "ridge_hier");
+  EXPECT_NO_THROW((void)make_forecaster("ridge_hier", {}, {{"group_lambda", 0.0}, {"transform", "log_shift"}}));
+  EXPECT_THROW((void)make_forecaster("ridge_hier", {}, {{"group_lambda", -1.0}}), InputError);
+  EXPECT_THROW((void)make_forecaster("ridge", {}, {{"log_shift_fraction", 0.0}}), InputError);
+  EXPECT_THROW((void)make_forecaster("ridge_hier", {}, {{"group_lamda", 1.0}}), InputError);
+}
+
+TEST(RidgeHier, LogShiftForecastsAProfileWithZerosExactly) {
+  // The same day every day: 0 at night, 100 + hour from 06:00 to 18:00. Each step's target is
+  // constant, so every model gives exp(log(y + c)) - c = y, also where y = 0.
+  auto value = [](std::int64_t i) {
+    const std::int64_t hr = i % 24;
+    return hr >= 6 && hr <= 18 ? 100.0 + static_cast<double>(hr) : 0.0;
+  };
+  const History h = make_history("2024-03-04T00:00:00", 60, value);
+  Forecaster f = make_forecaster("ridge_hier", {}, {{"transform", "log_shift"}});
+  History train = h;
+  train.target = Series(h.target.grid().slice(0, 50 * 24), h.target.values().head(50 * 24));
+  f.fit(train);
+  ASSERT_NE(f.get<RidgeForecaster>(), nullptr);
+  EXPECT_EQ(f.get<RidgeForecaster>()->transform(), "log_shift");
+  const std::int64_t origin = h.target.grid().time_unix_s(55 * 24 + 10);
+  const Forecast fc = f.predict(h, origin);
+  for (int j = 0; j < 24; ++j) EXPECT_NEAR(fc.point[j], value(j), 1e-9) << j;
+}
+
+TEST(RidgeHier, SelectsTheTransformUnderWhichTheLoadIsLinear) {
+  // y = 60 + 20 sin(2 pi hour / 24) + 0.5 day: on its own scale y(t) = y(t - k days) + 0.5 k, a
+  // linear function of the lags, so the untransformed ridge (lambda ~ 0) is exact and its
+  // leave-one-out error is ~0, while log y and log(y + c) are not linear in their lags.
+  const double pi = 3.14159265358979323846;
+  auto value = [pi](std::int64_t i) {
+    return 60.0 + 20.0 * std::sin(2 * pi * static_cast<double>(i % 24) / 24.0) + 0.5 * static_cast<double>(i / 24);
+  };
+  const History h = make_history("2024-03-04T00:00:00", 70, value);
+  Forecaster f = make_forecaster("ridge_hier", {},
+                                 {{"lambda", 1e-7}, {"huber_k", 0.0}, {"calendar", false}, {"yearly_harmonics", 0}});
+  f.fit(h);
+  const RidgeForecaster* m = f.get<RidgeForecaster>();
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->transform(), "none");
+  const auto& s = m->transform_scores();
+  ASSERT_EQ(s.size(), 3u);  // none, log (positive target), log_shift (non-negative target)
+  EXPECT_EQ(s[0].first, "none");
+  EXPECT_EQ(s[1].first, "log");
+  EXPECT_EQ(s[2].first, "log_shift");
+  EXPECT_LT(s[0].second, 1e-3);
+  EXPECT_GT(s[1].second, 10 * s[0].second);
+  EXPECT_GT(s[2].second, 10 * s[0].second);
+}

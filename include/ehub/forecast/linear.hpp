@@ -40,4 +40,23 @@ EHUB_EXPORT LinearModel ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorX
 EHUB_EXPORT LinearModel huber_ridge_fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda,
                                         double huber_k = 1.345, int iterations = 5, bool standardize = true);
 
+/// Ridge regression shrunk towards a prior: minimises sum w_i (y_i - b0 - x_i b)^2
+/// + lambda ||D b||^2 + prior_lambda ||D (b - prior_coef)||^2 (D as in ridge_fit, always
+/// standardised; intercept unpenalised). prior_lambda = 0 gives ridge_fit; prior_lambda -> inf keeps
+/// the prior's slopes and refits only the intercept. Columns without variance get coefficient 0
+/// (their effect is in the intercept). When `leverage` is given it receives the diagonal of the hat
+/// matrix h_i = w_i / sum w + w_i z_i' A^-1 z_i (z_i the centred, standardised row, A the penalised
+/// normal matrix), so that the leave-one-out residual of row i is (y_i - yhat_i) / (1 - h_i).
+/// Throws InputError on mismatched sizes or non-finite values.
+EHUB_EXPORT LinearModel ridge_fit_towards(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda,
+                                          const Eigen::VectorXd& prior_coef, double prior_lambda,
+                                          const Eigen::VectorXd& weights = {}, Eigen::VectorXd* leverage = nullptr);
+
+/// huber_ridge_fit with the penalty of ridge_fit_towards; `leverage` (optional) is that of the
+/// final reweighted solve.
+EHUB_EXPORT LinearModel huber_ridge_fit_towards(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double lambda,
+                                                const Eigen::VectorXd& prior_coef, double prior_lambda,
+                                                double huber_k = 1.345, int iterations = 5,
+                                                Eigen::VectorXd* leverage = nullptr);
+
 }  // namespace ehub::forecast

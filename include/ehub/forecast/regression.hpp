@@ -37,9 +37,16 @@ struct EHUB_EXPORT FeatureOptions {
   /// Further exogenous columns used as they are, at t (e.g. forecast wind speed, cloud cover,
   /// a price); each must cover the forecast window.
   std::vector<std::string> extra_columns;
-  /// Target transform: "none", "log" (positive targets) or "auto": log when every measured value
-  /// of the fit history is at least 5 % of their mean, else none.
+  /// Target transform: "none", "log" (positive targets), "auto": log when every measured value
+  /// of the fit history is at least 5 % of their mean, else none; "log_shift" (non-negative
+  /// targets): z = log(y + c) with c = log_shift_fraction x the mean of the measured fit values,
+  /// forecast max(0, exp(z) - c); "select" (ridge models only; the others read it as "auto"):
+  /// the candidate among none, log (positive targets) and log_shift (non-negative targets) whose
+  /// leave-one-out mean absolute error on the target's own scale is the smallest on the fit
+  /// history (RidgeModelOptions).
   std::string transform = "auto";
+  /// c / mean(y) of the "log_shift" transform, > 0.
+  double log_shift_fraction = 0.1;
   /// Throws InputError naming the bad field.
   void validate() const;
   /// Reads the keys above from `j` (keys of other options are left to the caller).
@@ -55,9 +62,22 @@ struct EHUB_EXPORT RidgeModelOptions {
   /// Huber loss (huber_ridge_fit) instead of squared loss: robust to days the calendar does not
   /// know; 0: plain ridge.
   double huber_k = 1.345;
+  /// Shrinkage of each (step of day, day group) model towards its step's pooled model: the group
+  /// fit minimises sum rho(y - b0 - x b) + lambda ||D b||^2 + group_lambda ||D (b - b_pooled)||^2
+  /// (huber_ridge_fit_towards). 0: independent group models (ridge's default).
+  double group_lambda = 0.0;
+  /// Name the forecaster reports ("ridge", "ridge_hier"); not a JSON option.
+  std::string model_name = "ridge";
+  /// Throws InputError naming the bad field.
   void validate() const;
-  /// Reads {"lambda", "per_group", "min_group_rows", "huber_k"} and the feature keys; unknown keys are errors.
-  static RidgeModelOptions from_json(const nlohmann::json& j);
+  /// Reads {"lambda", "per_group", "min_group_rows", "huber_k", "group_lambda"} and the feature
+  /// keys on top of `defaults`; unknown keys are errors.
+  static RidgeModelOptions from_json(const nlohmann::json& j, const RidgeModelOptions& defaults);
+  /// Reads the keys above on top of ridge's defaults.
+  static RidgeModelOptions from_json(const nlohmann::json& j) { return from_json(j, RidgeModelOptions{}); }
+  /// The defaults of "ridge_hier" (hierarchical ridge, docs/forecasting.md): group models from 2 rows
+  /// on, shrunk towards the step's pooled model with group_lambda = 10, transform "select".
+  static RidgeModelOptions hierarchical();
 };
 
 /// Options of GbrtForecaster.
@@ -84,12 +104,22 @@ class FeatureSet;
 class EHUB_EXPORT RidgeForecaster {
  public:
   explicit RidgeForecaster(RidgeModelOptions options = {});
-  std::string name() const { return "ridge"; }
+  /// The registered name (options.model_name).
+  std::string name() const { return options_.model_name; }
+  /// Fits every step's pooled model and the day-group models (see RidgeModelOptions); with
+  /// transform "select" first chooses the transform by leave-one-out error.
   void fit(const ModelInput& in, const ForecastOptions& options);
+  /// Point forecasts of `window` from `origin`; `known` holds the target steps ended by the origin.
   Eigen::VectorXd predict(const ModelInput& known, std::int64_t origin, const TimeGrid& window) const;
+  /// History and exogenous columns needed.
   Requirements requirements() const;
   /// Names of the feature columns (after fit).
   std::vector<std::string> feature_names() const;
+  /// The transform used by the last fit ("none", "log" or "log_shift"; "" before fit).
+  std::string transform() const;
+  /// Leave-one-out mean absolute error (target units) of each candidate transform at the last fit
+  /// with transform "select" (empty otherwise), by transform name.
+  const std::vector<std::pair<std::string, double>>& transform_scores() const noexcept { return transform_scores_; }
   /// The fitted model of a step of the day and day group (group -1: the step's pooled model).
   const LinearModel* model(std::int64_t step_of_day, int group) const;
   /// True when the target was modelled on a log scale.
@@ -101,6 +131,7 @@ class EHUB_EXPORT RidgeForecaster {
   std::vector<LinearModel> pooled_;              // per step of day
   std::vector<std::vector<LinearModel>> group_;  // per step of day, per group (empty coef: not fitted)
   Schedule schedule_;
+  std::vector<std::pair<std::string, double>> transform_scores_;
 };
 
 /// Gradient-boosted trees on the same features plus step of the day, weekday, day group and lead
