@@ -70,7 +70,7 @@ run_tests() {
   return $rc
 }
 
-demo() {  # the examples, then a week of the reference park: dispatch, frontier, operations loop
+demo() {  # the examples, the reference park: a day's dispatch, a week's frontier, a year of operations
   build
   local ehub="build/$preset/src/cli/ehub" park=examples/data/reference_park.json out="build/$preset/demo"
   mkdir -p "$out"
@@ -83,8 +83,12 @@ demo() {  # the examples, then a week of the reference park: dispatch, frontier,
   "$ehub" certify "$out/day.h5" --scenario "$park" --summary "$out/day_certs.json" --out "$out/day_certified.h5"
   log "green share vs cost, one week, 5 points: $out/pareto.json"
   "$ehub" pareto "$park" --steps 168 --points 5 --summary "$out/pareto.json" >/dev/null
-  log "operations loop, 7 days, rules vs mpc vs perfect foresight: $out/simulate.json"
-  "$ehub" simulate "$park" --days 7 --strategy all --summary "$out/simulate.json"
+  log "operations loop, the whole year, rules vs mpc vs perfect foresight (a few minutes): $out/year.h5, $out/year.json"
+  "$ehub" simulate "$park" --strategy all --out "$out/year.h5" --summary "$out/year.json"
+  log "year report (KPI table, dispatch weeks, monthly green share, costs, SOC): $out/report/report.md"
+  PYTHONPATH="$here/build/$preset/python" "$venv/bin/python" examples/operations_report.py \
+    --h5 "$out/year.h5" --summary "$out/year.json" --scenario "$park" --out-dir "$out/report"
+  log "year report written: $out/report/report.md and its PNGs in $out/report/"
 }
 
 sanitized() {  # asan / tsan: configure, build and run the C++ tests under a sanitizer

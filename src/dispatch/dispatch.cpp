@@ -164,14 +164,16 @@ void add_green_model(Built& B) {
       m.add_row(-kInf, 0.0, std::vector<std::int32_t>{st.gc[t], s.charge_kw[t]}, std::vector<double>{1.0, -1.0});
       m.add_row(-kInf, 0.0, std::vector<std::int32_t>{st.gd[t], s.discharge_kw[t]}, std::vector<double>{1.0, -1.0});
       m.add_row(-kInf, 0.0, std::vector<std::int32_t>{st.socg[t], s.soc_kwh[t]}, std::vector<double>{1.0, -1.0});
-      // socg_t = keep socg_{t-1} + eta_c Gc dt - Gd dt / eta_d (initial energy counted grey)
-      m.begin_row(0.0, 0.0);
+      // socg_t = keep socg_{t-1} + eta_c Gc dt - Gd dt / eta_d (socg_{-1}: the declared green
+      // part of the initial content, 0 unless a chained window carries it)
+      const double g0 = t == 0 ? s.keep_per_step * s.soc_initial_green_kwh : 0.0;
+      m.begin_row(g0, g0);
       m.add_term(st.socg[t], 1.0);
       if (t > 0) m.add_term(st.socg[t - 1], -s.keep_per_step);
       m.add_term(st.gc[t], -s.eta_charge * dt);
       m.add_term(st.gd[t], dt / s.eta_discharge);
       // Only energy stored before the step may leave as green: Gd dt / eta_d <= keep socg_{t-1}
-      m.begin_row(-kInf, 0.0);
+      m.begin_row(-kInf, g0);
       m.add_term(st.gd[t], dt / s.eta_discharge);
       if (t > 0) m.add_term(st.socg[t - 1], -s.keep_per_step);
     }
@@ -384,7 +386,10 @@ void colour_schedule(const Built& B, const std::vector<double>& x, Result& r, bo
   r.consumption_kw.assign(static_cast<std::size_t>(n), 0.0);
   r.green_matched_kw.assign(static_cast<std::size_t>(n), 0.0);
   std::vector<double> socg_prev(B.el_storages.size(), 0.0), soc_prev(B.el_storages.size());
-  for (std::size_t k = 0; k < B.el_storages.size(); ++k) soc_prev[k] = B.el_storages[k]->soc_initial_kwh;
+  for (std::size_t k = 0; k < B.el_storages.size(); ++k) {
+    soc_prev[k] = B.el_storages[k]->soc_initial_kwh;
+    socg_prev[k] = std::min(B.el_storages[k]->soc_initial_green_kwh, soc_prev[k]);
+  }
   for (std::int32_t t = 0; t < n; ++t) {
     const auto ts = static_cast<std::size_t>(t);
     const double R = std::max(0.0, evaluate(B.renewable, x, t));

@@ -12,6 +12,7 @@
 #include "ehub/core/error.hpp"
 #include "ehub/core/series.hpp"
 #include "ehub/core/time_grid.hpp"
+#include "ehub/forecast/forecaster.hpp"
 #include "ehub/hub/scenario.hpp"
 #include "ehub/io/csv.hpp"
 #include "ehub/io/hdf5.hpp"
@@ -46,6 +47,24 @@ void LoopOptions::validate() const {
                      "must be in 1..horizon_hours (" + std::to_string(horizon_hours) + "), got " +
                          std::to_string(reoptimize_every_hours));
   if (days && *days < 1) throw InputError("", "days", "must be >= 1, got " + std::to_string(*days));
+  if (refit_every_days < 1) throw InputError("", "refit_every_days", "must be >= 1, got " + std::to_string(refit_every_days));
+  if (forecaster != "seasonal_naive_day") {
+    bool known = false;
+    std::string names = "seasonal_naive_day";
+    for (const auto& f : forecast::list_forecasters()) {
+      known = known || f.name == forecaster;
+      names += ", ";
+      names += f.name;
+    }
+    if (!known) {
+      std::string msg = "unknown forecaster \"";
+      msg += forecaster;
+      msg += "\"; known: ";
+      msg += names;
+      throw InputError("", "forecaster", msg);
+    }
+  }
+  twin.validate();
   dispatch.validate();
 }
 
@@ -86,7 +105,7 @@ struct StorageInfo {
 
 struct UnitInfo {
   std::string name, type;
-  double min_up_h = 0, min_down_h = 0, eff_el = 0.4, eff_th = 0;
+  double min_up_h = 0, min_down_h = 0, eff_el = 0.4, eff_th = 0, capacity_kw = 0;
   bool initial_on = false;
 };
 
@@ -219,6 +238,7 @@ Park make_park(const json& j, const std::string& file, const std::string& base_d
       u.eff_el = num(d, "electric_efficiency", type == "chp" ? 0.40 : 0.42);
       u.eff_th = num(d, "thermal_efficiency", 0.0);
       u.initial_on = d.value("initial_on", false);
+      u.capacity_kw = num(d, "capacity_kw", 0);
       P.units.push_back(u);
     }
   }
@@ -227,8 +247,11 @@ Park make_park(const json& j, const std::string& file, const std::string& base_d
 
 // States carried from one decision to the next.
 struct Carry {
-  std::map<std::string, double> soc;  // fraction of energy_kwh
+  std::map<std::string, double> soc;        // fraction of energy_kwh
+  std::map<std::string, double> soc_green;  // green part, fraction of energy_kwh
   std::map<std::string, bool> on;
+  std::map<std::string, double> hours_in_state;  // hours on (off) up to now; absent: unknown
+  std::map<std::string, double> p_kw;            // output of the last executed step
 };
 
 // The scenario JSON of steps [d, d + w) with `vals[k]` (w values each) for series k.
@@ -246,6 +269,8 @@ json window_json(const Park& P, std::int64_t d, std::int64_t w, const std::vecto
     for (const auto& s : P.storages)
       if (s.name == name) {
         dev["soc_initial"] = c.soc.at(name);
+        if (const auto g = c.soc_green.find(name); g != c.soc_green.end() && g->second > 0)
+          dev["soc_green_initial"] = std::min(g->second, c.soc.at(name));
         if (!plan || free_end || s.end == "free") {
           dev["end_condition"] = "free";
           dev.erase("soc_end_min");
@@ -255,7 +280,13 @@ json window_json(const Park& P, std::int64_t d, std::int64_t w, const std::vecto
         }
       }
     for (const auto& u : P.units)
-      if (u.name == name) dev["initial_on"] = c.on.at(name);
+      if (u.name == name) {
+        dev["initial_on"] = c.on.at(name);
+        if (const auto h = c.hours_in_state.find(name); h != c.hours_in_state.end() && std::isfinite(h->second))
+          dev["initial_hours_in_state"] = h->second;
+        if (const auto p = c.p_kw.find(name); p != c.p_kw.end())
+          dev["initial_p_kw"] = c.on.at(name) ? std::clamp(p->second, 0.0, u.capacity_kw) : 0.0;
+      }
   }
   return j;
 }
@@ -312,6 +343,82 @@ void append_executed(dispatch::Result& into, const dispatch::Result& part) {
   into.status = part.status;
   into.diagnosis.insert(into.diagnosis.end(), part.diagnosis.begin(), part.diagnosis.end());
 }
+
+// Steps [s0, s0 + l) of every pin.
+Pins slice_pins(const Pins& pins, std::int64_t s0, std::int64_t l) {
+  Pins out;
+  for (const auto& [dev, states] : pins)
+    for (const auto& [name, v] : states) {
+      std::vector<double> part(static_cast<std::size_t>(l), kNaN);
+      for (std::int64_t t = 0; t < l; ++t)
+        if (static_cast<std::size_t>(s0 + t) < v.size()) part[static_cast<std::size_t>(t)] = v[static_cast<std::size_t>(s0 + t)];
+      out[dev][name] = std::move(part);
+    }
+  return out;
+}
+
+// Carries the executed states to the next window (SOC and its green part, commitment, hours in
+// the current on/off state, last output) and logs SOC and commitment.
+void carry_over(const Park& P, const dispatch::Result& ex, double dt, Carry& c, StepLog& log) {
+  for (const auto& s : P.storages)
+    if (const auto* st = find_state(ex, s.name, "soc_kwh")) {
+      auto& l = log.soc_kwh[s.name];
+      l.insert(l.end(), st->values.begin(), st->values.end());
+      c.soc[s.name] = std::clamp(st->values.back() / s.energy_kwh, s.soc_min, s.soc_max);
+      const auto* g = find_state(ex, s.name, "soc_green_kwh");
+      c.soc_green[s.name] = g ? std::clamp(g->values.back() / s.energy_kwh, 0.0, c.soc[s.name]) : 0.0;
+    }
+  for (const auto& u : P.units)
+    if (const auto* st = find_state(ex, u.name, "on")) {
+      auto& l = log.on[u.name];
+      l.insert(l.end(), st->values.begin(), st->values.end());
+      for (double v : st->values) {
+        const bool on = v > 0.5;
+        const auto h = c.hours_in_state.find(u.name);
+        if (on == c.on[u.name] && h != c.hours_in_state.end()) h->second += dt;
+        else c.hours_in_state[u.name] = on == c.on[u.name] ? std::numeric_limits<double>::infinity() : dt;
+        c.on[u.name] = on;
+      }
+      if (const auto* p = find_state(ex, u.name, "p_kw")) c.p_kw[u.name] = p->values.back();
+    }
+}
+
+// A forecast-module model for one series of the loop, refitted every `refit_days` on the data
+// before the decision; seasonal naive until it can forecast.
+struct SeriesModel {
+  std::optional<forecast::Forecaster> model;
+  std::int64_t fitted_at = -1;
+
+  std::vector<double> forecast(const Park& P, const std::vector<double>& actual, std::int64_t d, std::int64_t w,
+                               std::int64_t day, int refit_days, std::int64_t& fallback, std::int64_t& baseline,
+                               std::int64_t executed) {
+    if (d >= 2 * day && model) {
+      try {
+        const int sm = P.grid.step_minutes();
+        forecast::History h;
+        Eigen::VectorXd past(d);
+        for (std::int64_t t = 0; t < d; ++t) past[t] = actual[static_cast<std::size_t>(t)];
+        h.target = Series(TimeGrid(P.grid.start_unix_s(), sm, d), std::move(past));
+        if (fitted_at < 0 || d - fitted_at >= refit_days * day) {
+          model->fit(h);
+          fitted_at = d;
+        }
+        const auto f = model->predict(h, P.grid.time_unix_s(d), TimeGrid(P.grid.time_unix_s(d), sm, w));
+        double lo = 0, hi = 0;
+        for (std::int64_t t = 0; t < d; ++t) hi = std::max(hi, actual[static_cast<std::size_t>(t)]);
+        std::vector<double> out(static_cast<std::size_t>(w));
+        for (std::int64_t t = 0; t < w; ++t) out[static_cast<std::size_t>(t)] = std::clamp(f.point[t], lo, hi);
+        return out;
+      } catch (const InputError&) {  // too little history for this model yet
+      }
+    }
+    std::int64_t fb = 0;
+    auto out = seasonal_naive(actual, d, w, day, fb, executed);
+    fallback += fb;
+    baseline += std::min(executed, w) - fb;
+    return out;
+  }
+};
 
 void add_kpis(dispatch::Kpis& a, const dispatch::Kpis& k, double& self_used) {
   for (const auto& [n, v] : k.cost) a.cost[n] += v;
@@ -380,13 +487,14 @@ void grid_prices(const Park& P, std::int64_t d, std::int64_t e, std::vector<doub
   }
 }
 
-// Holds a desired on/off sequence to the unit's minimum up and down times (the history before
-// the window is not constrained by the model, so the first change is always allowed).
-std::vector<double> hold_min_times(const std::vector<int>& want, bool initial_on, double up_h, double down_h, double dt) {
+// Holds a desired on/off sequence to the unit's minimum up and down times, counting the hours
+// the unit has already been in its initial state (infinite: unknown, the first change is free).
+std::vector<double> hold_min_times(const std::vector<int>& want, bool initial_on, double up_h, double down_h, double dt,
+                                   double hours_in_state) {
   const auto up = static_cast<int>(std::ceil(up_h / dt - 1e-9)), down = static_cast<int>(std::ceil(down_h / dt - 1e-9));
   std::vector<double> out(want.size());
   int cur = initial_on ? 1 : 0;
-  int since = 1 << 30;
+  int since = std::isfinite(hours_in_state) ? static_cast<int>(std::floor(hours_in_state / dt + 1e-9)) : 1 << 30;
   for (std::size_t t = 0; t < want.size(); ++t) {
     int next = want[t];
     if (cur == 1 && next == 0 && since < up) next = 1;
@@ -470,7 +578,9 @@ Pins rules_pins(const Park& P, const Carry& c, std::int64_t d, std::int64_t e, s
         want[ts] = price[ts] > 1.0 && !std::isnan(soc_frac_before[ts]) && soc_frac_before[ts] < 0.2;
       }
     }
-    pins[u.name]["on"] = hold_min_times(want, c.on.at(u.name), u.min_up_h, u.min_down_h, dt);
+    const auto h = c.hours_in_state.find(u.name);
+    pins[u.name]["on"] = hold_min_times(want, c.on.at(u.name), u.min_up_h, u.min_down_h, dt,
+                                        h == c.hours_in_state.end() ? std::numeric_limits<double>::infinity() : h->second);
   }
   return pins;
 }
@@ -513,6 +623,20 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
   std::map<std::string, double> abs_err;
   std::int64_t err_steps = 0;
   double self_used = 0;
+  rep.forecaster = options.strategy == Strategy::mpc ? options.forecaster : "";
+  std::vector<SeriesModel> models;  // empty: the built-in seasonal naive
+  if (options.strategy == Strategy::mpc && options.forecaster != "seasonal_naive_day") {
+    models.resize(P.series.size());
+    forecast::ForecastOptions fo;
+    fo.calendar.utc_offset_minutes = P.offset;
+    fo.schedule.origin_hour = to_local(P.grid.start_unix_s(), P.offset).hour;
+    fo.schedule.origin_minute = to_local(P.grid.start_unix_s(), P.offset).minute;
+    fo.schedule.horizon_steps = static_cast<int>(H);
+    fo.schedule.day_ahead = false;
+    fo.non_negative = 1;
+    for (std::size_t k = 0; k < P.series.size(); ++k)
+      if (P.series[k].forecastable) models[k].model = forecast::make_forecaster(options.forecaster, fo);
+  }
 
   for (std::int64_t d = 0; d < total; d += K) {
     const std::int64_t w = std::min(H, n - d), e = std::min(K, total - d);
@@ -525,17 +649,20 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
     } else {
       std::vector<std::vector<double>> vals = actual_slices(P, d, w);
       if (options.strategy == Strategy::mpc) {
-        std::int64_t fb = 0;  // the same for every series: counted once per executed step
+        std::int64_t fb = 0, base = 0;  // the same for every series: counted once per executed step
         for (std::size_t k = 0; k < P.series.size(); ++k) {
           if (!P.series[k].forecastable) continue;
           fb = 0;
-          vals[k] = seasonal_naive(P.series[k].values, d, w, day, fb, e);
+          base = 0;
+          vals[k] = models.empty() ? seasonal_naive(P.series[k].values, d, w, day, fb, e)
+                                   : models[k].forecast(P, P.series[k].values, d, w, day, options.refit_every_days, fb, base, e);
           double& acc = abs_err[P.series[k].device_name + "." + P.series[k].key];
           for (std::int64_t t = 0; t < e; ++t)
             acc += std::abs(vals[k][static_cast<std::size_t>(t)] - P.series[k].values[static_cast<std::size_t>(d + t)]);
         }
         err_steps += e;
         rep.forecast_fallback_steps += fb;
+        rep.forecast_baseline_steps += base;
       }
       for (int attempt = 0; attempt < 2 && !have_plan; ++attempt) {
         const json wj = window_json(P, d, w, vals, c, true, attempt == 1);
@@ -555,35 +682,36 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
       }
       pins = plan_pins(plan, e);
     }
-    const json aj = window_json(P, d, e, actual_slices(P, d, e), c, false, true);
-    TwinResult tr = execute(aj, file, base_dir, pins, have_plan ? &plan : nullptr, dopt);
-    ++rep.solves;
-    rep.solve_s += tr.executed.build_s + tr.executed.solve_s;
-    if (!have_plan) tr.plan_storage_kw = rules_storage;
-    add_kpis(rep.kpis, tr.executed.kpis, self_used);
-    append_executed(rep.executed, tr.executed);
-    for (std::int64_t t = 0; t < e; ++t) {
-      const auto ts = static_cast<std::size_t>(t);
-      rep.log.time_unix_s.push_back(P.grid.time_unix_s(d + t));
-      rep.log.plan_grid_kw.push_back(tr.plan_grid_kw[ts]);
-      rep.log.grid_kw.push_back(tr.grid_kw[ts]);
-      rep.log.plan_storage_kw.push_back(tr.plan_storage_kw[ts]);
-      rep.log.storage_kw.push_back(tr.storage_kw[ts]);
-      if (std::isfinite(tr.plan_grid_kw[ts])) rep.grid_deviation_kwh += std::abs(tr.grid_kw[ts] - tr.plan_grid_kw[ts]) * dt;
-      rep.storage_deviation_kwh += std::abs(tr.storage_kw[ts] - tr.plan_storage_kw[ts]) * dt;
+    // Planned grid exchange and storage power of the executed steps (deviations are recorded).
+    std::vector<double> plan_grid(static_cast<std::size_t>(e), kNaN), plan_storage = rules_storage;
+    if (have_plan) {
+      const auto g = grid_exchange_kw(plan), st = storage_power_kw(plan);
+      plan_grid.assign(g.begin(), g.begin() + e);
+      plan_storage.assign(st.begin(), st.begin() + e);
     }
-    for (const auto& s : P.storages)
-      if (const auto* st = find_state(tr.executed, s.name, "soc_kwh")) {
-        auto& log = rep.log.soc_kwh[s.name];
-        log.insert(log.end(), st->values.begin(), st->values.end());
-        c.soc[s.name] = std::clamp(st->values.back() / s.energy_kwh, s.soc_min, s.soc_max);
+    plan_storage.resize(static_cast<std::size_t>(e), kNaN);
+    // The twin: step by step (causal) or the executed window at once.
+    const std::int64_t len = options.twin.causal ? 1 : e;
+    for (std::int64_t s0 = 0; s0 < e; s0 += len) {
+      const std::int64_t l = std::min(len, e - s0);
+      const json aj = window_json(P, d + s0, l, actual_slices(P, d + s0, l), c, false, true);
+      TwinResult tr = execute(aj, file, base_dir, slice_pins(pins, s0, l), nullptr, dopt, options.twin);
+      ++rep.solves;
+      rep.solve_s += tr.executed.build_s + tr.executed.solve_s;
+      add_kpis(rep.kpis, tr.executed.kpis, self_used);
+      append_executed(rep.executed, tr.executed);
+      for (std::int64_t t = 0; t < l; ++t) {
+        const auto ts = static_cast<std::size_t>(t), ps = static_cast<std::size_t>(s0 + t);
+        rep.log.time_unix_s.push_back(P.grid.time_unix_s(d + s0 + t));
+        rep.log.plan_grid_kw.push_back(plan_grid[ps]);
+        rep.log.grid_kw.push_back(tr.grid_kw[ts]);
+        rep.log.plan_storage_kw.push_back(plan_storage[ps]);
+        rep.log.storage_kw.push_back(tr.storage_kw[ts]);
+        if (std::isfinite(plan_grid[ps])) rep.grid_deviation_kwh += std::abs(tr.grid_kw[ts] - plan_grid[ps]) * dt;
+        if (std::isfinite(plan_storage[ps])) rep.storage_deviation_kwh += std::abs(tr.storage_kw[ts] - plan_storage[ps]) * dt;
       }
-    for (const auto& u : P.units)
-      if (const auto* st = find_state(tr.executed, u.name, "on")) {
-        auto& log = rep.log.on[u.name];
-        log.insert(log.end(), st->values.begin(), st->values.end());
-        c.on[u.name] = st->values.back() > 0.5;
-      }
+      carry_over(P, tr.executed, dt, c, rep.log);
+    }
     rep.steps += e;
     if (options.progress) options.progress(d + e, total);
   }

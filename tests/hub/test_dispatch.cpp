@@ -383,3 +383,51 @@ TEST(Dispatch, CertificateSalesFollowTheLedgerMatchingOrder) {
   EXPECT_NE(rr.diagnosis[0].find("integers relaxed: 50.5 kWh of the certificates sold exceed"), std::string::npos)
       << rr.diagnosis[0];
 }
+
+TEST(Dispatch, UnitHistoryBeforeTheFirstStep) {
+  // Load 100 kW for 2 h from the grid at 0.1; a diesel generator (min up 2 h, min load 50 % of
+  // 200 kW, 1.0 per kWh of electricity as in DieselMinimumLoadAndUpTime) was started 1 h before the
+  // first step: it must run 1 more hour at >= 100 kW (exported at 0), then may stop.
+  // Cost: 100 (diesel step 0) + 100 x 0.1 (grid step 1) = 110.
+  json buses = json::array({{{"name", "el"}, {"carrier", "electricity"}}, {{"name", "dsl"}, {"carrier", "diesel"}}});
+  json gen{{"name", "gen"}, {"type", "diesel_generator"}, {"capacity_kw", 200}, {"min_load", 0.5},
+           {"min_up_h", 2}, {"min_down_h", 2}, {"fuel_g_per_kwh", 200}, {"fuel_heating_value_kwh_per_kg", 10},
+           {"initial_on", true}, {"initial_hours_in_state", 1}, {"ports", {{"fuel", "dsl"}, {"el", "el"}}}};
+  json fuel{{"name", "diesel"}, {"type", "diesel_supply"}, {"bus", "dsl"}, {"price_per_kg", 5.0},
+            {"heating_value_kwh_per_kg", 10.0}};
+  auto r = run(scenario(2, buses, json::array({grid(0.1), load("el", {100, 100}), gen, fuel})));
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(state(r, "gen", "on").values[0], 1.0, 1e-9);
+  EXPECT_NEAR(state(r, "gen", "on").values[1], 0.0, 1e-9);
+  EXPECT_NEAR(r.objective, 110.0, 1e-6);
+  // Already on for 2 h: free to stop at once; cost 200 x 0.1 = 20.
+  gen["initial_hours_in_state"] = 2;
+  r = run(scenario(2, buses, json::array({grid(0.1), load("el", {100, 100}), gen, fuel})));
+  EXPECT_NEAR(r.objective, 20.0, 1e-6);
+  // Off for 1 h with min down 2 h and the grid limited to 50 kW: the unit cannot start in step 0,
+  // so 50 kWh are unserved at the default value of lost load 50: 5 + 2500, then the unit runs
+  // in step 1 at 100 kW (grid 0): 100. Total 2605.
+  gen["initial_on"] = false;
+  gen["initial_hours_in_state"] = 1;
+  r = run(scenario(2, buses, json::array({grid(0.1, 0.0, 50), load("el", {100, 100}), gen, fuel})));
+  EXPECT_NEAR(state(r, "gen", "on").values[0], 0.0, 1e-9);
+  EXPECT_NEAR(r.kpis.unserved_kwh, 50.0, 1e-6);
+  EXPECT_NEAR(r.objective, 2605.0, 1e-6);
+}
+
+TEST(Dispatch, GreenPartOfTheInitialStorageContent) {
+  // No renewable output; load 100 kW for 1 h; a battery (efficiencies 1, 1000 kWh, soc 0.5) whose
+  // initial content is 30 % green (300 kWh) discharges 100 kW at a peak price: all of it green,
+  // green share 100 / 100 = 1. With the content grey (default) the share is 0.
+  json bat{{"name", "bat"}, {"type", "battery"}, {"bus", "el"}, {"energy_kwh", 1000}, {"power_kw", 100},
+           {"charge_efficiency", 1.0}, {"discharge_efficiency", 1.0}, {"soc_initial", 0.5},
+           {"soc_green_initial", 0.3}, {"end_condition", "free"}};
+  auto r = run(scenario(1, el_bus(), json::array({grid(1.0), load("el", {100}), bat})));
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(flow(r, "bat", "el").kw[0], 100.0, 1e-6);
+  EXPECT_NEAR(r.kpis.green_share, 1.0, 1e-9);
+  EXPECT_NEAR(state(r, "bat", "soc_green_kwh").values[0], 200.0, 1e-6);
+  bat.erase("soc_green_initial");
+  r = run(scenario(1, el_bus(), json::array({grid(1.0), load("el", {100}), bat})));
+  EXPECT_NEAR(r.kpis.green_share, 0.0, 1e-9);
+}

@@ -52,7 +52,7 @@ TEST(Rolling, PerfectForesightEqualsOneLongDispatch) {
   ASSERT_EQ(single.status, ehub::lp::Status::optimal);
   const auto rep = ehub::sim::run_loop(j, "tiny", ".", opts(ehub::sim::Strategy::perfect));
   EXPECT_EQ(rep.steps, 48);
-  EXPECT_EQ(rep.solves, 4);  // two plans, two settlements
+  EXPECT_EQ(rep.solves, 2 + 48);  // two plans, one causal settlement per executed step
   // Bellman: the second plan solves the tail of the first problem from the same SOC with the same
   // data and end condition, so its optimum equals the tail of the single dispatch; the twin keeps
   // the plan's setpoints and the data are the plan's.
@@ -70,6 +70,18 @@ TEST(Rolling, PerfectForesightEqualsOneLongDispatch) {
     s += p < 0 ? -p * e_c : -p / e_c;
     EXPECT_NEAR(soc[t], s, 1e-5) << "step " << t;
   }
+}
+
+TEST(Rolling, WindowSettlementGivesTheSameSchedule) {
+  // With the plan's data as the actual data, settling the executed day at once or step by step
+  // follows the same setpoints: same cost, one settlement per window instead of per step.
+  const json j = tiny();
+  auto o = opts(ehub::sim::Strategy::perfect);
+  const auto causal = ehub::sim::run_loop(j, "tiny", ".", o);
+  o.twin.causal = false;
+  const auto window = ehub::sim::run_loop(j, "tiny", ".", o);
+  EXPECT_EQ(window.solves, 4);
+  EXPECT_NEAR(window.kpis.cost_total, causal.kpis.cost_total, 1e-6 * std::abs(causal.kpis.cost_total) + 1e-6);
 }
 
 TEST(Rolling, MpcWithSeasonalNaiveOnRepeatingDataEqualsPerfect) {

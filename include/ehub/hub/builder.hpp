@@ -60,6 +60,7 @@ struct StorageRecord {
   double keep_per_step = 1.0;  ///< 1 - standing loss per step
   double soc_initial_kwh = 0.0;  ///< state of charge before the first step
   double capacity_kwh = 0.0;     ///< nominal energy capacity (for equivalent full cycles)
+  double soc_initial_green_kwh = 0.0;  ///< green part of the initial content (chained windows; 0: all grey)
 };
 
 /// The model-building view handed to Device::formulate(). Costs and emissions are added to the

@@ -13,6 +13,7 @@
 
 #include "ehub/dispatch/dispatch.hpp"
 #include "ehub/export.hpp"
+#include "ehub/sim/twin.hpp"
 
 namespace ehub::sim {
 
@@ -36,6 +37,13 @@ struct LoopOptions {
   std::optional<int> days;             ///< days to run from the scenario start (default: all data)
   dispatch::Options dispatch;          ///< solver and options of every plan and twin solve
   std::function<void(std::int64_t done, std::int64_t total)> progress;  ///< after each decision: steps done, total
+  /// mpc: the model forecasting load profiles, PV availability and wind speed at each decision:
+  /// "seasonal_naive_day" (built in: the same hour one day before the decision), or any model of
+  /// ehub::forecast by name (forecast::list_forecasters(): "ridge", "ridge_hier", "holt_winters",
+  /// ...), fitted only on data before the decision time.
+  std::string forecaster = "seasonal_naive_day";
+  int refit_every_days = 7;            ///< mpc with a forecast-module model: refit interval
+  TwinOptions twin;                    ///< the twin's physics and balancing policy
 
   /// Throws InputError naming the bad field.
   void validate() const;
@@ -63,6 +71,8 @@ struct EHUB_EXPORT LoopReport {
   dispatch::Kpis kpis;                ///< cost by category, emissions, energies, green share, cycles
   std::map<std::string, double> forecast_mae;  ///< mpc: "<device>.<key>" -> mean absolute error over executed steps
   std::int64_t forecast_fallback_steps = 0;    ///< mpc: executed steps with no history a day back (actuals used)
+  std::int64_t forecast_baseline_steps = 0;    ///< mpc: executed steps forecast by seasonal naive because the chosen model had too little history
+  std::string forecaster;                      ///< mpc: the forecasting model used
   double grid_deviation_kwh = 0;      ///< sum |executed - planned grid exchange| dt
   double storage_deviation_kwh = 0;   ///< sum |executed - planned battery power| dt
   StepLog log;                        ///< per-step plan vs execution

@@ -321,6 +321,8 @@ std::unique_ptr<Device> make_diesel_supply(const std::string& name, const io::Js
 struct UnitParams {
   double capacity_kw = 0, min_load = 0, eff_full = 0.4, eff_min = 0.4, startup_cost = 0, min_up_h = 0,
          min_down_h = 0, ramp_kw_per_h = kInf, om_per_kwh = 0;
+  double initial_hours_in_state = kInf;  // hours on (initial_on) or off before the first step
+  double initial_p_kw = -1;              // output in the step before the first (< 0: unknown)
   bool initial_on = false, commitment = true;
 };
 
@@ -338,6 +340,11 @@ UnitParams unit_params(const io::JsonReader& r, double default_eff) {
   u.om_per_kwh = opt_non_negative(r, "om_per_kwh", 0.0);
   u.initial_on = r.optional_boolean("initial_on", false);
   u.commitment = r.optional_boolean("commitment", true);
+  if (given(r, "initial_hours_in_state")) u.initial_hours_in_state = r.non_negative_number("initial_hours_in_state");
+  if (given(r, "initial_p_kw")) {
+    u.initial_p_kw = r.number_in_range("initial_p_kw", 0.0, u.capacity_kw);
+    if (!u.initial_on && u.initial_p_kw > 0) throw r.error_at("initial_p_kw", "must be 0 when initial_on is false");
+  }
   return u;
 }
 
@@ -377,6 +384,24 @@ UnitVars formulate_unit(Builder& b, const UnitParams& u) {
   }
   const auto up = static_cast<std::int32_t>(std::ceil(u.min_up_h / b.dt_h() - 1e-9));
   const auto down = static_cast<std::int32_t>(std::ceil(u.min_down_h / b.dt_h() - 1e-9));
+  // History before the first step: a unit on (off) for h hours stays on (off) until it has been
+  // so for min_up_h (min_down_h).
+  if (std::isfinite(u.initial_hours_in_state)) {
+    const double left_h = (u.initial_on ? u.min_up_h : u.min_down_h) - u.initial_hours_in_state;
+    const auto keep = std::min(n, static_cast<std::int32_t>(std::ceil(left_h / b.dt_h() - 1e-9)));
+    for (std::int32_t t = 0; t < keep; ++t)
+      if (u.initial_on) m.set_var_bounds(on[t], 1.0, 1.0);
+      else m.set_var_bounds(on[t], 0.0, 0.0);
+  }
+  if (std::isfinite(u.ramp_kw_per_h) && u.initial_p_kw >= 0 && n > 0) {  // ramp from the step before
+    const double r = u.ramp_kw_per_h * b.dt_h();
+    m.begin_row(-kInf, r + u.initial_p_kw);
+    m.add_term(p[0], 1.0);
+    m.add_term(st[0], -u.capacity_kw);
+    m.begin_row(-kInf, r - u.initial_p_kw);
+    m.add_term(p[0], -1.0);
+    m.add_term(sd[0], -u.capacity_kw);
+  }
   for (std::int32_t t = 0; t < n; ++t) {
     if (up > 1) {  // sum_{k=t-up+1..t} start_k <= on_t
       m.begin_row(-kInf, 0.0);
@@ -489,7 +514,7 @@ class Chp final : public Device {
 
 #define EHUB_UNIT_KEYS                                                                                       \
   "capacity_kw", "min_load", "electric_efficiency", "electric_efficiency_at_min_load", "startup_cost", "min_up_h", \
-      "min_down_h", "ramp_kw_per_h", "om_per_kwh", "initial_on", "commitment"
+      "min_down_h", "ramp_kw_per_h", "om_per_kwh", "initial_on", "commitment", "initial_hours_in_state", "initial_p_kw"
 
 std::unique_ptr<Device> make_chp(const std::string& name, const io::JsonReader& r, const SeriesSource&) {
   only_keys(r, {EHUB_UNIT_KEYS, "thermal_efficiency", "heat_dump", "part_load_curve"});
@@ -610,6 +635,7 @@ class Storage final : public Device {
     Carrier carrier = Carrier::electricity;
     double energy_kwh = 0, charge_kw = 0, discharge_kw = 0, eta_c = 1, eta_d = 1, soc_min = 0, soc_max = 1,
            soc_initial = 0.5, loss_per_h = 0, degradation_per_kwh = 0;
+    double soc_green_initial = 0;  // green part of the initial content (fraction of energy_kwh)
     std::string end = "cyclic";  // cyclic | free | min
     double soc_end_min = 0;
     bool exclusive = true;
@@ -652,7 +678,8 @@ class Storage final : public Device {
     }
     b.add_port_flow(port, dis, 1.0);
     b.add_port_flow(port, ch, -1.0);
-    b.add_storage(StorageRecord{name(), port, ch, dis, soc, p_.eta_c, p_.eta_d, keep, soc0, p_.energy_kwh});
+    b.add_storage(StorageRecord{name(), port, ch, dis, soc, p_.eta_c, p_.eta_d, keep, soc0, p_.energy_kwh,
+                                p_.soc_green_initial * p_.energy_kwh});
     if (p_.degradation_per_kwh > 0) b.add_energy_cost("degradation", dis, p_.degradation_per_kwh);
     b.add_energy_tally("storage_discharge_kwh." + name(), dis, 1.0);
   }
@@ -665,7 +692,7 @@ class Storage final : public Device {
 
 Storage::Params storage_params(const io::JsonReader& r, Carrier carrier) {
   only_keys(r, {"energy_kwh", "power_kw", "charge_kw", "discharge_kw", "round_trip_efficiency", "charge_efficiency",
-                "discharge_efficiency", "soc_min", "soc_max", "soc_initial",
+                "discharge_efficiency", "soc_min", "soc_max", "soc_initial", "soc_green_initial",
                 carrier == Carrier::electricity ? "self_discharge_per_h" : "standing_loss_per_h",
                 "degradation_cost_per_kwh", "end_condition", "soc_end_min", "exclusive_charge_discharge", "carrier"});
   Storage::Params p;
@@ -684,6 +711,7 @@ Storage::Params storage_params(const io::JsonReader& r, Carrier carrier) {
   p.soc_max = opt_range(r, "soc_max", 0.0, 1.0, 1.0);
   if (p.soc_min > p.soc_max) throw r.error_at("soc_min", "must not exceed soc_max");
   p.soc_initial = opt_range(r, "soc_initial", p.soc_min, p.soc_max, std::clamp(0.5, p.soc_min, p.soc_max));
+  p.soc_green_initial = opt_range(r, "soc_green_initial", 0.0, p.soc_initial, 0.0);
   p.loss_per_h = opt_range(r, carrier == Carrier::electricity ? "self_discharge_per_h" : "standing_loss_per_h", 0.0,
                            1.0, 0.0);
   p.degradation_per_kwh = opt_non_negative(r, "degradation_cost_per_kwh", 0.0);
