@@ -38,6 +38,11 @@ struct SimulateArgs {
   std::string summary;
   std::string out;
   std::string progress = "auto";
+  std::string forecaster = "seasonal_naive_day";
+  int refit_every_days = 7;
+  std::string twin = "causal";
+  double balancing_penalty = 2.0;
+  double battery_taper = 0.1;
 };
 
 
@@ -45,7 +50,10 @@ struct SimulateArgs {
 std::string fmt(double v, const char* f = "%.2f") {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
-  return buf;
+  std::string out = buf;
+  // A value that rounds to zero prints as zero, not "-0.0".
+  if (out.size() > 1 && out[0] == '-' && out.find_first_not_of("-0.") == std::string::npos) out.erase(0, 1);
+  return out;
 }
 
 // A progress bar on stderr: redrawn in place on a terminal, a line every 10 % otherwise (logs).
@@ -157,6 +165,11 @@ int run_simulate(const SimulateArgs& a) {
     o.days = a.days;
     o.horizon_hours = a.horizon_hours;
     o.reoptimize_every_hours = a.reoptimize_every_hours;
+    o.forecaster = a.forecaster;
+    o.refit_every_days = a.refit_every_days;
+    o.twin.causal = a.twin == "causal";
+    o.twin.balancing_penalty_per_kwh = a.balancing_penalty;
+    o.twin.battery_taper_fraction = a.battery_taper;
     o.dispatch.solver = a.solver;
     o.dispatch.relax_integers = a.relax;
     if (a.time_limit_s) o.dispatch.solve.time_limit_s = *a.time_limit_s;
@@ -177,6 +190,9 @@ int run_simulate(const SimulateArgs& a) {
     j["reoptimize_every_hours"] = a.reoptimize_every_hours;
     j["solver"] = a.solver;
     j["relax"] = a.relax;
+    j["forecaster"] = a.forecaster;
+    j["twin"] = {{"settlement", a.twin}, {"balancing_penalty_per_kwh", a.balancing_penalty},
+                 {"battery_taper_fraction", a.battery_taper}};
     std::map<sim::Strategy, double> cost;
     for (const auto& r : reps) {
       j[std::string(sim::to_string(r.strategy))] = r.summary();
@@ -213,6 +229,18 @@ Command add_simulate_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--mip-gap", args->mip_gap, "Relative MIP gap")->check(CLI::NonNegativeNumber);
   cmd->add_option("--summary", args->summary, "Write each strategy's KPIs as JSON here");
+  cmd->add_option("--forecaster", args->forecaster,
+                  "mpc: seasonal_naive_day (default) or a forecast model (ehub forecast --list-models)");
+  cmd->add_option("--refit-every-days", args->refit_every_days, "mpc: refit interval of the forecast model (default 7)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--twin", args->twin, "causal (default: step by step) or window (the executed window at once)")
+      ->check(CLI::IsMember({"causal", "window"}));
+  cmd->add_option("--balancing-penalty", args->balancing_penalty,
+                  "W of the twin's balancing order: storage W, units 2W, grid 4W, curtailment 8W (default 2)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--battery-taper", args->battery_taper,
+                  "Twin battery power taper band, fraction of energy next to soc_min/soc_max (default 0.1; 0: none)")
+      ->check(CLI::Range(0.0, 0.5));
   cmd->add_option("--out", args->out,
                   "Write each strategy's executed schedule (HDF5, dispatch layout under /<strategy>/) here");
   cmd->add_option("--progress", args->progress,

@@ -67,7 +67,8 @@ def run_loop(scenario, options=None, progress=False, base_dir=".", **fields) -> 
 
     scenario: a path to a scenario JSON file, or the scenario as a dict (CSV paths relative to
     ``base_dir``). options: a LoopOptions, or give its fields as keywords (``strategy="rules"``,
-    ``horizon_hours``, ``reoptimize_every_hours``, ``days``, ``dispatch=ehub.dispatch.Options(...)``);
+    ``horizon_hours``, ``reoptimize_every_hours``, ``days``, ``dispatch=ehub.dispatch.Options(...)``,
+    ``forecaster="ridge"``, ``refit_every_days``, ``twin=TwinOptions(...)``);
     keywords override the fields of a given ``options`` (which is not modified).
     progress: True for a tqdm bar (a text line on stderr without tqdm), a callable(done_steps,
     total_steps) called after each decision, or False. Ctrl-C stops the run between decisions.
@@ -81,7 +82,8 @@ def run_loop(scenario, options=None, progress=False, base_dir=".", **fields) -> 
         base = options
         options = LoopOptions(strategy=base.strategy, horizon_hours=base.horizon_hours,
                               reoptimize_every_hours=base.reoptimize_every_hours, days=base.days,
-                              dispatch=base.dispatch, progress=base.progress)
+                              dispatch=base.dispatch, progress=base.progress, forecaster=base.forecaster,
+                              refit_every_days=base.refit_every_days, twin=base.twin)
         for k, v in fields.items():
             if not hasattr(options, k):
                 raise TypeError(f"run_loop() got an unexpected keyword argument {k!r}")

@@ -176,10 +176,31 @@ void bind_sim(py::module_& m) {
       .value("mpc", sim::Strategy::mpc, "the loop with forecasts made from data before each decision time")
       .value("rules", sim::Strategy::rules, "the rule-based baseline, no optimisation of setpoints");
 
+  py::class_<sim::TwinOptions>(m, "TwinOptions", "The twin's physics and balancing policy (docs/operations.md, Twin).")
+      .def(py::init([](bool causal, double balancing_penalty_per_kwh, double battery_taper_fraction) {
+             sim::TwinOptions t;
+             t.causal = causal;
+             t.balancing_penalty_per_kwh = balancing_penalty_per_kwh;
+             t.battery_taper_fraction = battery_taper_fraction;
+             t.validate();
+             return t;
+           }),
+           py::arg("causal") = true, py::arg("balancing_penalty_per_kwh") = 2.0, py::arg("battery_taper_fraction") = 0.1,
+           "causal: settle step by step (False: the executed window at once); balancing_penalty_per_kwh: W of "
+           "the priority order (storage W, units/boilers 2W, grid 4W, curtailment 8W); battery_taper_fraction: "
+           "SOC band of the battery's power taper (0: none). Throws InputError naming a bad field.")
+      .def_readwrite("causal", &sim::TwinOptions::causal, "settle step by step (no foresight within the executed window)")
+      .def_readwrite("balancing_penalty_per_kwh", &sim::TwinOptions::balancing_penalty_per_kwh,
+                     "W of the balancing policy's priority order, currency/kWh")
+      .def_readwrite("battery_taper_fraction", &sim::TwinOptions::battery_taper_fraction,
+                     "battery power taper band as a fraction of energy_kwh next to soc_min/soc_max")
+      .def("validate", &sim::TwinOptions::validate, "Throws InputError naming the bad field.");
+
   py::class_<sim::LoopOptions>(m, "LoopOptions", "Options of the operations loop (docs/operations.md).")
       .def(py::init([](const py::object& strategy, int horizon_hours, int reoptimize_every_hours,
                        std::optional<int> days, std::optional<dispatch::Options> dispatch_options,
-                       const py::object& progress) {
+                       const py::object& progress, const std::string& forecaster, int refit_every_days,
+                       std::optional<sim::TwinOptions> twin) {
              sim::LoopOptions o;
              o.strategy = strategy_of(strategy);
              o.horizon_hours = horizon_hours;
@@ -187,14 +208,23 @@ void bind_sim(py::module_& m) {
              o.days = days;
              if (dispatch_options) o.dispatch = *dispatch_options;
              progress_set(o, progress);
+             o.forecaster = forecaster;
+             o.refit_every_days = refit_every_days;
+             if (twin) o.twin = *twin;
              o.validate();
              return o;
            }),
            py::arg("strategy") = "mpc", py::arg("horizon_hours") = 48, py::arg("reoptimize_every_hours") = 24,
            py::arg("days") = py::none(), py::arg("dispatch") = py::none(), py::arg("progress") = py::none(),
+           py::arg("forecaster") = "seasonal_naive_day", py::arg("refit_every_days") = 7, py::arg("twin") = py::none(),
            "strategy: 'perfect', 'mpc', 'rules' (or a Strategy); dispatch: ehub.dispatch.Options of every plan "
-           "and twin solve (default Cbc); progress: callable(done_steps, total_steps) after each decision. "
+           "and twin solve (default Cbc); progress: callable(done_steps, total_steps) after each decision; "
+           "forecaster (mpc): 'seasonal_naive_day' or an ehub.forecast model name; twin: TwinOptions. "
            "Throws InputError naming a bad field.")
+      .def_readwrite("forecaster", &sim::LoopOptions::forecaster,
+                     "mpc: 'seasonal_naive_day' or a forecast-module model name ('ridge', 'ridge_hier', ...)")
+      .def_readwrite("refit_every_days", &sim::LoopOptions::refit_every_days, "mpc: refit interval of the model, days")
+      .def_readwrite("twin", &sim::LoopOptions::twin, "TwinOptions: the twin's physics and balancing policy")
       .def_property(
           "strategy", [](const sim::LoopOptions& o) { return o.strategy; },
           [](sim::LoopOptions& o, const py::object& s) { o.strategy = strategy_of(s); },
@@ -221,6 +251,9 @@ void bind_sim(py::module_& m) {
                     "mpc: {'device.key': mean absolute forecast error over executed steps}")
       .def_readonly("forecast_fallback_steps", &sim::LoopReport::forecast_fallback_steps,
                     "mpc: executed steps with no history a day back (actuals used)")
+      .def_readonly("forecast_baseline_steps", &sim::LoopReport::forecast_baseline_steps,
+                    "mpc: executed steps forecast by seasonal naive while the chosen model had too little history")
+      .def_readonly("forecaster", &sim::LoopReport::forecaster, "mpc: the forecasting model used")
       .def_readonly("grid_deviation_kwh", &sim::LoopReport::grid_deviation_kwh,
                     "sum |executed - planned grid exchange| dt, kWh")
       .def_readonly("storage_deviation_kwh", &sim::LoopReport::storage_deviation_kwh,
