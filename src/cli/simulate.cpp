@@ -38,7 +38,7 @@ struct SimulateArgs {
   std::string summary;
   std::string out;
   std::string progress = "auto";
-  std::string forecaster = "seasonal_naive_day";
+  std::string forecaster = "ridge";
   int refit_every_days = 7;
   std::string twin = "causal";
   double balancing_penalty = 2.0;
@@ -230,7 +230,7 @@ Command add_simulate_command(CLI::App& app) {
   cmd->add_option("--mip-gap", args->mip_gap, "Relative MIP gap")->check(CLI::NonNegativeNumber);
   cmd->add_option("--summary", args->summary, "Write each strategy's KPIs as JSON here");
   cmd->add_option("--forecaster", args->forecaster,
-                  "mpc: seasonal_naive_day (default) or a forecast model (ehub forecast --list-models)");
+                  "mpc: ridge (default), another forecast model (ehub forecast --list-models) or seasonal_naive_day");
   cmd->add_option("--refit-every-days", args->refit_every_days, "mpc: refit interval of the forecast model (default 7)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--twin", args->twin, "causal (default: step by step) or window (the executed window at once)")

@@ -38,7 +38,9 @@ class Pinned final : public hub::Device {
       if (const auto it = pins_.hard.find(st.name); it != pins_.hard.end()) {
         const auto& v = it->second;
         for (std::int32_t t = 0; t < n && static_cast<std::size_t>(t) < v.size(); ++t) {
-          const double x = v[static_cast<std::size_t>(t)];
+          const auto j = static_cast<std::size_t>(st.vars[t]);
+          // A setpoint from a solution may lie a rounding error outside the variable's bounds.
+          const double x = std::clamp(v[static_cast<std::size_t>(t)], m.col_lower()[j], m.col_upper()[j]);
           if (std::isfinite(x)) m.set_var_bounds(st.vars[t], x, x);
         }
       }
@@ -284,7 +286,8 @@ TwinResult execute(const nlohmann::json& actual_window, const std::string& file,
         else if (state == "on" || storage_setpoint) dp.hard[state] = values;  // W = 0: storage setpoints fixed
       }
     if ((type == "pv" || type == "wind") && w > 0) dp.soft["p_kw"] = SoftPin{{}, true, deviation_weight(type, "p_kw", w)};
-    if (type == "battery" && twin.battery_taper_fraction > 0) dp.taper_fraction = twin.battery_taper_fraction;
+    // The taper needs setpoints that can yield (W > 0); with fixed setpoints it is left out.
+    if (type == "battery" && twin.battery_taper_fraction > 0 && w > 0) dp.taper_fraction = twin.battery_taper_fraction;
     if (!dp.hard.empty() || !dp.soft.empty() || dp.taper_fraction > 0) d = pin_device(d, dp);
   }
   const hub::Scenario sc = hub::scenario_from_json(j, file, base_dir);

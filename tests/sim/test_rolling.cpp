@@ -42,6 +42,7 @@ ehub::sim::LoopOptions opts(ehub::sim::Strategy s) {
   ehub::sim::LoopOptions o;
   o.strategy = s;
   o.dispatch.solver = "cbc";
+  o.forecaster = "seasonal_naive_day";  // the tests below reason about its forecasts exactly
   return o;
 }
 

@@ -11,14 +11,15 @@ from typing import Any
 
 from . import _core
 from ._core.sim import *
-__all__ = ['BatteryEstimate', 'ChillerCopEstimate', 'ChpFuelEstimate', 'FitError', 'LoopOptions', 'LoopReport', 'PvPerformanceEstimate', 'Strategy', 'estimate_battery', 'estimate_chiller_cop', 'estimate_chp_fuel', 'estimate_pv_performance_ratio', 'resolve_series', 'run_loop', 'log_to_pandas']
+__all__ = ['BatteryEstimate', 'ChillerCopEstimate', 'ChpFuelEstimate', 'FitError', 'LoopOptions', 'LoopReport', 'PvPerformanceEstimate', 'Strategy', 'TwinOptions', 'estimate_battery', 'estimate_chiller_cop', 'estimate_chp_fuel', 'estimate_pv_performance_ratio', 'resolve_series', 'write_loop_h5', 'run_loop', 'log_to_pandas']
 
 def run_loop(scenario, options=None, progress=False, base_dir='.', **fields) -> LoopReport:
     """Run the operations loop on a scenario and return a LoopReport.
 
     scenario: a path to a scenario JSON file, or the scenario as a dict (CSV paths relative to
     ``base_dir``). options: a LoopOptions, or give its fields as keywords (``strategy="rules"``,
-    ``horizon_hours``, ``reoptimize_every_hours``, ``days``, ``dispatch=ehub.dispatch.Options(...)``);
+    ``horizon_hours``, ``reoptimize_every_hours``, ``days``, ``dispatch=ehub.dispatch.Options(...)``,
+    ``forecaster="ridge"``, ``refit_every_days``, ``twin=TwinOptions(...)``);
     keywords override the fields of a given ``options`` (which is not modified).
     progress: True for a tqdm bar (a text line on stderr without tqdm), a callable(done_steps,
     total_steps) called after each decision, or False. Ctrl-C stops the run between decisions.

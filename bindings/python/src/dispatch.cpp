@@ -158,6 +158,13 @@ void bind_dispatch(py::module_& m) {
                              },
                              "{'storage.charge_kw' / 'storage.discharge_kw': green part per step} (read-only "
                              "views, no copy)")
+      .def_property_readonly(
+          "consumption_kw", [](const py::object& self) { return view(self.cast<const dispatch::Result&>().consumption_kw, self); },
+          "electricity consumption L_t per step, kW (the green share's denominator; read-only view)")
+      .def_property_readonly(
+          "green_matched_kw",
+          [](const py::object& self) { return view(self.cast<const dispatch::Result&>().green_matched_kw, self); },
+          "green matched M_t per step, kW (same-step renewable use + green discharge used; read-only view)")
       .def("summary", [](const dispatch::Result& r) { return to_python(r.summary()); },
            "The summary dict (status, objective, solver, timings, model, kpis).")
       .def("brief_report", &dispatch::Result::brief_report)

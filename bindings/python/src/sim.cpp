@@ -216,7 +216,7 @@ void bind_sim(py::module_& m) {
            }),
            py::arg("strategy") = "mpc", py::arg("horizon_hours") = 48, py::arg("reoptimize_every_hours") = 24,
            py::arg("days") = py::none(), py::arg("dispatch") = py::none(), py::arg("progress") = py::none(),
-           py::arg("forecaster") = "seasonal_naive_day", py::arg("refit_every_days") = 7, py::arg("twin") = py::none(),
+           py::arg("forecaster") = "ridge", py::arg("refit_every_days") = 7, py::arg("twin") = py::none(),
            "strategy: 'perfect', 'mpc', 'rules' (or a Strategy); dispatch: ehub.dispatch.Options of every plan "
            "and twin solve (default Cbc); progress: callable(done_steps, total_steps) after each decision; "
            "forecaster (mpc): 'seasonal_naive_day' or an ehub.forecast model name; twin: TwinOptions. "
@@ -261,11 +261,26 @@ void bind_sim(py::module_& m) {
       .def_property_readonly("log", [](const sim::LoopReport& r) { return log_dict(r.log); },
                              "Per executed step: {'time_unix_s', 'plan_grid_kw', 'grid_kw', 'plan_storage_kw', "
                              "'storage_kw': array, 'soc_kwh': {storage: array}, 'on': {unit: array}}")
+      .def_readonly("executed", &sim::LoopReport::executed,
+                    "The executed schedule of the whole run as an ehub.dispatch.Result (flows, states, green "
+                    "split, per-step balance); its to_pandas() frames work as for a dispatch")
       .def("summary", [](const sim::LoopReport& r) { return to_python(r.summary()); },
            "The KPIs as a dict (the `ehub simulate --summary` entry of one strategy).")
       .def("brief_report", &sim::LoopReport::brief_report, "One line: strategy, days, cost, green share, solves, wall time.")
       .def("__repr__", &sim::LoopReport::brief_report);
 
+  m.def(
+      "write_loop_h5",
+      [](const std::vector<const sim::LoopReport*>& reports, const std::string& path) {
+        std::vector<sim::LoopReport> copies;
+        copies.reserve(reports.size());
+        for (const auto* r : reports) copies.push_back(*r);
+        py::gil_scoped_release release;
+        sim::write_loop_h5(copies, path);
+      },
+      py::arg("reports"), py::arg("path"),
+      "Writes the executed schedules of the reports to path (HDF5, atomically): one group /<strategy>/ per "
+      "report in the dispatch results layout, its attribute 'summary' the KPIs as JSON (as ehub simulate --out).");
   m.def("_run_loop", &run, py::arg("scenario"), py::arg("options"), py::arg("base_dir") = ".",
         "Run the loop on a scenario file path or a scenario dict (CSV paths relative to base_dir); the GIL "
         "is released during the run.");

@@ -38,10 +38,10 @@ struct LoopOptions {
   dispatch::Options dispatch;          ///< solver and options of every plan and twin solve
   std::function<void(std::int64_t done, std::int64_t total)> progress;  ///< after each decision: steps done, total
   /// mpc: the model forecasting load profiles, PV availability and wind speed at each decision:
-  /// "seasonal_naive_day" (built in: the same hour one day before the decision), or any model of
-  /// ehub::forecast by name (forecast::list_forecasters(): "ridge", "ridge_hier", "holt_winters",
-  /// ...), fitted only on data before the decision time.
-  std::string forecaster = "seasonal_naive_day";
+  /// "ridge" (default) or any other model of ehub::forecast by name (forecast::list_forecasters():
+  /// "ridge_hier", "holt_winters", ...), fitted only on data before the decision time; or
+  /// "seasonal_naive_day" (built in: the same hour one day before the decision).
+  std::string forecaster = "ridge";
   int refit_every_days = 7;            ///< mpc with a forecast-module model: refit interval
   TwinOptions twin;                    ///< the twin's physics and balancing policy
 

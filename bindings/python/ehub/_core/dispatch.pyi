@@ -6,6 +6,8 @@ from __future__ import annotations
 import collections.abc
 import ehub._core.core
 import ehub._core.hub
+import numpy
+import numpy.typing
 import typing
 __all__: list[str] = ['Options', 'ParetoPoint', 'Result', 'write_pareto_h5', 'write_result_h5']
 class Result:
@@ -24,6 +26,11 @@ class Result:
     def build_s(self) -> float:
         ...
     @property
+    def consumption_kw(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        electricity consumption L_t per step, kW (the green share's denominator; read-only view)
+        """
+    @property
     def diagnosis(self) -> list[str]:
         ...
     @property
@@ -40,6 +47,11 @@ class Result:
     def green(self) -> dict:
         """
         {'storage.charge_kw' / 'storage.discharge_kw': green part per step} (read-only views, no copy)
+        """
+    @property
+    def green_matched_kw(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        green matched M_t per step, kW (same-step renewable use + green discharge used; read-only view)
         """
     @property
     def grid(self) -> ehub._core.core.TimeGrid:

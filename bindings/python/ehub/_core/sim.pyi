@@ -3,11 +3,12 @@
 Operations loop (rolling horizon, digital twin) and model update
 """
 from __future__ import annotations
+import collections.abc
 import ehub._core.dispatch
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BatteryEstimate', 'ChillerCopEstimate', 'ChpFuelEstimate', 'FitError', 'LoopOptions', 'LoopReport', 'PvPerformanceEstimate', 'Strategy', 'estimate_battery', 'estimate_chiller_cop', 'estimate_chp_fuel', 'estimate_pv_performance_ratio', 'resolve_series']
+__all__: list[str] = ['BatteryEstimate', 'ChillerCopEstimate', 'ChpFuelEstimate', 'FitError', 'LoopOptions', 'LoopReport', 'PvPerformanceEstimate', 'Strategy', 'TwinOptions', 'estimate_battery', 'estimate_chiller_cop', 'estimate_chp_fuel', 'estimate_pv_performance_ratio', 'resolve_series', 'write_loop_h5']
 class Strategy:
     """
     How the park is operated (docs/operations.md).
@@ -58,13 +59,49 @@ class Strategy:
     @property
     def value(self) -> int:
         ...
+class TwinOptions:
+    """
+    The twin's physics and balancing policy (docs/operations.md, Twin).
+    """
+    def __init__(self, causal: bool = True, balancing_penalty_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 2.0, battery_taper_fraction: typing.SupportsFloat | typing.SupportsIndex = 0.1) -> None:
+        """
+        causal: settle step by step (False: the executed window at once); balancing_penalty_per_kwh: W of the priority order (storage W, units/boilers 2W, grid 4W, curtailment 8W); battery_taper_fraction: SOC band of the battery's power taper (0: none). Throws InputError naming a bad field.
+        """
+    def validate(self) -> None:
+        """
+        Throws InputError naming the bad field.
+        """
+    @property
+    def balancing_penalty_per_kwh(self) -> float:
+        """
+        W of the balancing policy's priority order, currency/kWh
+        """
+    @balancing_penalty_per_kwh.setter
+    def balancing_penalty_per_kwh(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def battery_taper_fraction(self) -> float:
+        """
+        battery power taper band as a fraction of energy_kwh next to soc_min/soc_max
+        """
+    @battery_taper_fraction.setter
+    def battery_taper_fraction(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def causal(self) -> bool:
+        """
+        settle step by step (no foresight within the executed window)
+        """
+    @causal.setter
+    def causal(self, arg0: bool) -> None:
+        ...
 class LoopOptions:
     """
     Options of the operations loop (docs/operations.md).
     """
-    def __init__(self, strategy: typing.Any = 'mpc', horizon_hours: typing.SupportsInt | typing.SupportsIndex = 48, reoptimize_every_hours: typing.SupportsInt | typing.SupportsIndex = 24, days: typing.SupportsInt | typing.SupportsIndex | None = None, dispatch: ehub._core.dispatch.Options | None = None, progress: typing.Any = None) -> None:
+    def __init__(self, strategy: typing.Any = 'mpc', horizon_hours: typing.SupportsInt | typing.SupportsIndex = 48, reoptimize_every_hours: typing.SupportsInt | typing.SupportsIndex = 24, days: typing.SupportsInt | typing.SupportsIndex | None = None, dispatch: ehub._core.dispatch.Options | None = None, progress: typing.Any = None, forecaster: str = 'ridge', refit_every_days: typing.SupportsInt | typing.SupportsIndex = 7, twin: TwinOptions | None = None) -> None:
         """
-        strategy: 'perfect', 'mpc', 'rules' (or a Strategy); dispatch: ehub.dispatch.Options of every plan and twin solve (default Cbc); progress: callable(done_steps, total_steps) after each decision. Throws InputError naming a bad field.
+        strategy: 'perfect', 'mpc', 'rules' (or a Strategy); dispatch: ehub.dispatch.Options of every plan and twin solve (default Cbc); progress: callable(done_steps, total_steps) after each decision; forecaster (mpc): 'seasonal_naive_day' or an ehub.forecast model name; twin: TwinOptions. Throws InputError naming a bad field.
         """
     def validate(self) -> None:
         """
@@ -87,6 +124,14 @@ class LoopOptions:
     def dispatch(self, arg0: ehub._core.dispatch.Options) -> None:
         ...
     @property
+    def forecaster(self) -> str:
+        """
+        mpc: 'seasonal_naive_day' or a forecast-module model name ('ridge', 'ridge_hier', ...)
+        """
+    @forecaster.setter
+    def forecaster(self, arg0: str) -> None:
+        ...
+    @property
     def horizon_hours(self) -> int:
         """
         length of each plan, h
@@ -101,6 +146,14 @@ class LoopOptions:
         """
     @progress.setter
     def progress(self, arg1: typing.Any) -> None:
+        ...
+    @property
+    def refit_every_days(self) -> int:
+        """
+        mpc: refit interval of the model, days
+        """
+    @refit_every_days.setter
+    def refit_every_days(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def reoptimize_every_hours(self) -> int:
@@ -118,6 +171,14 @@ class LoopOptions:
     @strategy.setter
     def strategy(self, arg1: typing.Any) -> None:
         ...
+    @property
+    def twin(self) -> TwinOptions:
+        """
+        TwinOptions: the twin's physics and balancing policy
+        """
+    @twin.setter
+    def twin(self, arg0: TwinOptions) -> None:
+        ...
 class LoopReport:
     """
     What a loop run did, aggregated over the executed steps.
@@ -133,6 +194,16 @@ class LoopReport:
         The KPIs as a dict (the `ehub simulate --summary` entry of one strategy).
         """
     @property
+    def executed(self) -> ehub._core.dispatch.Result:
+        """
+        The executed schedule of the whole run as an ehub.dispatch.Result (flows, states, green split, per-step balance); its to_pandas() frames work as for a dispatch
+        """
+    @property
+    def forecast_baseline_steps(self) -> int:
+        """
+        mpc: executed steps forecast by seasonal naive while the chosen model had too little history
+        """
+    @property
     def forecast_fallback_steps(self) -> int:
         """
         mpc: executed steps with no history a day back (actuals used)
@@ -141,6 +212,11 @@ class LoopReport:
     def forecast_mae(self) -> dict[str, float]:
         """
         mpc: {'device.key': mean absolute forecast error over executed steps}
+        """
+    @property
+    def forecaster(self) -> str:
+        """
+        mpc: the forecasting model used
         """
     @property
     def grid_deviation_kwh(self) -> float:
@@ -332,4 +408,8 @@ def estimate_pv_performance_ratio(ac_kw: typing.Annotated[numpy.typing.ArrayLike
 def resolve_series(scenario: dict, base_dir: str = '.') -> typing.Any:
     """
     The scenario dict with every device series resolved to a full-length list on its data grid.
+    """
+def write_loop_h5(reports: collections.abc.Sequence[LoopReport], path: str) -> None:
+    """
+    Writes the executed schedules of the reports to path (HDF5, atomically): one group /<strategy>/ per report in the dispatch results layout, its attribute 'summary' the KPIs as JSON (as ehub simulate --out).
     """
