@@ -43,6 +43,7 @@ struct SimulateArgs {
   std::string twin = "causal";
   double balancing_penalty = 2.0;
   double battery_taper = 0.1;
+  double part_load_ratio = 0.9;
 };
 
 
@@ -170,6 +171,7 @@ int run_simulate(const SimulateArgs& a) {
     o.twin.causal = a.twin == "causal";
     o.twin.balancing_penalty_per_kwh = a.balancing_penalty;
     o.twin.battery_taper_fraction = a.battery_taper;
+    o.twin.unit_min_load_efficiency_ratio = a.part_load_ratio;
     o.dispatch.solver = a.solver;
     o.dispatch.relax_integers = a.relax;
     if (a.time_limit_s) o.dispatch.solve.time_limit_s = *a.time_limit_s;
@@ -192,7 +194,7 @@ int run_simulate(const SimulateArgs& a) {
     j["relax"] = a.relax;
     j["forecaster"] = a.forecaster;
     j["twin"] = {{"settlement", a.twin}, {"balancing_penalty_per_kwh", a.balancing_penalty},
-                 {"battery_taper_fraction", a.battery_taper}};
+                 {"battery_taper_fraction", a.battery_taper}, {"unit_min_load_efficiency_ratio", a.part_load_ratio}};
     std::map<sim::Strategy, double> cost;
     for (const auto& r : reps) {
       j[std::string(sim::to_string(r.strategy))] = r.summary();
@@ -241,6 +243,9 @@ Command add_simulate_command(CLI::App& app) {
   cmd->add_option("--battery-taper", args->battery_taper,
                   "Twin battery power taper band, fraction of energy next to soc_min/soc_max (default 0.1; 0: none)")
       ->check(CLI::Range(0.0, 0.5));
+  cmd->add_option("--unit-part-load-ratio", args->part_load_ratio,
+                  "Twin: efficiency at min load / full load of units without part-load data (default 0.9; 1: as planned)")
+      ->check(CLI::Range(0.01, 1.0));
   cmd->add_option("--out", args->out,
                   "Write each strategy's executed schedule (HDF5, dispatch layout under /<strategy>/) here");
   cmd->add_option("--progress", args->progress,

@@ -240,6 +240,8 @@ void TwinOptions::validate() const {
     throw InputError("", "balancing_penalty_per_kwh", "must be a finite number >= 0");
   if (!(battery_taper_fraction >= 0 && battery_taper_fraction <= 0.5))
     throw InputError("", "battery_taper_fraction", "must be in [0, 0.5]");
+  if (!(unit_min_load_efficiency_ratio > 0 && unit_min_load_efficiency_ratio <= 1))
+    throw InputError("", "unit_min_load_efficiency_ratio", "must be in (0, 1]");
 }
 
 namespace {
@@ -277,6 +279,14 @@ TwinResult execute(const nlohmann::json& actual_window, const std::string& file,
   const double w = effective_weight(j, twin.balancing_penalty_per_kwh);
   for (auto& d : j.at("devices")) {
     const std::string type = d.value("type", "");
+    if ((type == "chp" || type == "diesel_generator") && twin.unit_min_load_efficiency_ratio < 1 &&
+        !d.contains("electric_efficiency_at_min_load") && !d.contains("part_load_curve") &&
+        d.value("min_load", 0.0) > 0) {
+      double eff = d.value("electric_efficiency", type == "chp" ? 0.40 : 0.42);
+      if (type == "diesel_generator" && d.contains("fuel_g_per_kwh"))
+        eff = 1.0 / (d["fuel_g_per_kwh"].get<double>() / 1000.0 * d.value("fuel_heating_value_kwh_per_kg", 11.848));
+      d["electric_efficiency_at_min_load"] = eff * twin.unit_min_load_efficiency_ratio;
+    }
     DevicePins dp;
     if (const auto it = pins.find(d.at("name").get<std::string>()); it != pins.end())
       for (const auto& [state, values] : it->second) {

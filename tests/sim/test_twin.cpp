@@ -89,3 +89,31 @@ TEST(Twin, OptionsAreValidated) {
   o.balancing_penalty_per_kwh = -1;
   EXPECT_THROW(o.validate(), ehub::InputError);
 }
+
+TEST(Twin, UnitsBurnMoreFuelAtPartLoadThanThePlanAssumed) {
+  // A 1 MW CHP (electric efficiency 0.40, min load 0.3, no part-load data) committed by the plan
+  // serves a 300 kW load at minimum load. The plan's fuel is 300 / 0.40 = 750 kW; the twin's
+  // efficiency at min load is 0.9 x 0.40 = 0.36, on the fuel line through (300, 300/0.36) and
+  // (1000, 1000/0.40): fuel = 833.33 kW at 300 kW.
+  json j{{"name", "chp step"},
+         {"time", {{"start", "2025-01-10T10:00:00+08:00"}, {"step_minutes", 60}, {"steps", 1}}},
+         {"buses", json::array({{{"name", "el"}, {"carrier", "electricity"}}, {{"name", "gas"}, {"carrier", "gas"}},
+                                {{"name", "heat"}, {"carrier", "heat"}}})},
+         {"devices",
+          json::array({{{"name", "grid"}, {"type", "grid"}, {"bus", "el"}, {"buy_price_per_kwh", 5.0},
+                        {"sell_price_per_kwh", 0.0}, {"emission_factor_kg_per_kwh", 0.5}},
+                       {{"name", "gas"}, {"type", "gas_supply"}, {"bus", "gas"}, {"price_per_m3", 1.0},
+                        {"heating_value_kwh_per_m3", 10.0}},
+                       {{"name", "chp"}, {"type", "chp"}, {"ports", {{"fuel", "gas"}, {"el", "el"}, {"heat", "heat"}}},
+                        {"capacity_kw", 1000}, {"electric_efficiency", 0.40}, {"thermal_efficiency", 0.40},
+                        {"min_load", 0.3}},
+                       {{"name", "load"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", {300.0}}}})}};
+  const ehub::sim::Pins pins{{"chp", {{"on", {1.0}}, {"p_kw", {300.0}}}}};
+  const auto tr = ehub::sim::execute(j, "chp step", ".", pins, nullptr, cbc());
+  EXPECT_NEAR(state(tr.executed, "chp", "p_kw"), 300.0, 1e-6);
+  EXPECT_NEAR(state(tr.executed, "chp", "fuel_kw"), 300.0 / 0.36, 1e-6);
+  ehub::sim::TwinOptions same;
+  same.unit_min_load_efficiency_ratio = 1.0;
+  const auto plan_like = ehub::sim::execute(j, "chp step", ".", pins, nullptr, cbc(), same);
+  EXPECT_NEAR(state(plan_like.executed, "chp", "fuel_kw"), 750.0, 1e-6);
+}

@@ -47,6 +47,11 @@ struct TwinOptions {
   double balancing_penalty_per_kwh = 2.0;
   /// Battery SOC-dependent power limits (DevicePins::taper_fraction); 0 turns them off.
   double battery_taper_fraction = 0.1;
+  /// Part load of units (chp, diesel_generator) whose scenario gives no part-load data
+  /// (electric_efficiency_at_min_load, part_load_curve): in the twin their electric efficiency at
+  /// minimum load is this fraction of the full-load efficiency (a fuel line with no-load fuel,
+  /// docs/devices.md); 1 keeps the plan's constant efficiency.
+  double unit_min_load_efficiency_ratio = 0.9;
   /// Throws InputError naming the bad field.
   void validate() const;
 };

@@ -577,7 +577,7 @@ std::unique_ptr<Device> make_diesel_generator(const std::string& name, const io:
     const double hv = opt_positive(r, "fuel_heating_value_kwh_per_kg", 11.848);
     u.eff_full = 1.0 / (r.positive_number("fuel_g_per_kwh") / 1000.0 * hv);
     if (u.eff_full > 1.0) throw r.error_at("fuel_g_per_kwh", "implies an efficiency above 1");
-    u.eff_min = u.eff_full;
+    if (!given(r, "electric_efficiency_at_min_load")) u.eff_min = u.eff_full;
   }
   return std::make_unique<DieselGenerator>(name, u);
 }

@@ -63,7 +63,7 @@ class TwinOptions:
     """
     The twin's physics and balancing policy (docs/operations.md, Twin).
     """
-    def __init__(self, causal: bool = True, balancing_penalty_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 2.0, battery_taper_fraction: typing.SupportsFloat | typing.SupportsIndex = 0.1) -> None:
+    def __init__(self, causal: bool = True, balancing_penalty_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 2.0, battery_taper_fraction: typing.SupportsFloat | typing.SupportsIndex = 0.1, unit_min_load_efficiency_ratio: typing.SupportsFloat | typing.SupportsIndex = 0.9) -> None:
         """
         causal: settle step by step (False: the executed window at once); balancing_penalty_per_kwh: W of the priority order (storage W, units/boilers 2W, grid 4W, curtailment 8W); battery_taper_fraction: SOC band of the battery's power taper (0: none). Throws InputError naming a bad field.
         """
@@ -94,6 +94,14 @@ class TwinOptions:
         """
     @causal.setter
     def causal(self, arg0: bool) -> None:
+        ...
+    @property
+    def unit_min_load_efficiency_ratio(self) -> float:
+        """
+        units without part-load data: efficiency at min load / full-load efficiency in the twin
+        """
+    @unit_min_load_efficiency_ratio.setter
+    def unit_min_load_efficiency_ratio(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class LoopOptions:
     """
