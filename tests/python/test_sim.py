@@ -212,3 +212,28 @@ def test_executed_schedule_balances_and_writes(tmp_path, park_path):
         assert sorted(f["rules"].keys()) == ["balance", "flows", "green", "states", "time"]
         assert f["rules/time"].shape == (48,)
         assert json.loads(f["rules"].attrs["summary"])["steps"] == 48
+
+
+def test_twin_execute_takes_the_deviation_on_the_battery():
+    """ehub.sim.execute: the plan expected 200 kW of load from the grid, the actual load is 300 kW;
+    the battery (efficiencies 1, 10 MWh, SOC 0.5) discharges the 100 kW first and the import stays
+    at 200 kW; cost 200 x 1.0 = 200 (the policy's deviation prices are not costs)."""
+    window = {
+        "name": "twin step",
+        "time": {"start": "2025-06-01T10:00:00+08:00", "step_minutes": 60, "steps": 1},
+        "buses": [{"name": "el", "carrier": "electricity"}],
+        "devices": [
+            {"name": "grid", "type": "grid", "bus": "el", "buy_price_per_kwh": 1.0, "sell_price_per_kwh": 0.1,
+             "emission_factor_kg_per_kwh": 0.5},
+            {"name": "battery", "type": "battery", "bus": "el", "energy_kwh": 10000, "power_kw": 500,
+             "charge_efficiency": 1.0, "discharge_efficiency": 1.0, "soc_initial": 0.5, "end_condition": "free"},
+            {"name": "load", "type": "load", "bus": "el", "profile_kw": [300.0]},
+        ],
+    }
+    pins = {"battery": {"charge_kw": [0.0], "discharge_kw": [0.0]}, "grid": {"import_kw": [200.0], "export_kw": [0.0]}}
+    tr = ehub.sim.execute(window, pins)
+    assert tr.executed.states["battery.discharge_kw"][0] == pytest.approx(100.0, abs=1e-6)
+    assert tr.executed.states["grid.import_kw"][0] == pytest.approx(200.0, abs=1e-6)
+    assert tr.executed.objective == pytest.approx(200.0, abs=1e-6)
+    assert tr.executed.summary()["kpis"]["cost_total"] == pytest.approx(200.0, abs=1e-6)
+    assert "balancing_penalty" not in tr.executed.summary()["kpis"]["cost_breakdown"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import _core
 from ._core.sim import *
-__all__ = ['BatteryEstimate', 'ChillerCopEstimate', 'ChpFuelEstimate', 'FitError', 'LoopOptions', 'LoopReport', 'PvPerformanceEstimate', 'Strategy', 'TwinOptions', 'estimate_battery', 'estimate_chiller_cop', 'estimate_chp_fuel', 'estimate_pv_performance_ratio', 'resolve_series', 'write_loop_h5', 'run_loop', 'log_to_pandas']
+__all__ = ['BatteryEstimate', 'ChillerCopEstimate', 'ChpFuelEstimate', 'FitError', 'LoopOptions', 'LoopReport', 'PvPerformanceEstimate', 'Strategy', 'TwinOptions', 'TwinResult', 'estimate_battery', 'estimate_chiller_cop', 'estimate_chp_fuel', 'estimate_pv_performance_ratio', 'execute', 'plan_pins', 'resolve_series', 'write_loop_h5', 'run_loop', 'log_to_pandas']
 
 def run_loop(scenario, options=None, progress=False, base_dir='.', **fields) -> LoopReport:
     """Run the operations loop on a scenario and return a LoopReport.

@@ -274,6 +274,28 @@ void bind_sim(py::module_& m) {
       .def("brief_report", &sim::LoopReport::brief_report, "One line: strategy, days, cost, green share, solves, wall time.")
       .def("__repr__", &sim::LoopReport::brief_report);
 
+  py::class_<sim::TwinResult>(m, "TwinResult", "What the twin did over the executed steps.")
+      .def_readonly("executed", &sim::TwinResult::executed, "the settled schedule (an ehub.dispatch.Result)")
+      .def_readonly("grid_kw", &sim::TwinResult::grid_kw, "executed grid exchange per step, kW (import - export)")
+      .def_readonly("storage_kw", &sim::TwinResult::storage_kw,
+                    "executed electric storage power per step, kW (discharge - charge)");
+  m.def(
+      "execute",
+      [](const py::dict& window, const sim::Pins& pins, std::optional<dispatch::Options> options,
+         std::optional<sim::TwinOptions> twin, const std::string& base_dir) {
+        const nlohmann::json j = from_python(window);
+        const dispatch::Options o = options.value_or(dispatch::Options{});
+        const sim::TwinOptions t = twin.value_or(sim::TwinOptions{});
+        py::gil_scoped_release release;
+        return sim::execute(j, "<python>", base_dir, pins, nullptr, o, t);
+      },
+      py::arg("window"), py::arg("pins"), py::arg("options") = py::none(), py::arg("twin") = py::none(),
+      py::arg("base_dir") = ".",
+      "Settles the steps of `window` (a scenario dict over exactly the executed steps, with actual data) with "
+      "the setpoints `pins` ({device: {state: values per step, NaN free}}) under the twin's balancing policy "
+      "and physics (docs/operations.md); returns a TwinResult. Raises SolverError when nothing settles.");
+  m.def("plan_pins", &sim::plan_pins, py::arg("plan"), py::arg("steps"),
+        "The setpoints the twin follows from a plan's first `steps` steps: {device: {state: values}}.");
   m.def(
       "write_loop_h5",
       [](const std::vector<const sim::LoopReport*>& reports, const std::string& path) {

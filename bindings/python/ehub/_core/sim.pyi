@@ -8,7 +8,7 @@ import ehub._core.dispatch
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BatteryEstimate', 'ChillerCopEstimate', 'ChpFuelEstimate', 'FitError', 'LoopOptions', 'LoopReport', 'PvPerformanceEstimate', 'Strategy', 'TwinOptions', 'estimate_battery', 'estimate_chiller_cop', 'estimate_chp_fuel', 'estimate_pv_performance_ratio', 'resolve_series', 'write_loop_h5']
+__all__: list[str] = ['BatteryEstimate', 'ChillerCopEstimate', 'ChpFuelEstimate', 'FitError', 'LoopOptions', 'LoopReport', 'PvPerformanceEstimate', 'Strategy', 'TwinOptions', 'TwinResult', 'estimate_battery', 'estimate_chiller_cop', 'estimate_chp_fuel', 'estimate_pv_performance_ratio', 'execute', 'plan_pins', 'resolve_series', 'write_loop_h5']
 class Strategy:
     """
     How the park is operated (docs/operations.md).
@@ -272,6 +272,25 @@ class LoopReport:
         """
         wall time of the run, s
         """
+class TwinResult:
+    """
+    What the twin did over the executed steps.
+    """
+    @property
+    def executed(self) -> ehub._core.dispatch.Result:
+        """
+        the settled schedule (an ehub.dispatch.Result)
+        """
+    @property
+    def grid_kw(self) -> list[float]:
+        """
+        executed grid exchange per step, kW (import - export)
+        """
+    @property
+    def storage_kw(self) -> list[float]:
+        """
+        executed electric storage power per step, kW (discharge - charge)
+        """
 class FitError:
     """
     How well a least-squares fit matches the measurements it was fitted on.
@@ -412,6 +431,14 @@ def estimate_chp_fuel(p_el_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.fl
 def estimate_pv_performance_ratio(ac_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], reference: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], capacity_kw: typing.SupportsFloat | typing.SupportsIndex, min_reference: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> PvPerformanceEstimate:
     """
     PR of ac_kw = PR * capacity_kw * reference through the origin (reference: availability or POA/1000), steps with reference > min_reference.
+    """
+def execute(window: dict, pins: collections.abc.Mapping[str, collections.abc.Mapping[str, collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]]], options: ehub._core.dispatch.Options | None = None, twin: TwinOptions | None = None, base_dir: str = '.') -> TwinResult:
+    """
+    Settles the steps of `window` (a scenario dict over exactly the executed steps, with actual data) with the setpoints `pins` ({device: {state: values per step, NaN free}}) under the twin's balancing policy and physics (docs/operations.md); returns a TwinResult. Raises SolverError when nothing settles.
+    """
+def plan_pins(plan: ehub._core.dispatch.Result, steps: typing.SupportsInt | typing.SupportsIndex) -> dict[str, dict[str, list[float]]]:
+    """
+    The setpoints the twin follows from a plan's first `steps` steps: {device: {state: values}}.
     """
 def resolve_series(scenario: dict, base_dir: str = '.') -> typing.Any:
     """
