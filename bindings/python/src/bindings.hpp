@@ -5,11 +5,44 @@
 #include <pybind11/pybind11.h>
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
 
 namespace ehub::python {
 namespace py = pybind11;
+
+// --- Python objects held by C++, JSON values --------------------------------------------------
+
+/// A Python object shared by C++ copies (std::function copies, registry entries) without touching
+/// its reference count outside the GIL: released with the GIL taken, or leaked after the
+/// interpreter is gone (static destructors run after Py_Finalize).
+class PyRef {
+ public:
+  explicit PyRef(py::object o) : o_(std::move(o)) {}
+  PyRef(const PyRef&) = delete;
+  PyRef& operator=(const PyRef&) = delete;
+  ~PyRef() {
+    if (!Py_IsInitialized()) {
+      o_.release();
+      return;
+    }
+    py::gil_scoped_acquire gil;
+    o_ = py::object();
+  }
+  /// The held object (use with the GIL).
+  const py::object& get() const noexcept { return o_; }
+
+ private:
+  py::object o_;
+};
+
+/// Python values (dict, list, tuple, str, numbers, bool, None, numpy arrays and scalars) to JSON
+/// directly, not through text, so NaN and inf reach the readers that report them with their JSON
+/// path. Throws InputError for anything else.
+nlohmann::json json_from_python(const py::handle& o);
+/// JSON to Python values (dicts, lists, numbers, ...).
+py::object json_to_python(const nlohmann::json& j);
 
 // --- numpy arrays without copies (the table "Where copies happen" of docs/python.md) ----------
 

@@ -17,8 +17,6 @@ void bind_carbon(py::module_& m);
 
 namespace {
 
-py::object json_to_python(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
-
 template <class T, class F>
 py::array_t<std::int64_t> iarr(const std::vector<T>& rows, F get) {
   py::array_t<std::int64_t> a(static_cast<py::ssize_t>(rows.size()));

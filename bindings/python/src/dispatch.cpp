@@ -11,29 +11,8 @@
 namespace ehub::python {
 namespace {
 
-py::object to_python(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
-// Python objects to JSON values directly (not through text), so NaN and inf reach the scenario
-// reader, which reports them with their JSON path.
-nlohmann::json from_python(const py::handle& o) {
-  if (o.is_none()) return nullptr;
-  if (py::isinstance<py::bool_>(o)) return o.cast<bool>();
-  if (py::isinstance<py::int_>(o)) return o.cast<std::int64_t>();
-  if (py::isinstance<py::float_>(o)) return o.cast<double>();
-  if (py::isinstance<py::str>(o)) return o.cast<std::string>();
-  if (py::isinstance<py::dict>(o)) {
-    nlohmann::json j = nlohmann::json::object();
-    for (auto [k, v] : o.cast<py::dict>()) j[py::str(k).cast<std::string>()] = from_python(v);
-    return j;
-  }
-  if (py::isinstance<py::list>(o) || py::isinstance<py::tuple>(o)) {
-    nlohmann::json j = nlohmann::json::array();
-    for (auto v : o) j.push_back(from_python(v));
-    return j;
-  }
-  if (py::hasattr(o, "tolist")) return from_python(o.attr("tolist")());  // numpy arrays and scalars
-  throw InputError("<python>", "", "cannot convert a " + py::str(py::type::of(o).attr("__name__")).cast<std::string>() +
-                                       " to JSON");
-}
+py::object to_python(const nlohmann::json& j) { return json_to_python(j); }
+nlohmann::json from_python(const py::handle& o) { return json_from_python(o); }
 hub::HorizonOptions horizon(std::optional<std::string> start, std::optional<std::int64_t> steps,
                             std::optional<int> step_minutes) {
   hub::HorizonOptions h;

@@ -22,26 +22,6 @@ namespace {
 namespace fc = ehub::forecast;
 using Vec = Eigen::VectorXd;
 
-// A Python object shared by C++ copies without touching its reference count outside the GIL.
-class PyRef {
- public:
-  explicit PyRef(py::object o) : o_(std::move(o)) {}
-  PyRef(const PyRef&) = delete;
-  PyRef& operator=(const PyRef&) = delete;
-  ~PyRef() {
-    if (!Py_IsInitialized()) {
-      o_.release();
-      return;
-    }
-    py::gil_scoped_acquire gil;
-    o_ = py::object();
-  }
-  const py::object& get() const noexcept { return o_; }
-
- private:
-  py::object o_;
-};
-
 nlohmann::json to_json(const py::handle& o) {
   if (o.is_none()) return nlohmann::json::object();
   const std::string text = py::module_::import("json").attr("dumps")(o).cast<std::string>();

@@ -12,11 +12,6 @@
 namespace ehub::python {
 namespace {
 
-py::object json_to_python(const nlohmann::json& j) {
-  // Not cached in a static: a py::object destroyed after interpreter shutdown would crash.
-  return py::module_::import("json").attr("loads")(j.dump());
-}
-
 io::CsvOptions csv_options(const std::string& time_column, const std::string& delimiter,
                            int default_utc_offset_minutes, const std::string& missing,
                            const std::string& timestamps) {

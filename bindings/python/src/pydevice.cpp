@@ -21,28 +21,6 @@
 namespace ehub::python {
 namespace {
 
-// A Python object shared by C++ copies (std::function copies, registry entries) without touching
-// its reference count, which needs the GIL; released with the GIL, or leaked after the interpreter
-// is gone (static destructors run after Py_Finalize).
-class PyRef {
- public:
-  explicit PyRef(py::object o) : o_(std::move(o)) {}
-  PyRef(const PyRef&) = delete;
-  PyRef& operator=(const PyRef&) = delete;
-  ~PyRef() {
-    if (!Py_IsInitialized()) {
-      o_.release();
-      return;
-    }
-    py::gil_scoped_acquire gil;
-    o_ = py::object();
-  }
-  const py::object& get() const noexcept { return o_; }
-
- private:
-  py::object o_;
-};
-
 // Handles given to Python during one call only: they refuse use afterwards instead of touching a
 // Builder or SeriesSource that no longer exists.
 struct BuilderHandle {
@@ -120,8 +98,6 @@ hub::PortDirection direction_from_string(const std::string& s) {
   if (s == "bidirectional") return hub::PortDirection::bidirectional;
   throw InputError("", "direction", "must be \"output\", \"input\" or \"bidirectional\", got \"" + s + "\"");
 }
-
-py::object json_to_python(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
 
 // Calls attribute `name` of `o` if it is callable, else returns it (ports may be a method or a list).
 py::object value_or_call(const py::object& o, const char* name) {

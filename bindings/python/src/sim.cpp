@@ -21,25 +21,7 @@ namespace {
 
 using Eigen::VectorXd;
 
-// A Python object shared by C++ copies; its reference is dropped with the GIL held.
-class PyRef {
- public:
-  explicit PyRef(py::object o) : o_(std::move(o)) {}
-  PyRef(const PyRef&) = delete;
-  PyRef& operator=(const PyRef&) = delete;
-  ~PyRef() {
-    if (!Py_IsInitialized()) {
-      o_.release();
-      return;
-    }
-    py::gil_scoped_acquire gil;
-    o_ = py::object();
-  }
-  const py::object& get() const noexcept { return o_; }
 
- private:
-  py::object o_;
-};
 
 // LoopOptions::progress holding a Python callable: called with the GIL re-acquired (the loop runs
 // without it), copies share the callable.
@@ -71,32 +53,8 @@ sim::Strategy strategy_of(const py::handle& s) {
   return s.cast<sim::Strategy>();
 }
 
-// Python objects to JSON values directly (not through text), so NaN and inf reach the scenario
-// reader, which reports them with their JSON path.
-nlohmann::json from_python(const py::handle& o) {
-  if (o.is_none()) return nullptr;
-  if (py::isinstance<py::bool_>(o)) return o.cast<bool>();
-  if (py::isinstance<py::int_>(o)) return o.cast<std::int64_t>();
-  if (py::isinstance<py::float_>(o)) return o.cast<double>();
-  if (py::isinstance<py::str>(o)) return o.cast<std::string>();
-  if (py::isinstance<py::dict>(o)) {
-    nlohmann::json j = nlohmann::json::object();
-    for (auto [k, v] : o.cast<py::dict>()) j[py::str(k).cast<std::string>()] = from_python(v);
-    return j;
-  }
-  if (py::isinstance<py::list>(o) || py::isinstance<py::tuple>(o)) {
-    nlohmann::json j = nlohmann::json::array();
-    for (auto v : o) j.push_back(from_python(v));
-    return j;
-  }
-  if (py::hasattr(o, "tolist")) return from_python(o.attr("tolist")());  // numpy arrays and scalars
-  std::string d = "cannot convert a ";
-  d += py::str(py::type::of(o).attr("__name__")).cast<std::string>();
-  d += " to JSON";
-  throw InputError("<python>", "", d);
-}
-
-py::object to_python(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
+nlohmann::json from_python(const py::handle& o) { return json_from_python(o); }
+py::object to_python(const nlohmann::json& j) { return json_to_python(j); }
 
 py::array_t<double> arr(const std::vector<double>& v) {
   return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
