@@ -44,6 +44,7 @@ struct SimulateArgs {
   double balancing_penalty = 2.0;
   double battery_taper = 0.1;
   double part_load_ratio = 0.9;
+  double battery_efficiency_drop = 0.02;
 };
 
 
@@ -172,6 +173,7 @@ int run_simulate(const SimulateArgs& a) {
     o.twin.balancing_penalty_per_kwh = a.balancing_penalty;
     o.twin.battery_taper_fraction = a.battery_taper;
     o.twin.unit_min_load_efficiency_ratio = a.part_load_ratio;
+    o.twin.battery_efficiency_drop = a.battery_efficiency_drop;
     o.dispatch.solver = a.solver;
     o.dispatch.relax_integers = a.relax;
     if (a.time_limit_s) o.dispatch.solve.time_limit_s = *a.time_limit_s;
@@ -194,7 +196,8 @@ int run_simulate(const SimulateArgs& a) {
     j["relax"] = a.relax;
     j["forecaster"] = a.forecaster;
     j["twin"] = {{"settlement", a.twin}, {"balancing_penalty_per_kwh", a.balancing_penalty},
-                 {"battery_taper_fraction", a.battery_taper}, {"unit_min_load_efficiency_ratio", a.part_load_ratio}};
+                 {"battery_taper_fraction", a.battery_taper}, {"unit_min_load_efficiency_ratio", a.part_load_ratio},
+                 {"battery_efficiency_drop", a.battery_efficiency_drop}};
     std::map<sim::Strategy, double> cost;
     for (const auto& r : reps) {
       j[std::string(sim::to_string(r.strategy))] = r.summary();
@@ -243,6 +246,9 @@ Command add_simulate_command(CLI::App& app) {
   cmd->add_option("--battery-taper", args->battery_taper,
                   "Twin battery power taper band, fraction of energy next to soc_min/soc_max (default 0.1; 0: none)")
       ->check(CLI::Range(0.0, 0.5));
+  cmd->add_option("--battery-efficiency-drop", args->battery_efficiency_drop,
+                  "Causal twin: battery efficiency drop at the SOC limits inside the taper band (default 0.02)")
+      ->check(CLI::Range(0.0, 0.49));
   cmd->add_option("--unit-part-load-ratio", args->part_load_ratio,
                   "Twin: efficiency at min load / full load of units without part-load data (default 0.9; 1: as planned)")
       ->check(CLI::Range(0.01, 1.0));

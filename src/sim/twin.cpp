@@ -240,6 +240,8 @@ void TwinOptions::validate() const {
     throw InputError("", "balancing_penalty_per_kwh", "must be a finite number >= 0");
   if (!(battery_taper_fraction >= 0 && battery_taper_fraction <= 0.5))
     throw InputError("", "battery_taper_fraction", "must be in [0, 0.5]");
+  if (!(battery_efficiency_drop >= 0 && battery_efficiency_drop < 0.5))
+    throw InputError("", "battery_efficiency_drop", "must be in [0, 0.5)");
   if (!(unit_min_load_efficiency_ratio > 0 && unit_min_load_efficiency_ratio <= 1))
     throw InputError("", "unit_min_load_efficiency_ratio", "must be in (0, 1]");
 }
@@ -268,6 +270,21 @@ double effective_weight(const nlohmann::json& scenario, double w) {
   return w;
 }
 
+// Charge (discharge) efficiency of a one-step battery lowered inside the top (bottom) taper band
+// in proportion to how deep the SOC at the start of the step lies in it (docs/operations.md).
+void apply_soc_efficiency(nlohmann::json& d, const TwinOptions& twin) {
+  double eta_c = d.value("charge_efficiency", 0.95), eta_d = d.value("discharge_efficiency", 0.95);
+  if (d.contains("round_trip_efficiency")) {
+    eta_c = eta_d = std::sqrt(d["round_trip_efficiency"].get<double>());
+    d.erase("round_trip_efficiency");
+  }
+  const double lo = d.value("soc_min", 0.0), hi = d.value("soc_max", 1.0);
+  const double soc = d.value("soc_initial", std::clamp(0.5, lo, hi)), band = twin.battery_taper_fraction;
+  const double top = std::clamp((soc - (hi - band)) / band, 0.0, 1.0), bottom = std::clamp(((lo + band) - soc) / band, 0.0, 1.0);
+  d["charge_efficiency"] = std::max(1e-3, eta_c - twin.battery_efficiency_drop * top);
+  d["discharge_efficiency"] = std::max(1e-3, eta_d - twin.battery_efficiency_drop * bottom);
+}
+
 }  // namespace
 
 TwinResult execute(const nlohmann::json& actual_window, const std::string& file, const std::string& base_dir,
@@ -287,6 +304,9 @@ TwinResult execute(const nlohmann::json& actual_window, const std::string& file,
         eff = 1.0 / (d["fuel_g_per_kwh"].get<double>() / 1000.0 * d.value("fuel_heating_value_kwh_per_kg", 11.848));
       d["electric_efficiency_at_min_load"] = eff * twin.unit_min_load_efficiency_ratio;
     }
+    if (type == "battery" && twin.battery_taper_fraction > 0 && twin.battery_efficiency_drop > 0 && w > 0 &&
+        j.at("time").value("steps", 0) == 1)
+      apply_soc_efficiency(d, twin);
     DevicePins dp;
     if (const auto it = pins.find(d.at("name").get<std::string>()); it != pins.end())
       for (const auto& [state, values] : it->second) {

@@ -74,11 +74,15 @@ TEST(Twin, BatteryChargePowerTapersNearFull) {
   EXPECT_NEAR(state(tr.executed, "battery", "charge_kw"), 150.0, 1e-6);
   EXPECT_NEAR(state(tr.executed, "grid", "import_kw"), 450.0, 1e-6);
   EXPECT_NEAR(tr.executed.kpis.cost_total, 450.0, 1e-6);
+  // The SOC lies 0.7 deep into the top band: charge efficiency 1 - 0.02 x 0.7 = 0.986, so the
+  // 150 kWh charged add 147.9 kWh: SOC 9847.9 kWh.
+  EXPECT_NEAR(state(tr.executed, "battery", "soc_kwh"), 9700.0 + 150.0 * 0.986, 1e-6);
   // Without the taper only the SOC limit binds: 10000 - 9700 = 300 kW in the hour.
   ehub::sim::TwinOptions no_taper;
-  no_taper.battery_taper_fraction = 0.0;
+  no_taper.battery_taper_fraction = 0.0;  // (also no efficiency drop: it lives in the band)
   const auto full = ehub::sim::execute(step(0.97), "step", ".", plan(500, 0, 800), nullptr, cbc(), no_taper);
   EXPECT_NEAR(state(full.executed, "battery", "charge_kw"), 300.0, 1e-6);
+  EXPECT_NEAR(state(full.executed, "battery", "soc_kwh"), 10000.0, 1e-6);
 }
 
 TEST(Twin, OptionsAreValidated) {
@@ -87,6 +91,9 @@ TEST(Twin, OptionsAreValidated) {
   EXPECT_THROW(o.validate(), ehub::InputError);
   o.battery_taper_fraction = 0.1;
   o.balancing_penalty_per_kwh = -1;
+  EXPECT_THROW(o.validate(), ehub::InputError);
+  o.balancing_penalty_per_kwh = 2;
+  o.battery_efficiency_drop = 0.6;
   EXPECT_THROW(o.validate(), ehub::InputError);
 }
 

@@ -136,17 +136,18 @@ void bind_sim(py::module_& m) {
 
   py::class_<sim::TwinOptions>(m, "TwinOptions", "The twin's physics and balancing policy (docs/operations.md, Twin).")
       .def(py::init([](bool causal, double balancing_penalty_per_kwh, double battery_taper_fraction,
-                       double unit_min_load_efficiency_ratio) {
+                       double unit_min_load_efficiency_ratio, double battery_efficiency_drop) {
              sim::TwinOptions t;
              t.causal = causal;
              t.balancing_penalty_per_kwh = balancing_penalty_per_kwh;
              t.battery_taper_fraction = battery_taper_fraction;
              t.unit_min_load_efficiency_ratio = unit_min_load_efficiency_ratio;
+             t.battery_efficiency_drop = battery_efficiency_drop;
              t.validate();
              return t;
            }),
            py::arg("causal") = true, py::arg("balancing_penalty_per_kwh") = 2.0, py::arg("battery_taper_fraction") = 0.1,
-           py::arg("unit_min_load_efficiency_ratio") = 0.9,
+           py::arg("unit_min_load_efficiency_ratio") = 0.9, py::arg("battery_efficiency_drop") = 0.02,
            "causal: settle step by step (False: the executed window at once); balancing_penalty_per_kwh: W of "
            "the priority order (storage W, units/boilers 2W, grid 4W, curtailment 8W); battery_taper_fraction: "
            "SOC band of the battery's power taper (0: none). Throws InputError naming a bad field.")
@@ -155,6 +156,8 @@ void bind_sim(py::module_& m) {
                      "W of the balancing policy's priority order, currency/kWh")
       .def_readwrite("battery_taper_fraction", &sim::TwinOptions::battery_taper_fraction,
                      "battery power taper band as a fraction of energy_kwh next to soc_min/soc_max")
+      .def_readwrite("battery_efficiency_drop", &sim::TwinOptions::battery_efficiency_drop,
+                     "causal twin: battery efficiency drop at the SOC limits inside the taper band (absolute)")
       .def_readwrite("unit_min_load_efficiency_ratio", &sim::TwinOptions::unit_min_load_efficiency_ratio,
                      "units without part-load data: efficiency at min load / full-load efficiency in the twin")
       .def("validate", &sim::TwinOptions::validate, "Throws InputError naming the bad field.");

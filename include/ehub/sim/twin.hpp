@@ -47,6 +47,11 @@ struct TwinOptions {
   double balancing_penalty_per_kwh = 2.0;
   /// Battery SOC-dependent power limits (DevicePins::taper_fraction); 0 turns them off.
   double battery_taper_fraction = 0.1;
+  /// Battery efficiency near the SOC limits (one-step settlements, i.e. the causal twin): inside the
+  /// taper band the charge efficiency (top band) or the discharge efficiency (bottom band) falls
+  /// linearly with the SOC at the start of the step, by this much at the limit (absolute, per unit);
+  /// 0 keeps the plan's constant efficiencies.
+  double battery_efficiency_drop = 0.02;
   /// Part load of units (chp, diesel_generator) whose scenario gives no part-load data
   /// (electric_efficiency_at_min_load, part_load_curve): in the twin their electric efficiency at
   /// minimum load is this fraction of the full-load efficiency (a fuel line with no-load fuel,

@@ -63,7 +63,7 @@ class TwinOptions:
     """
     The twin's physics and balancing policy (docs/operations.md, Twin).
     """
-    def __init__(self, causal: bool = True, balancing_penalty_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 2.0, battery_taper_fraction: typing.SupportsFloat | typing.SupportsIndex = 0.1, unit_min_load_efficiency_ratio: typing.SupportsFloat | typing.SupportsIndex = 0.9) -> None:
+    def __init__(self, causal: bool = True, balancing_penalty_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 2.0, battery_taper_fraction: typing.SupportsFloat | typing.SupportsIndex = 0.1, unit_min_load_efficiency_ratio: typing.SupportsFloat | typing.SupportsIndex = 0.9, battery_efficiency_drop: typing.SupportsFloat | typing.SupportsIndex = 0.02) -> None:
         """
         causal: settle step by step (False: the executed window at once); balancing_penalty_per_kwh: W of the priority order (storage W, units/boilers 2W, grid 4W, curtailment 8W); battery_taper_fraction: SOC band of the battery's power taper (0: none). Throws InputError naming a bad field.
         """
@@ -78,6 +78,14 @@ class TwinOptions:
         """
     @balancing_penalty_per_kwh.setter
     def balancing_penalty_per_kwh(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def battery_efficiency_drop(self) -> float:
+        """
+        causal twin: battery efficiency drop at the SOC limits inside the taper band (absolute)
+        """
+    @battery_efficiency_drop.setter
+    def battery_efficiency_drop(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def battery_taper_fraction(self) -> float:
