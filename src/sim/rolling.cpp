@@ -109,6 +109,26 @@ struct UnitInfo {
   bool initial_on = false;
 };
 
+// A grid with a monthly demand charge: the loop bills it on the executed monthly peak.
+struct DemandCharge {
+  std::string grid;
+  double per_kw_month = 0;
+};
+
+// Local calendar month of a time as year * 12 + month - 1.
+int month_key(std::int64_t unix_s, int offset) {
+  const auto lt = to_local(unix_s, offset);
+  return lt.year * 12 + lt.month - 1;
+}
+
+// Hours of a local calendar month given by month_key.
+double month_hours(int key) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int year = key / 12, month = key % 12 + 1;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return 24.0 * (kDays[month - 1] + (month == 2 && leap ? 1 : 0));
+}
+
 // The scenario with every device series pulled out as full-length vectors.
 struct Park {
   json skeleton;  // devices without their series keys
@@ -118,6 +138,7 @@ struct Park {
   std::vector<SeriesRef> series;
   std::vector<StorageInfo> storages;
   std::vector<UnitInfo> units;
+  std::vector<DemandCharge> demand_charges;
 };
 
 class Resolver {
@@ -229,6 +250,8 @@ Park make_park(const json& j, const std::string& file, const std::string& base_d
       s.soc_end_min = num(d, "soc_end_min", s.soc_min);
       P.storages.push_back(s);
     }
+    if (type == "grid" && num(d, "demand_charge_per_kw_month", 0.0) > 0)
+      P.demand_charges.push_back({name, num(d, "demand_charge_per_kw_month", 0.0)});
     if (type == "chp" || type == "diesel_generator") {
       UnitInfo u;
       u.name = name;
@@ -252,6 +275,8 @@ struct Carry {
   std::map<std::string, bool> on;
   std::map<std::string, double> hours_in_state;  // hours on (off) up to now; absent: unknown
   std::map<std::string, double> p_kw;            // output of the last executed step
+  std::map<std::string, std::map<int, double>> peak_kw;  // grid -> local month -> executed peak import
+  std::map<int, double> hours_in_month;                  // executed hours per local month
 };
 
 // The scenario JSON of steps [d, d + w) with `vals[k]` (w values each) for series k.
@@ -277,6 +302,17 @@ json window_json(const Park& P, std::int64_t d, std::int64_t w, const std::vecto
         } else if (s.end == "cyclic") {  // back to the scenario's initial level at every horizon end
           dev["end_condition"] = "min";
           dev["soc_end_min"] = s.soc_initial;
+        }
+      }
+    for (const auto& g : P.demand_charges)
+      if (g.grid == name) {
+        if (plan) {  // a new peak costs the whole month's charge; the month's peak so far is sunk
+          dev["demand_charge_prorated"] = false;
+          const auto it = c.peak_kw.find(name);
+          const int key = month_key(P.grid.time_unix_s(d), P.offset);
+          if (it != c.peak_kw.end() && it->second.count(key)) dev["demand_peak_so_far_kw"] = it->second.at(key);
+        } else {  // the loop bills the executed monthly peak itself (run_loop)
+          dev["demand_charge_per_kw_month"] = 0.0;
         }
       }
     for (const auto& u : P.units)
@@ -360,6 +396,13 @@ Pins slice_pins(const Pins& pins, std::int64_t s0, std::int64_t l) {
 // Carries the executed states to the next window (SOC and its green part, commitment, hours in
 // the current on/off state, last output) and logs SOC and commitment.
 void carry_over(const Park& P, const dispatch::Result& ex, double dt, Carry& c, StepLog& log) {
+  for (std::int64_t t = 0; t < ex.grid.size(); ++t) c.hours_in_month[month_key(ex.grid.time_unix_s(t), P.offset)] += dt;
+  for (const auto& g : P.demand_charges)
+    if (const auto* imp = find_state(ex, g.grid, "import_kw"))
+      for (std::int64_t t = 0; t < ex.grid.size(); ++t) {
+        double& pk = c.peak_kw[g.grid][month_key(ex.grid.time_unix_s(t), P.offset)];
+        pk = std::max(pk, imp->values[static_cast<std::size_t>(t)]);
+      }
   for (const auto& s : P.storages)
     if (const auto* st = find_state(ex, s.name, "soc_kwh")) {
       auto& l = log.soc_kwh[s.name];
@@ -721,6 +764,14 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
     if (options.progress) options.progress(d + e, total);
   }
   auto& k = rep.kpis;
+  // Demand charges on the executed monthly peaks, prorated to the share of each month run.
+  for (const auto& g : P.demand_charges)
+    if (const auto it = c.peak_kw.find(g.grid); it != c.peak_kw.end())
+      for (const auto& [key, peak] : it->second) {
+        const double cost = g.per_kw_month * peak * c.hours_in_month[key] / month_hours(key);
+        k.cost["demand_charge"] += cost;
+        k.cost_total += cost;
+      }
   k.green_share = k.electricity_consumption_kwh > 0 ? k.green_matched_kwh / k.electricity_consumption_kwh : 0.0;
   k.self_sufficiency = k.electricity_consumption_kwh > 0 ? 1.0 - k.grid_import_kwh / k.electricity_consumption_kwh : 0.0;
   const double gen = k.renewable_kwh + k.curtailment_kwh;

@@ -431,3 +431,21 @@ TEST(Dispatch, GreenPartOfTheInitialStorageContent) {
   r = run(scenario(1, el_bus(), json::array({grid(1.0), load("el", {100}), bat})));
   EXPECT_NEAR(r.kpis.green_share, 0.0, 1e-9);
 }
+
+TEST(Dispatch, DemandChargeForARollingPlan) {
+  // One January hour, load 100 kW from the grid at 1.0, demand charge 30 per kW-month.
+  // Prorated (default): 100 + 30 x 100 x 1/744 = 104.0323. Not prorated: 100 + 30 x 100 = 3100.
+  // With a peak of 150 kW already reached this month the peak variable starts there: the hour adds
+  // no new peak and the plan carries the sunk 30 x 150: 100 + 4500 = 4600.
+  json g = grid(1.0);
+  g["demand_charge_per_kw_month"] = 30.0;
+  auto r = run(scenario(1, el_bus(), json::array({g, load("el", {100})})));
+  EXPECT_NEAR(r.objective, 100.0 + 30.0 * 100.0 / 744.0, 1e-6);
+  g["demand_charge_prorated"] = false;
+  r = run(scenario(1, el_bus(), json::array({g, load("el", {100})})));
+  EXPECT_NEAR(r.objective, 3100.0, 1e-6);
+  g["demand_peak_so_far_kw"] = 150.0;
+  r = run(scenario(1, el_bus(), json::array({g, load("el", {100})})));
+  EXPECT_NEAR(r.objective, 4600.0, 1e-6);
+  EXPECT_NEAR(r.kpis.cost.at("demand_charge"), 4500.0, 1e-6);
+}

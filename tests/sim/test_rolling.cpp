@@ -142,3 +142,27 @@ TEST(Rolling, OptionsAreValidated) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Rolling, DemandChargeOnTheExecutedMonthlyPeak) {
+  // The loop bills a monthly demand charge on the executed peak import of each month, prorated to
+  // the share of the month run: 2 days of June (720 h) at 30 per kW-month = 30 x peak x 48/720.
+  // The peak is read here from the executed grid import of every step.
+  json j = tiny();
+  j["devices"][0]["demand_charge_per_kw_month"] = 30.0;
+  for (auto s : {ehub::sim::Strategy::rules, ehub::sim::Strategy::perfect}) {
+    const auto r = ehub::sim::run_loop(j, "tiny", ".", opts(s));
+    double peak = 0;
+    for (const auto& st : r.executed.states)
+      if (st.device == "grid" && st.name == "import_kw")
+        for (double v : st.values) peak = std::max(peak, v);
+    ASSERT_GT(peak, 100.0);
+    EXPECT_NEAR(r.kpis.cost.at("demand_charge"), 30.0 * peak * 48.0 / 720.0, 1e-6) << to_string(s);
+    double sum = 0;
+    for (const auto& [name, v] : r.kpis.cost) sum += v;
+    EXPECT_NEAR(r.kpis.cost_total, sum, 1e-6);
+  }
+}
+
+}  // namespace

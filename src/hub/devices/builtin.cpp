@@ -153,13 +153,15 @@ std::unique_ptr<Device> make_wind(const std::string& name, const io::JsonReader&
 
 // ---------------------------------------------------------------------------------------------
 // Grid connection: import i_t, export e_t; flow = i - e; time-of-use or series prices; monthly
-// demand charge on peak import (prorated to the share of the month inside the horizon).
+// demand charge on peak import (prorated to the share of the month inside the horizon, or the full
+// monthly charge on a peak that starts at the month's peak so far: a rolling plan).
 class Grid final : public Device {
  public:
   Grid(std::string name, std::vector<double> buy, std::vector<double> sell, std::vector<double> ef, double import_kw,
-       double export_kw, double demand_charge_per_kw_month)
+       double export_kw, double demand_charge_per_kw_month, double peak_so_far_kw, bool prorated)
       : Device(std::move(name)), buy_(std::move(buy)), sell_(std::move(sell)), ef_(std::move(ef)),
-        import_kw_(import_kw), export_kw_(export_kw), demand_charge_(demand_charge_per_kw_month) {}
+        import_kw_(import_kw), export_kw_(export_kw), demand_charge_(demand_charge_per_kw_month),
+        peak_so_far_kw_(peak_so_far_kw), prorated_(prorated) {}
   std::string type() const override { return "grid"; }
   std::vector<PortSpec> ports() const override {
     return {{"el", Carrier::electricity, PortDirection::bidirectional}};
@@ -185,7 +187,8 @@ class Grid final : public Device {
         const int key = lt.year * 12 + lt.month - 1;
         if (key != cur_key) {
           cur_key = key;
-          peak = b.add_scalar("peak_kw", 0.0, kInf);
+          // The month in progress at the first step may already have a peak (a rolling plan).
+          peak = b.add_scalar("peak_kw", t == 0 ? peak_so_far_kw_ : 0.0, kInf);
           static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
           const bool leap = (lt.year % 4 == 0 && lt.year % 100 != 0) || lt.year % 400 == 0;
           const double month_h = 24.0 * (kDays[lt.month - 1] + (lt.month == 2 && leap ? 1 : 0));
@@ -195,7 +198,7 @@ class Grid final : public Device {
             if (lu.year * 12 + lu.month - 1 != key) break;
             inside_h += b.dt_h();
           }
-          b.add_unit_cost("demand_charge", peak, demand_charge_ * inside_h / month_h);
+          b.add_unit_cost("demand_charge", peak, prorated_ ? demand_charge_ * inside_h / month_h : demand_charge_);
         }
         b.model().begin_row(-kInf, 0.0);
         b.model().add_term(imp[t], 1.0);
@@ -206,7 +209,8 @@ class Grid final : public Device {
 
  private:
   std::vector<double> buy_, sell_, ef_;
-  double import_kw_, export_kw_, demand_charge_;
+  double import_kw_, export_kw_, demand_charge_, peak_so_far_kw_;
+  bool prorated_;
 };
 
 // Time-of-use tariff: periods with local hour ranges [from, to) and buy/sell prices; every hour
@@ -249,7 +253,8 @@ void tou_prices(const io::JsonReader& tariff, const SeriesSource& s, int utc_off
 std::unique_ptr<Device> make_grid(const std::string& name, const io::JsonReader& r, const SeriesSource& s,
                                   int utc_offset_minutes) {
   only_keys(r, {"tariff", "buy_price_per_kwh", "sell_price_per_kwh", "emission_factor_kg_per_kwh", "contract_kw",
-                "import_limit_kw", "export_limit_kw", "demand_charge_per_kw_month"});
+                "import_limit_kw", "export_limit_kw", "demand_charge_per_kw_month", "demand_peak_so_far_kw",
+                "demand_charge_prorated"});
   std::vector<double> buy, sell;
   if (given(r, "tariff")) {
     tou_prices(r.at("tariff"), s, utc_offset_minutes, buy, sell);
@@ -270,7 +275,9 @@ std::unique_ptr<Device> make_grid(const std::string& name, const io::JsonReader&
   return std::make_unique<Grid>(name, std::move(buy), std::move(sell), std::move(ef),
                                 std::min(opt_limit(r, "import_limit_kw", kInf), contract),
                                 opt_limit(r, "export_limit_kw", kInf),
-                                opt_non_negative(r, "demand_charge_per_kw_month", 0.0));
+                                opt_non_negative(r, "demand_charge_per_kw_month", 0.0),
+                                opt_non_negative(r, "demand_peak_so_far_kw", 0.0),
+                                r.optional_boolean("demand_charge_prorated", true));
 }
 
 // ---------------------------------------------------------------------------------------------
