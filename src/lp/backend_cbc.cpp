@@ -144,24 +144,21 @@ class CbcBackend final : public Solver {
 
   void set_objective_coefficient(std::int32_t var, double coef) override {
     require_loaded();
-    check_handle("set_objective_coefficient", "vars", var, num_vars_);
-    check_coef("set_objective_coefficient", var_path(var), coef);
+    check_objective_call(var, num_vars_, coef);
     osi_->setObjCoeff(var, coef);
     lp_state_.obj_changed = true;
   }
 
   void set_var_bounds(std::int32_t var, double lb, double ub) override {
     require_loaded();
-    check_handle("set_var_bounds", "vars", var, num_vars_);
-    check_bounds("set_var_bounds", var_path(var), lb, ub);
+    check_var_bounds_call(var, num_vars_, lb, ub);
     osi_->setColBounds(var, lb, ub);
     lp_state_.bounds_changed = true;
   }
 
   void set_row_bounds(std::int32_t row, double lb, double ub) override {
     require_loaded();
-    check_handle("set_row_bounds", "rows", row, num_rows_);
-    check_bounds("set_row_bounds", row_path(row), lb, ub);
+    check_row_bounds_call(row, num_rows_, lb, ub);
     osi_->setRowBounds(row, lb, ub);
     lp_state_.bounds_changed = true;
   }

@@ -140,6 +140,24 @@ inline void check_coef(const char* fn, const std::string& path, double coef) {
   if (!std::isfinite(coef)) throw InputError("", path, std::string(fn) + ": coefficient is " + fmt_num(coef));
 }
 
+/// Validates the arguments of Solver::set_objective_coefficient (the same messages in every backend).
+inline void check_objective_call(std::int32_t var, std::int32_t num_vars, double coef) {
+  check_handle("set_objective_coefficient", "vars", var, num_vars);
+  check_coef("set_objective_coefficient", var_path(var), coef);
+}
+
+/// Validates the arguments of Solver::set_var_bounds.
+inline void check_var_bounds_call(std::int32_t var, std::int32_t num_vars, double lb, double ub) {
+  check_handle("set_var_bounds", "vars", var, num_vars);
+  check_bounds("set_var_bounds", var_path(var), lb, ub);
+}
+
+/// Validates the arguments of Solver::set_row_bounds.
+inline void check_row_bounds_call(std::int32_t row, std::int32_t num_rows, double lb, double ub) {
+  check_handle("set_row_bounds", "rows", row, num_rows);
+  check_bounds("set_row_bounds", row_path(row), lb, ub);
+}
+
 /// Validates options for a model with `num_vars` variables (options.validate() plus the size of
 /// the MIP start, which only the backend can check).
 inline void check_options(const SolveOptions& options, std::int32_t num_vars) {

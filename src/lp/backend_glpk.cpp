@@ -601,23 +601,20 @@ class GlpkBackend final : public Solver {
 
   void set_objective_coefficient(std::int32_t var, double coef) override {
     require_loaded();
-    detail::check_handle("set_objective_coefficient", "vars", var, model_->num_vars());
-    detail::check_coef("set_objective_coefficient", detail::var_path(var), coef);
+    detail::check_objective_call(var, model_->num_vars(), coef);
     model_->set_obj(var, coef);
   }
 
   void set_var_bounds(std::int32_t var, double lb, double ub) override {
     require_loaded();
-    detail::check_handle("set_var_bounds", "vars", var, model_->num_vars());
-    detail::check_bounds("set_var_bounds", detail::var_path(var), lb, ub);
+    detail::check_var_bounds_call(var, model_->num_vars(), lb, ub);
     model_->set_var_bounds(var, lb, ub);
     bounds_changed_ = true;
   }
 
   void set_row_bounds(std::int32_t row, double lb, double ub) override {
     require_loaded();
-    detail::check_handle("set_row_bounds", "rows", row, model_->num_rows());
-    detail::check_bounds("set_row_bounds", detail::row_path(row), lb, ub);
+    detail::check_row_bounds_call(row, model_->num_rows(), lb, ub);
     model_->set_row_bounds(row, lb, ub);
     bounds_changed_ = true;
   }

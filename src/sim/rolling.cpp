@@ -122,12 +122,7 @@ int month_key(std::int64_t unix_s, int offset) {
 }
 
 // Hours of a local calendar month given by month_key.
-double month_hours(int key) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const int year = key / 12, month = key % 12 + 1;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return 24.0 * (kDays[month - 1] + (month == 2 && leap ? 1 : 0));
-}
+double month_hours(int key) { return 24.0 * days_in_month(key / 12, key % 12 + 1); }
 
 // The scenario with every device series pulled out as full-length vectors.
 struct Park {
@@ -431,6 +426,8 @@ void carry_over(const Park& P, const dispatch::Result& ex, double dt, Carry& c, 
 struct SeriesModel {
   std::optional<forecast::Forecaster> model;
   std::int64_t fitted_at = -1;
+  double max_seen = 0;        // largest value of the series before step `seen_upto`
+  std::int64_t seen_upto = 0;
 
   std::vector<double> forecast(const Park& P, const std::vector<double>& actual, std::int64_t d, std::int64_t w,
                                std::int64_t day, int refit_days, std::int64_t& fallback, std::int64_t& baseline,
@@ -447,10 +444,9 @@ struct SeriesModel {
           fitted_at = d;
         }
         const auto f = model->predict(h, P.grid.time_unix_s(d), TimeGrid(P.grid.time_unix_s(d), sm, w));
-        double lo = 0, hi = 0;
-        for (std::int64_t t = 0; t < d; ++t) hi = std::max(hi, actual[static_cast<std::size_t>(t)]);
+        for (; seen_upto < d; ++seen_upto) max_seen = std::max(max_seen, actual[static_cast<std::size_t>(seen_upto)]);
         std::vector<double> out(static_cast<std::size_t>(w));
-        for (std::int64_t t = 0; t < w; ++t) out[static_cast<std::size_t>(t)] = std::clamp(f.point[t], lo, hi);
+        for (std::int64_t t = 0; t < w; ++t) out[static_cast<std::size_t>(t)] = std::clamp(f.point[t], 0.0, max_seen);
         return out;
       } catch (const InputError&) {  // too little history for this model yet
       }
@@ -743,7 +739,7 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
     for (std::int64_t s0 = 0; s0 < e; s0 += len) {
       const std::int64_t l = std::min(len, e - s0);
       const json aj = window_json(P, d + s0, l, actual_slices(P, d + s0, l), c, false, true);
-      TwinResult tr = execute(aj, file, base_dir, slice_pins(pins, s0, l), nullptr, dopt, options.twin);
+      TwinResult tr = execute(aj, file, base_dir, slice_pins(pins, s0, l), dopt, options.twin);
       ++rep.solves;
       rep.solve_s += tr.executed.build_s + tr.executed.solve_s;
       add_kpis(rep.kpis, tr.executed.kpis, self_used);

@@ -288,8 +288,7 @@ void apply_soc_efficiency(nlohmann::json& d, const TwinOptions& twin) {
 }  // namespace
 
 TwinResult execute(const nlohmann::json& actual_window, const std::string& file, const std::string& base_dir,
-                   const Pins& pins, const dispatch::Result* plan, const dispatch::Options& options,
-                   const TwinOptions& twin) {
+                   const Pins& pins, const dispatch::Options& options, const TwinOptions& twin) {
   twin.validate();
   register_sim_devices();
   nlohmann::json j = actual_window;
@@ -344,18 +343,8 @@ TwinResult execute(const nlohmann::json& actual_window, const std::string& file,
     tr.executed.tallies.erase("cost.balancing_penalty");
     tr.executed.objective = k.cost_total;
   }
-  const auto n = static_cast<std::size_t>(sc.grid.size());
   tr.grid_kw = grid_exchange_kw(tr.executed);
   tr.storage_kw = storage_power_kw(tr.executed);
-  if (plan) {
-    tr.plan_grid_kw = grid_exchange_kw(*plan);
-    tr.plan_storage_kw = storage_power_kw(*plan);
-    tr.plan_grid_kw.resize(n);
-    tr.plan_storage_kw.resize(n);
-  } else {
-    tr.plan_grid_kw.assign(n, std::numeric_limits<double>::quiet_NaN());
-    tr.plan_storage_kw.assign(n, std::numeric_limits<double>::quiet_NaN());
-  }
   return tr;
 }
 

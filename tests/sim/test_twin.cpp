@@ -51,7 +51,7 @@ TEST(Twin, StorageTakesTheDeviationBeforeTheGrid) {
   // battery deviation 2/kWh < grid deviation 8/kWh, so the battery discharges the 100 kW and the
   // import stays at the plan's 200 kW (least cost alone would discharge 300 kW: energy in the
   // battery is free here). Cost = 200 x 1.0 = 200; the deviation prices are not a cost.
-  const auto tr = ehub::sim::execute(step(0.5), "step", ".", plan(0, 0, 200), nullptr, cbc());
+  const auto tr = ehub::sim::execute(step(0.5), "step", ".", plan(0, 0, 200), cbc());
   EXPECT_NEAR(state(tr.executed, "battery", "discharge_kw"), 100.0, 1e-6);
   EXPECT_NEAR(state(tr.executed, "grid", "import_kw"), 200.0, 1e-6);
   EXPECT_NEAR(tr.executed.kpis.cost_total, 200.0, 1e-6);
@@ -60,7 +60,7 @@ TEST(Twin, StorageTakesTheDeviationBeforeTheGrid) {
 
 TEST(Twin, GridTakesWhatAnEmptyBatteryCannot) {
   // Same deviation with the battery empty (soc 0 = soc_min): the grid imports all 300 kW.
-  const auto tr = ehub::sim::execute(step(0.0), "step", ".", plan(0, 0, 200), nullptr, cbc());
+  const auto tr = ehub::sim::execute(step(0.0), "step", ".", plan(0, 0, 200), cbc());
   EXPECT_NEAR(state(tr.executed, "battery", "discharge_kw"), 0.0, 1e-6);
   EXPECT_NEAR(state(tr.executed, "grid", "import_kw"), 300.0, 1e-6);
   EXPECT_NEAR(tr.executed.kpis.cost_total, 300.0, 1e-6);
@@ -70,7 +70,7 @@ TEST(Twin, BatteryChargePowerTapersNearFull) {
   // SOC 0.97 of 10 MWh, taper band 0.1 x 10 MWh = 1 MWh below soc_max 1.0: the charge limit is
   // 500 x (10000 - 9700) / 1000 = 150 kW. The plan asked for 500 kW (import 800 kW); the battery
   // takes 150 kW and the grid imports 300 + 150 = 450 kW: cost 450.
-  const auto tr = ehub::sim::execute(step(0.97), "step", ".", plan(500, 0, 800), nullptr, cbc());
+  const auto tr = ehub::sim::execute(step(0.97), "step", ".", plan(500, 0, 800), cbc());
   EXPECT_NEAR(state(tr.executed, "battery", "charge_kw"), 150.0, 1e-6);
   EXPECT_NEAR(state(tr.executed, "grid", "import_kw"), 450.0, 1e-6);
   EXPECT_NEAR(tr.executed.kpis.cost_total, 450.0, 1e-6);
@@ -80,7 +80,7 @@ TEST(Twin, BatteryChargePowerTapersNearFull) {
   // Without the taper only the SOC limit binds: 10000 - 9700 = 300 kW in the hour.
   ehub::sim::TwinOptions no_taper;
   no_taper.battery_taper_fraction = 0.0;  // (also no efficiency drop: it lives in the band)
-  const auto full = ehub::sim::execute(step(0.97), "step", ".", plan(500, 0, 800), nullptr, cbc(), no_taper);
+  const auto full = ehub::sim::execute(step(0.97), "step", ".", plan(500, 0, 800), cbc(), no_taper);
   EXPECT_NEAR(state(full.executed, "battery", "charge_kw"), 300.0, 1e-6);
   EXPECT_NEAR(state(full.executed, "battery", "soc_kwh"), 10000.0, 1e-6);
 }
@@ -116,11 +116,11 @@ TEST(Twin, UnitsBurnMoreFuelAtPartLoadThanThePlanAssumed) {
                         {"min_load", 0.3}},
                        {{"name", "load"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", {300.0}}}})}};
   const ehub::sim::Pins pins{{"chp", {{"on", {1.0}}, {"p_kw", {300.0}}}}};
-  const auto tr = ehub::sim::execute(j, "chp step", ".", pins, nullptr, cbc());
+  const auto tr = ehub::sim::execute(j, "chp step", ".", pins, cbc());
   EXPECT_NEAR(state(tr.executed, "chp", "p_kw"), 300.0, 1e-6);
   EXPECT_NEAR(state(tr.executed, "chp", "fuel_kw"), 300.0 / 0.36, 1e-6);
   ehub::sim::TwinOptions same;
   same.unit_min_load_efficiency_ratio = 1.0;
-  const auto plan_like = ehub::sim::execute(j, "chp step", ".", pins, nullptr, cbc(), same);
+  const auto plan_like = ehub::sim::execute(j, "chp step", ".", pins, cbc(), same);
   EXPECT_NEAR(state(plan_like.executed, "chp", "fuel_kw"), 750.0, 1e-6);
 }

@@ -248,7 +248,7 @@ void bind_sim(py::module_& m) {
         const dispatch::Options o = options.value_or(dispatch::Options{});
         const sim::TwinOptions t = twin.value_or(sim::TwinOptions{});
         py::gil_scoped_release release;
-        return sim::execute(j, "<python>", base_dir, pins, nullptr, o, t);
+        return sim::execute(j, "<python>", base_dir, pins, o, t);
       },
       py::arg("window"), py::arg("pins"), py::arg("options") = py::none(), py::arg("twin") = py::none(),
       py::arg("base_dir") = ".",

@@ -35,6 +35,11 @@ struct LocalTime {
 /// Calendar fields of `unix_s` seen at `utc_offset_minutes` east of UTC (e.g. 480 for +08:00).
 EHUB_EXPORT LocalTime to_local(std::int64_t unix_s, int utc_offset_minutes);
 
+/// True for a Gregorian leap year.
+EHUB_EXPORT bool is_leap(int year);
+/// Days of `month` (1..12) of `year` in the Gregorian calendar (29 for February of a leap year).
+EHUB_EXPORT int days_in_month(int year, int month);
+
 /// Unix seconds of a civil date-time given at `utc_offset_minutes` east of UTC. Throws
 /// InputError on an impossible date (month 13, 30 February, ...).
 EHUB_EXPORT std::int64_t from_local(int year, int month, int day, int hour, int minute, int second,

@@ -87,12 +87,11 @@ EHUB_EXPORT void shrink_storage_setpoints(std::vector<double>& kw);
 /// "out_kw" of gas boilers, "import_kw"/"export_kw" of grids, "curtailed_kw" of loads.
 EHUB_EXPORT Pins plan_pins(const dispatch::Result& plan, std::int64_t steps);
 
-/// What the twin did over the executed steps, with the deviations from the plan.
+/// What the twin did over the executed steps (compare with the plan's grid_exchange_kw and
+/// storage_power_kw for the deviations).
 struct TwinResult {
   dispatch::Result executed;               ///< the settled schedule (flows, states, KPIs of the executed steps)
-  std::vector<double> plan_grid_kw;        ///< planned grid exchange per step, kW (import - export)
   std::vector<double> grid_kw;             ///< executed grid exchange per step, kW (import - export)
-  std::vector<double> plan_storage_kw;     ///< planned electric storage power per step, kW (discharge - charge)
   std::vector<double> storage_kw;          ///< executed electric storage power per step, kW (discharge - charge)
 };
 
@@ -108,11 +107,10 @@ EHUB_EXPORT std::vector<double> storage_power_kw(const dispatch::Result& r);
 /// difference between plan and actual data is taken first by storage (within its power, SOC and
 /// taper limits), then by unit and boiler headroom, then by the grid (within its limits), then by
 /// curtailment, and last as unserved energy at the value of lost load. Without setpoints (rules
-/// strategy) only the given pins apply and the rest settles at least cost. `plan` (its first
-/// steps) is only used to record deviations; the penalties are not in the returned KPIs.
+/// strategy) only the given pins apply and the rest settles at least cost. The deviation prices
+/// are not in the returned KPIs.
 /// Throws SolverError when the settlement has no solution.
 EHUB_EXPORT TwinResult execute(const nlohmann::json& actual_window, const std::string& file, const std::string& base_dir,
-                               const Pins& pins, const dispatch::Result* plan, const dispatch::Options& options,
-                               const TwinOptions& twin = {});
+                               const Pins& pins, const dispatch::Options& options, const TwinOptions& twin = {});
 
 }  // namespace ehub::sim

@@ -189,9 +189,7 @@ class Grid final : public Device {
           cur_key = key;
           // The month in progress at the first step may already have a peak (a rolling plan).
           peak = b.add_scalar("peak_kw", t == 0 ? peak_so_far_kw_ : 0.0, kInf);
-          static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-          const bool leap = (lt.year % 4 == 0 && lt.year % 100 != 0) || lt.year % 400 == 0;
-          const double month_h = 24.0 * (kDays[lt.month - 1] + (lt.month == 2 && leap ? 1 : 0));
+          const double month_h = 24.0 * days_in_month(lt.year, lt.month);
           double inside_h = 0;
           for (std::int32_t u = t; u < b.steps(); ++u) {
             const auto lu = to_local(b.grid().time_unix_s(u), b.utc_offset_minutes());
