@@ -271,18 +271,14 @@ double effective_weight(const nlohmann::json& scenario, double w) {
 }
 
 // Charge (discharge) efficiency of a one-step battery lowered inside the top (bottom) taper band
-// in proportion to how deep the SOC at the start of the step lies in it (docs/operations.md).
+// in proportion to how deep the SOC at the start of the step lies in it (docs/operations.md),
+// through the storage's derate keys (the device keeps its own efficiencies and defaults).
 void apply_soc_efficiency(nlohmann::json& d, const TwinOptions& twin) {
-  double eta_c = d.value("charge_efficiency", 0.95), eta_d = d.value("discharge_efficiency", 0.95);
-  if (d.contains("round_trip_efficiency")) {
-    eta_c = eta_d = std::sqrt(d["round_trip_efficiency"].get<double>());
-    d.erase("round_trip_efficiency");
-  }
   const double lo = d.value("soc_min", 0.0), hi = d.value("soc_max", 1.0);
   const double soc = d.value("soc_initial", std::clamp(0.5, lo, hi)), band = twin.battery_taper_fraction;
   const double top = std::clamp((soc - (hi - band)) / band, 0.0, 1.0), bottom = std::clamp(((lo + band) - soc) / band, 0.0, 1.0);
-  d["charge_efficiency"] = std::max(1e-3, eta_c - twin.battery_efficiency_drop * top);
-  d["discharge_efficiency"] = std::max(1e-3, eta_d - twin.battery_efficiency_drop * bottom);
+  if (top > 0) d["charge_efficiency_derate"] = twin.battery_efficiency_drop * top;
+  if (bottom > 0) d["discharge_efficiency_derate"] = twin.battery_efficiency_drop * bottom;
 }
 
 }  // namespace
@@ -295,14 +291,11 @@ TwinResult execute(const nlohmann::json& actual_window, const std::string& file,
   const double w = effective_weight(j, twin.balancing_penalty_per_kwh);
   for (auto& d : j.at("devices")) {
     const std::string type = d.value("type", "");
+    // Units without part-load data of their own get the twin's part-load ratio (the device applies it).
     if ((type == "chp" || type == "diesel_generator") && twin.unit_min_load_efficiency_ratio < 1 &&
         !d.contains("electric_efficiency_at_min_load") && !d.contains("part_load_curve") &&
-        d.value("min_load", 0.0) > 0) {
-      double eff = d.value("electric_efficiency", type == "chp" ? 0.40 : 0.42);
-      if (type == "diesel_generator" && d.contains("fuel_g_per_kwh"))
-        eff = 1.0 / (d["fuel_g_per_kwh"].get<double>() / 1000.0 * d.value("fuel_heating_value_kwh_per_kg", 11.848));
-      d["electric_efficiency_at_min_load"] = eff * twin.unit_min_load_efficiency_ratio;
-    }
+        !d.contains("part_load_efficiency_ratio"))
+      d["part_load_efficiency_ratio"] = twin.unit_min_load_efficiency_ratio;
     if (type == "battery" && twin.battery_taper_fraction > 0 && twin.battery_efficiency_drop > 0 && w > 0 &&
         j.at("time").value("steps", 0) == 1)
       apply_soc_efficiency(d, twin);

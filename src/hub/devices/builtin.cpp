@@ -328,6 +328,7 @@ struct UnitParams {
          min_down_h = 0, ramp_kw_per_h = kInf, om_per_kwh = 0;
   double initial_hours_in_state = kInf;  // hours on (initial_on) or off before the first step
   double initial_p_kw = -1;              // output in the step before the first (< 0: unknown)
+  double part_load_ratio = 1.0;          // efficiency at min load / full load when not given
   bool initial_on = false, commitment = true;
 };
 
@@ -336,8 +337,11 @@ UnitParams unit_params(const io::JsonReader& r, double default_eff) {
   u.capacity_kw = r.positive_number("capacity_kw");
   u.min_load = opt_range(r, "min_load", 0.0, 1.0, 0.0);
   u.eff_full = given(r, "electric_efficiency") ? r.number_in_range("electric_efficiency", 1e-3, 1.0) : default_eff;
+  // Without an efficiency at min load, `part_load_efficiency_ratio` (default 1) gives it relative
+  // to the full-load efficiency.
+  u.part_load_ratio = opt_range(r, "part_load_efficiency_ratio", 1e-3, 1.0, 1.0);
   u.eff_min = given(r, "electric_efficiency_at_min_load")
-                  ? r.number_in_range("electric_efficiency_at_min_load", 1e-3, 1.0) : u.eff_full;
+                  ? r.number_in_range("electric_efficiency_at_min_load", 1e-3, 1.0) : u.eff_full * u.part_load_ratio;
   u.startup_cost = opt_non_negative(r, "startup_cost", 0.0);
   u.min_up_h = opt_non_negative(r, "min_up_h", 0.0);
   u.min_down_h = opt_non_negative(r, "min_down_h", 0.0);
@@ -519,7 +523,8 @@ class Chp final : public Device {
 
 #define EHUB_UNIT_KEYS                                                                                       \
   "capacity_kw", "min_load", "electric_efficiency", "electric_efficiency_at_min_load", "startup_cost", "min_up_h", \
-      "min_down_h", "ramp_kw_per_h", "om_per_kwh", "initial_on", "commitment", "initial_hours_in_state", "initial_p_kw"
+      "min_down_h", "ramp_kw_per_h", "om_per_kwh", "initial_on", "commitment", "initial_hours_in_state", "initial_p_kw", \
+      "part_load_efficiency_ratio"
 
 std::unique_ptr<Device> make_chp(const std::string& name, const io::JsonReader& r, const SeriesSource&) {
   only_keys(r, {EHUB_UNIT_KEYS, "thermal_efficiency", "heat_dump", "part_load_curve"});
@@ -582,7 +587,7 @@ std::unique_ptr<Device> make_diesel_generator(const std::string& name, const io:
     const double hv = opt_positive(r, "fuel_heating_value_kwh_per_kg", 11.848);
     u.eff_full = 1.0 / (r.positive_number("fuel_g_per_kwh") / 1000.0 * hv);
     if (u.eff_full > 1.0) throw r.error_at("fuel_g_per_kwh", "implies an efficiency above 1");
-    if (!given(r, "electric_efficiency_at_min_load")) u.eff_min = u.eff_full;
+    if (!given(r, "electric_efficiency_at_min_load")) u.eff_min = u.eff_full * u.part_load_ratio;
   }
   return std::make_unique<DieselGenerator>(name, u);
 }
@@ -697,7 +702,8 @@ class Storage final : public Device {
 
 Storage::Params storage_params(const io::JsonReader& r, Carrier carrier) {
   only_keys(r, {"energy_kwh", "power_kw", "charge_kw", "discharge_kw", "round_trip_efficiency", "charge_efficiency",
-                "discharge_efficiency", "soc_min", "soc_max", "soc_initial", "soc_green_initial",
+                "discharge_efficiency", "charge_efficiency_derate", "discharge_efficiency_derate", "soc_min",
+                "soc_max", "soc_initial", "soc_green_initial",
                 carrier == Carrier::electricity ? "self_discharge_per_h" : "standing_loss_per_h",
                 "degradation_cost_per_kwh", "end_condition", "soc_end_min", "exclusive_charge_discharge", "carrier"});
   Storage::Params p;
@@ -712,6 +718,9 @@ Storage::Params storage_params(const io::JsonReader& r, Carrier carrier) {
     p.eta_c = opt_range(r, "charge_efficiency", 1e-3, 1.0, carrier == Carrier::electricity ? 0.95 : 1.0);
     p.eta_d = opt_range(r, "discharge_efficiency", 1e-3, 1.0, carrier == Carrier::electricity ? 0.95 : 1.0);
   }
+  // Absolute reductions of the efficiencies (e.g. set by the operations twin near the SOC limits).
+  p.eta_c -= opt_range(r, "charge_efficiency_derate", 0.0, p.eta_c - 1e-3, 0.0);
+  p.eta_d -= opt_range(r, "discharge_efficiency_derate", 0.0, p.eta_d - 1e-3, 0.0);
   p.soc_min = opt_range(r, "soc_min", 0.0, 1.0, 0.0);
   p.soc_max = opt_range(r, "soc_max", 0.0, 1.0, 1.0);
   if (p.soc_min > p.soc_max) throw r.error_at("soc_min", "must not exceed soc_max");
