@@ -295,50 +295,11 @@ class _WeekResult:
         self.green = {}
 
 
-def _stack_fallback(result, ax, utc_offset_minutes: int, title: str):
-    """A plain dispatch stack (used when ehub is not importable): supply above zero, demand below."""
-    import matplotlib.dates as mdates
-
-    t = local_datetimes(result.grid.times_unix_s(), utc_offset_minutes)
-    x = np.concatenate([t, [t[-1] + np.timedelta64(int(result.grid.step_hours * 3600), "s")]])
-    flows = {k: v for k, v in result.flows.items() if result.flow_buses[k][1] == "electricity"}
-    total = sum(np.abs(v).sum() for v in flows.values()) / 2 or 1.0
-    cmap = matplotlib.colormaps["tab20"]
-    kinds = {"pv": "#f2c500", "wind": "#2ca02c", "grid": "#7f7f7f", "battery": "#9467bd", "chp": "#d62728",
-             "diesel": "#4d4d4d", "chiller": "#17becf"}
-    colors = {}
-    for i, k in enumerate(result.flow_buses):
-        dev = k.split(".")[0]
-        colors[dev] = next((c for kind, c in kinds.items() if kind in dev.lower()), cmap(i % 20))
-    for sign in (1, -1):
-        base = np.zeros(len(t))
-        parts = [(k, np.clip(sign * v, 0, None)) for k, v in flows.items()]
-        parts = sorted([p for p in parts if p[1].sum() > 1e-3 * total], key=lambda p: -p[1].sum())
-        for k, v in parts:
-            top = base + v
-            ax.fill_between(x, sign * np.append(base, base[-1]), sign * np.append(top, top[-1]), step="post",
-                            color=colors[k.split(".")[0]], alpha=0.85, linewidth=0,
-                            label=k.split(".")[0] + ("" if sign > 0 else " (in)"))
-            base = top
-    ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylabel("power (kW)")
-    ax.set_title(title)
-    ax.set_xlim(x[0], x[-1])
-    loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
-
-
 def figure_dispatch_week(runs: Dict[str, StrategyRun], a: int, b: int, what: str, utc_offset_minutes: int, path,
                          dpi: int):
     from matplotlib.figure import Figure
 
-    try:
-        from ehub.plot import dispatch_stack
-    except ImportError:
-        dispatch_stack = None
+    from ehub.plot import dispatch_stack
     fig = Figure(figsize=(12, 3.3 * len(runs) + 0.4), layout="constrained")
     axes = fig.subplots(len(runs), 1, sharex=True, squeeze=False)[:, 0]
     first = next(iter(runs.values()))
@@ -347,10 +308,7 @@ def figure_dispatch_week(runs: Dict[str, StrategyRun], a: int, b: int, what: str
     for ax, (name, run) in zip(axes, runs.items()):
         res = _WeekResult(run, a, b)
         title = f"{name}: electricity bus (supply above zero, demand below)"
-        if dispatch_stack is not None:
-            dispatch_stack(res, "electricity", utc_offset_minutes=utc_offset_minutes, ax=ax, title=title)
-        else:
-            _stack_fallback(res, ax, utc_offset_minutes, title)
+        dispatch_stack(res, "electricity", utc_offset_minutes=utc_offset_minutes, ax=ax, title=title)
     for ax in axes[:-1]:
         ax.set_xlabel("")
     fig.suptitle(f"{what}: {days:g} days from {str(t0)[:10]} (local time)")
