@@ -53,11 +53,7 @@ def register_device_type(type_name: str, factory, description: str = "") -> None
     register it in every worker process too (e.g. at import of the module that defines it) before
     unpickling scenarios there. ``ehub.hub.device_types()`` lists it.
     """
-    reg = getattr(_core.hub, "_register_python_device_type", None)
-    if reg is None:
-        raise NotImplementedError("this build of ehub._core has no Python device support "
-                                  "(bindings/python/src/pydevice.cpp is not registered in module.cpp)")
     if not description:
         doc = (getattr(factory, "__doc__", None) or "").strip()
         description = doc.splitlines()[0] if doc else f"Python device type {type_name}"
-    reg(type_name, factory, description)
+    _core.hub._register_python_device_type(type_name, factory, description)
