@@ -764,6 +764,27 @@ std::string Result::brief_report() const {
   return s;
 }
 
+nlohmann::json kpis_json(const Kpis& kpis) {
+  nlohmann::json k;
+  k["cost_total"] = kpis.cost_total;
+  k["cost_breakdown"] = kpis.cost;
+  k["green_share"] = kpis.green_share;
+  k["green_matched_kwh"] = kpis.green_matched_kwh;
+  k["emissions_kg"] = kpis.emissions_kg;
+  k["emissions_kg_by_source"] = kpis.emissions_kg_by_source;
+  k["electricity_consumption_kwh"] = kpis.electricity_consumption_kwh;
+  k["renewable_kwh"] = kpis.renewable_kwh;
+  k["self_consumption"] = kpis.self_consumption;
+  k["self_sufficiency"] = kpis.self_sufficiency;
+  k["grid_import_kwh"] = kpis.grid_import_kwh;
+  k["grid_export_kwh"] = kpis.grid_export_kwh;
+  k["certificates_sold_kwh"] = kpis.certificates_sold_kwh;
+  k["curtailment_kwh"] = kpis.curtailment_kwh;
+  k["unserved_kwh"] = kpis.unserved_kwh;
+  k["storage_cycles"] = kpis.storage_cycles;
+  return k;
+}
+
 nlohmann::json Result::summary() const {
   nlohmann::json j;
   j["status"] = std::string(lp::to_string(status));
@@ -777,24 +798,7 @@ nlohmann::json Result::summary() const {
   j["diagnosis"] = diagnosis;
   j["prices_from_fixed_integers"] = prices_from_fixed_integers;
   if (lp::has_solution(status)) {
-    nlohmann::json k;
-    k["cost_total"] = kpis.cost_total;
-    k["cost_breakdown"] = kpis.cost;
-    k["green_share"] = kpis.green_share;
-    k["green_matched_kwh"] = kpis.green_matched_kwh;
-    k["emissions_kg"] = kpis.emissions_kg;
-    k["emissions_kg_by_source"] = kpis.emissions_kg_by_source;
-    k["electricity_consumption_kwh"] = kpis.electricity_consumption_kwh;
-    k["renewable_kwh"] = kpis.renewable_kwh;
-    k["self_consumption"] = kpis.self_consumption;
-    k["self_sufficiency"] = kpis.self_sufficiency;
-    k["grid_import_kwh"] = kpis.grid_import_kwh;
-    k["grid_export_kwh"] = kpis.grid_export_kwh;
-    k["certificates_sold_kwh"] = kpis.certificates_sold_kwh;
-    k["curtailment_kwh"] = kpis.curtailment_kwh;
-    k["unserved_kwh"] = kpis.unserved_kwh;
-    k["storage_cycles"] = kpis.storage_cycles;
-    j["kpis"] = k;
+    j["kpis"] = kpis_json(kpis);
   }
   return j;
 }

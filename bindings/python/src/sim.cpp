@@ -66,25 +66,12 @@ py::dict arrays(const std::map<std::string, std::vector<double>>& m) {
   return d;
 }
 
+// The key figures as a dict: dispatch::kpis_json with the cost categories under "cost".
 py::dict kpis_dict(const dispatch::Kpis& k) {
-  py::dict d;
-  d["cost_total"] = k.cost_total;
-  d["cost"] = k.cost;
-  d["emissions_kg"] = k.emissions_kg;
-  d["emissions_kg_by_source"] = k.emissions_kg_by_source;
-  d["electricity_consumption_kwh"] = k.electricity_consumption_kwh;
-  d["renewable_kwh"] = k.renewable_kwh;
-  d["green_share"] = k.green_share;
-  d["green_matched_kwh"] = k.green_matched_kwh;
-  d["self_consumption"] = k.self_consumption;
-  d["self_sufficiency"] = k.self_sufficiency;
-  d["grid_import_kwh"] = k.grid_import_kwh;
-  d["grid_export_kwh"] = k.grid_export_kwh;
-  d["curtailment_kwh"] = k.curtailment_kwh;
-  d["unserved_kwh"] = k.unserved_kwh;
-  d["certificates_sold_kwh"] = k.certificates_sold_kwh;
-  d["storage_cycles"] = k.storage_cycles;
-  return d;
+  nlohmann::json j = dispatch::kpis_json(k);
+  j["cost"] = std::move(j["cost_breakdown"]);
+  j.erase("cost_breakdown");
+  return json_to_python(j).cast<py::dict>();
 }
 
 py::dict log_dict(const sim::StepLog& l) {

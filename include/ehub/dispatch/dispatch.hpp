@@ -90,6 +90,10 @@ struct Kpis {
   std::map<std::string, double> storage_cycles;  ///< equivalent full cycles per storage
 };
 
+/// The key figures as the JSON object of `ehub solve --summary` ("kpis") and of each strategy
+/// of `ehub simulate --summary`: cost_total, cost_breakdown, emissions_kg, ... (docs/devices.md).
+EHUB_EXPORT nlohmann::json kpis_json(const Kpis& kpis);
+
 /// Result of a dispatch.
 struct EHUB_EXPORT Result {
   lp::Status status = lp::Status::error;  ///< solver outcome
