@@ -801,6 +801,8 @@ json LoopReport::summary() const {
   j.update(dispatch::kpis_json(kpis));
   j["forecast_mae"] = forecast_mae;
   j["forecast_fallback_steps"] = forecast_fallback_steps;
+  j["forecast_baseline_steps"] = forecast_baseline_steps;
+  j["forecaster"] = forecaster;
   j["grid_deviation_kwh"] = grid_deviation_kwh;
   j["storage_deviation_kwh"] = storage_deviation_kwh;
   return j;

@@ -91,6 +91,8 @@ TEST(Rolling, MpcWithSeasonalNaiveOnRepeatingDataEqualsPerfect) {
   const auto mpc = ehub::sim::run_loop(j, "tiny", ".", opts(ehub::sim::Strategy::mpc));
   EXPECT_NEAR(mpc.kpis.cost_total, perfect.kpis.cost_total, 1e-6 * std::abs(perfect.kpis.cost_total));
   EXPECT_EQ(mpc.forecast_fallback_steps, 24);  // no history before the first day
+  EXPECT_EQ(mpc.summary()["forecaster"], "seasonal_naive_day");
+  EXPECT_EQ(mpc.summary()["forecast_baseline_steps"], 0);
   for (const auto& [name, mae] : mpc.forecast_mae) EXPECT_NEAR(mae, 0.0, 1e-12) << name;
 }
 
