@@ -34,3 +34,6 @@
 #include "ehub/physics/solar_position.hpp"
 #include "ehub/physics/tracking.hpp"
 #include "ehub/physics/wind.hpp"
+#include "ehub/store/readings.hpp"
+#include "ehub/store/records.hpp"
+#include "ehub/store/store.hpp"
