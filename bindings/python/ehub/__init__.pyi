@@ -21,7 +21,8 @@ from . import io as io
 from . import lp as lp
 from . import physics as physics
 from . import sim as sim
-__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'version']
+from . import store as store
+__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
 
 __version__: str
 

@@ -93,4 +93,6 @@ void bind_forecast(py::module_& m);
 void bind_physics(py::module_& m);
 /// ehub.sim: operations loop (rolling horizon, twin) and model-update estimators.
 void bind_sim(py::module_& m);
+/// ehub.store: the park's records (SQLite / PostgreSQL).
+void bind_store(py::module_& m);
 }  // namespace ehub::python

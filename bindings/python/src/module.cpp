@@ -39,4 +39,6 @@ PYBIND11_MODULE(_core, m) {
   ehub::python::bind_forecast(forecast);
   auto sim = m.def_submodule("sim", "Operations loop (rolling horizon, digital twin) and model update");
   ehub::python::bind_sim(sim);
+  auto store = m.def_submodule("store", "The park's records: SQLite (default) or PostgreSQL, one schema");
+  ehub::python::bind_store(store);
 }

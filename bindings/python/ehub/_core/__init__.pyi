@@ -12,7 +12,8 @@ from . import physics
 from . import carbon
 from . import forecast
 from . import sim
-__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'version']
+from . import store
+__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
 class InputError(ValueError):
     pass
 class SolverError(RuntimeError):
