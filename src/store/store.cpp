@@ -601,7 +601,7 @@ std::int64_t Store::append_readings(const ReadingBatch& b, const AppendOptions& 
                   format_value(d.stored_value) + " (" + std::string(to_string(static_cast<Quality>(d.stored_quality))) +
                   "), the batch has " + format_value(d.new_value) + " (" +
                   std::string(to_string(static_cast<Quality>(d.new_quality))) +
-                  "); nothing written (append with on_duplicate = replace to replace it)");
+                  "); nothing written (to replace it: on_duplicate = replace, or --replace on the command line)");
     }
     if (!out.replaced.empty()) {
       std::unordered_map<std::int64_t, std::string> names;

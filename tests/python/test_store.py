@@ -138,3 +138,65 @@ def test_tenant_login_is_confined_by_the_server(pg_admin):
     finally:
         admin.execute_sql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         admin.execute_sql(f"DROP ROLE IF EXISTS {role}")
+
+
+def _ehub(build_dir, *args):
+    return subprocess.run([str(build_dir / "src" / "cli" / "ehub"), *map(str, args)], capture_output=True, text=True)
+
+
+def test_cli_init_import_export_info(url, build_dir, data_dir, tmp_path):
+    import json
+
+    cfg = data_dir / "store" / "park_meters.json"
+    r = _ehub(build_dir, "store", "init", url, "--config", cfg)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["added"] == {"tenants": 2, "sites": 1, "meters": 3, "points": 3, "assets": 1}
+    r = _ehub(build_dir, "store", "init", url, "--config", cfg)  # applying it again adds nothing
+    assert json.loads(r.stdout)["added"]["points"] == 0
+    r = _ehub(build_dir, "store", "import", url, data_dir / "store" / "readings_long.csv", "--utc-offset", "480")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["written"] == 5
+    r = _ehub(build_dir, "store", "import", url, data_dir / "store" / "readings_wide.csv")
+    assert json.loads(r.stdout)["written"] == 4
+    out = tmp_path / "hvac.csv"
+    r = _ehub(build_dir, "store", "export", url, "--point", "acme.hvac.kw", "--utc-offset", "480", "--out", out)
+    assert r.returncode == 0, r.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0] == "time,point,value,quality"
+    assert lines[3] == "2025-01-01T00:30:00+08:00,acme.hvac.kw,,missing"
+    assert lines[4] == "2025-01-01T00:45:00+08:00,acme.hvac.kw,110,estimated"
+    r = _ehub(build_dir, "store", "export", url, "--start", "2025-01-01T00:00:00+08:00", "--end",
+              "2025-01-01T02:00:00+08:00", "--interval", "3600", "--function", "mean")
+    # Hour 1 of hvac: mean of 120.5, 130.5 and 110 (the missing one left out) = 361 / 3.
+    rows = [line.split(",") for line in r.stdout.splitlines()]
+    assert rows[0] == ["time", "acme.hvac.kw", "hospital.heat.kw"]
+    assert float(rows[1][1]) == pytest.approx(361 / 3, rel=1e-15)
+    assert float(rows[2][2]) == 815.0  # (810 + 820) / 2
+    info = json.loads(_ehub(build_dir, "store", "info", url).stdout)
+    assert (info["readings"], info["schema_version"], info["integrity"]) == (9, 3, "ok")
+    s = ehub.store.open(url)
+    assert s.points().set_index("name").loc["acme.main.kwh", "multiplier"] == 40.0
+
+
+def test_cli_bad_inputs_name_file_and_line(url, build_dir, data_dir, tmp_path):
+    _ehub(build_dir, "store", "init", url, "--config", data_dir / "store" / "park_meters.json")
+    clash = tmp_path / "clash.csv"
+    clash.write_text("point,time,value\nacme.hvac.kw,2025-01-01T00:00:00Z,1\n# note\nacme.hvac.kw,2025-01-01T00:00:00Z,2\n")
+    r = _ehub(build_dir, "store", "import", url, clash)
+    assert r.returncode == 1
+    assert f"{clash}: line 4: point \"acme.hvac.kw\" at 2025-01-01T00:00:00Z already has value 1" in r.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("point,time,value\nacme.hvac.kw,2025-01-01T00:00:00Z,abc\n")
+    r = _ehub(build_dir, "store", "import", url, bad)
+    assert r.returncode == 1 and f"{bad}: line 2, column 3: expected a finite number, got \"abc\"" in r.stderr
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("time,nope.kw\n2025-01-01T00:00:00Z,1\n")
+    r = _ehub(build_dir, "store", "import", url, unknown)
+    assert r.returncode == 1 and 'line 1, column 2: unknown point "nope.kw"' in r.stderr
+    cfg = tmp_path / "typo.json"
+    cfg.write_text('{"meters": [{"name": "m", "tenant": "acme", "site": "kunming", "knd": "heat"}]}')
+    r = _ehub(build_dir, "store", "init", url, "--config", cfg)
+    assert r.returncode == 1 and f"{cfg}: /meters/0/knd: unknown key" in r.stderr
+    assert ehub.store.open(url).count_readings() == 0  # nothing half written
+    r = _ehub(build_dir, "store", "info", "redis://localhost")
+    assert r.returncode == 1 and 'unknown store URL scheme "redis"' in r.stderr
