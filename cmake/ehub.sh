@@ -99,6 +99,11 @@ bench() {  # Google Benchmark programs, then the peer scripts (PyPI peers instal
   preset=bench; build
   debs+=(coinor-cbc coinor-clp) && install_debs   # the peers call the cbc executable
   "$venv/bin/python" -m pip install -q pulp linopy highspy pypsa oemof.solph pvlib windpowerlib
+  # The store's benchmarks need a PostgreSQL server: one on loopback, with fsync on, for this run.
+  local pgdir="$here/build/bench/pg_server"
+  EHUB_PG_FSYNC=on bash tests/store/pg_server.sh start "$pgdir" >/dev/null
+  trap 'bash "$here/tests/store/pg_server.sh" stop "$pgdir"' EXIT
+  export EHUB_BENCH_PG_URL; EHUB_BENCH_PG_URL=$(cat "$pgdir/url")
   for b in build/bench/bench/ehub_bench_*; do [ -x "$b" ] && "$b"; done
   PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/lp_build_peers.py \
     --bench-binary build/bench/bench/ehub_bench_lp_build

@@ -90,6 +90,9 @@ class Db {
   virtual void fetch_readings(std::string_view sql, const std::vector<Value>& params, std::vector<std::int64_t>& point,
                               std::vector<std::int64_t>& t, std::vector<double>& value,
                               std::vector<std::uint8_t>& quality) = 0;
+  /// Fetches a query whose columns are all numbers into `out`, row after row (NULL as NaN): for
+  /// large numeric results without a Value per cell.
+  virtual void fetch_numbers(std::string_view sql, const std::vector<Value>& params, std::vector<double>& out) = 0;
   /// Schema text for this backend: replaces {{id}}, {{real}}, {{without_rowid}}, {{bool}}.
   virtual std::string dialect(std::string_view portable_sql) const = 0;
   /// The login role (PostgreSQL) or the OS user (SQLite).

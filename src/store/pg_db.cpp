@@ -118,6 +118,7 @@ class PgDb final : public Db {
       copy_into("readings", b, tenant_of_row);
       exec("RELEASE SAVEPOINT ehub_copy");
       out.written = static_cast<std::int64_t>(b.size());
+      analyze_after(b.size());
       return out;
     } catch (const DbError& e) {
       // unsupported: COPY FROM into a table under row-level security (a tenant's login).
@@ -165,6 +166,7 @@ class PgDb final : public Db {
         "WHERE readings.value IS DISTINCT FROM EXCLUDED.value OR readings.quality <> EXCLUDED.quality",
         {});
     exec("TRUNCATE ehub_staging");
+    analyze_after(b.size());
     return out;
   }
 
@@ -184,6 +186,15 @@ class PgDb final : public Db {
       value.push_back(PQgetisnull(r.get(), i, 2) ? nan : parse_double(PQgetvalue(r.get(), i, 2)));
       quality.push_back(static_cast<std::uint8_t>(std::strtol(PQgetvalue(r.get(), i, 3), nullptr, 10)));
     }
+  }
+
+  void fetch_numbers(std::string_view sql, const std::vector<Value>& params, std::vector<double>& out) override {
+    Result r = run(sql, params);
+    const int n = PQntuples(r.get()), m = PQnfields(r.get());
+    out.reserve(out.size() + static_cast<std::size_t>(n) * static_cast<std::size_t>(m));
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (int i = 0; i < n; ++i)
+      for (int c = 0; c < m; ++c) out.push_back(PQgetisnull(r.get(), i, c) ? nan : parse_double(PQgetvalue(r.get(), i, c)));
   }
 
   std::string dialect(std::string_view sql) const override {
@@ -216,6 +227,13 @@ class PgDb final : public Db {
     if (std::strcmp(v, "Infinity") == 0) return std::numeric_limits<double>::infinity();
     if (std::strcmp(v, "-Infinity") == 0) return -std::numeric_limits<double>::infinity();
     return std::strtod(v, nullptr);
+  }
+
+  /// After a large append the planner's statistics are stale (it would plan a year's aggregation
+  /// for 10,000 rows and spill its hash table to disk): refresh them. Only the owner may; a
+  /// tenant's login leaves it to autovacuum.
+  void analyze_after(std::size_t rows) {
+    if (rows >= 100000) exec("ANALYZE readings");
   }
 
   void check(PGresult* r) {

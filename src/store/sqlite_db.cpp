@@ -236,6 +236,17 @@ class SqliteDb final : public Db {
     sqlite3_reset(s);
   }
 
+  void fetch_numbers(std::string_view sql, const std::vector<Value>& params, std::vector<double>& out) override {
+    Stmt& st = prepared(sql);
+    st.bind(params);
+    sqlite3_stmt* s = st.get();
+    const int m = sqlite3_column_count(s);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    while (st.step())
+      for (int c = 0; c < m; ++c) out.push_back(sqlite3_column_type(s, c) == SQLITE_NULL ? nan : sqlite3_column_double(s, c));
+    sqlite3_reset(s);
+  }
+
   std::string dialect(std::string_view sql) const override {
     std::string s(sql);
     auto rep = [&s](std::string_view from, std::string_view to) {
