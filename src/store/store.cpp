@@ -94,15 +94,16 @@ std::string_view to_string(Quality q) noexcept {
     case Quality::edited: return "edited";
     case Quality::suspect: return "suspect";
     case Quality::missing: return "missing";
+    case Quality::rejected: return "rejected";
   }
   return "good";
 }
 
 Quality quality_from_string(std::string_view name) {
-  for (auto q : {Quality::good, Quality::estimated, Quality::edited, Quality::suspect, Quality::missing})
+  for (auto q : {Quality::good, Quality::estimated, Quality::edited, Quality::suspect, Quality::missing, Quality::rejected})
     if (to_string(q) == name || std::to_string(static_cast<int>(q)) == name) return q;
   throw InputError("", "", "unknown quality flag \"" + std::string(name) +
-                               "\" (good, estimated, edited, suspect, missing or 0..4)");
+                               "\" (good, estimated, edited, suspect, missing, rejected or 0..5)");
 }
 
 std::string_view to_string(Aggregate a) noexcept {
@@ -587,8 +588,8 @@ std::int64_t Store::append_readings(const ReadingBatch& b, const AppendOptions& 
       last_tenant = it->second;
     }
     tenant_of_row[i] = last_tenant;
-    if (!b.quality.empty() && b.quality[i] > static_cast<std::uint8_t>(Quality::missing))
-      s.input("readings/row " + std::to_string(i), "quality flag " + std::to_string(b.quality[i]) + " is not 0..4");
+    if (!b.quality.empty() && b.quality[i] > static_cast<std::uint8_t>(Quality::rejected))
+      s.input("readings/row " + std::to_string(i), "quality flag " + std::to_string(b.quality[i]) + " is not 0..5");
     if (std::isinf(b.value[i]))
       s.input("readings/row " + std::to_string(i), "value must be finite or NaN (missing), got " + format_value(b.value[i]));
   }
@@ -706,7 +707,7 @@ Aggregates Store::aggregate(const AggregateQuery& q) const {
   Eigen::MatrixXd hi = Eigen::MatrixXd::Constant(np, buckets, -std::numeric_limits<double>::infinity());
   std::unordered_map<std::int64_t, Eigen::Index> row_of;
   for (Eigen::Index i = 0; i < np; ++i) row_of[members[static_cast<std::size_t>(i)].id] = i;
-  const std::string flagged = q.skip_flagged ? " AND quality NOT IN (3, 4)" : "";
+  const std::string flagged = q.skip_flagged ? " AND quality NOT IN (3, 4, 5)" : "";
   if (np > 0 && s.url.backend == Backend::postgresql) {
     std::string ids;
     for (const auto& m : members) ids += (ids.empty() ? "" : ",") + std::to_string(m.id);

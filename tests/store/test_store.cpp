@@ -343,7 +343,7 @@ TEST_P(StoreTest, BadReadingsWriteNothing) {
   EXPECT_NE(msg.find("readings/row 2: value must be finite"), std::string::npos) << msg;
   b = ramp(a, 3);
   b.quality[0] = 9;
-  EXPECT_NE(error_of([&] { s.append_readings(b); }).find("quality flag 9"), std::string::npos);
+  EXPECT_NE(error_of([&] { s.append_readings(b); }).find("quality flag 9 is not 0..5"), std::string::npos);
   b = ramp(a, 3);
   b.value.pop_back();
   EXPECT_NE(error_of([&] { s.append_readings(b); }).find("differ in length"), std::string::npos);
@@ -390,6 +390,18 @@ TEST_P(StoreTest, AggregationPushedDownMatchesHandSums) {
   t.where_tags = {{"area", "B1"}};
   r = s.aggregate(t);
   ASSERT_EQ(r.groups, std::vector<std::string>{"hvac"});
+  // An inverted point (multiplier -1, an export register read with the wrong sign): its hourly
+  // minimum is -(4h + 3) and its maximum -4h.
+  s.add_point({.name = "c.kw", .meter = "a.main", .quantity = "power", .unit = "kW", .multiplier = -1});
+  s.append_readings(ramp(s.point_id("c.kw"), 8));
+  AggregateQuery inv;
+  inv.points = {"c.kw"};
+  inv.start_unix_s = kT0;
+  inv.end_unix_s = kT0 + 7200;
+  inv.function = Aggregate::min;
+  EXPECT_EQ(s.aggregate(inv).values(0, 1), -7.0);
+  inv.function = Aggregate::max;
+  EXPECT_EQ(s.aggregate(inv).values(0, 1), -4.0);
   EXPECT_NE(error_of([&] {
               AggregateQuery bad = q;
               bad.points = {"nope"};

@@ -59,7 +59,8 @@ void bind_store(py::module_& m) {
       .value("estimated", Quality::estimated)
       .value("edited", Quality::edited)
       .value("suspect", Quality::suspect)
-      .value("missing", Quality::missing);
+      .value("missing", Quality::missing)
+      .value("rejected", Quality::rejected);
   m.def("latest_schema_version", &latest_schema_version, "Schema version this build of ehub writes.");
 
   py::class_<Store>(m, "Store", "A connection to the park's database (docs/store.md). Open with ehub.store.open(url).")

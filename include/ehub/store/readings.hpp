@@ -22,8 +22,9 @@ enum class Quality : std::uint8_t {
   edited = 2,     ///< corrected by hand
   suspect = 3,    ///< failed a validation rule, kept as measured
   missing = 4,    ///< no value (the value is NaN)
+  rejected = 5,   ///< failed a validation rule and was removed (the value is NaN)
 };
-/// "good", "estimated", "edited", "suspect", "missing".
+/// "good", "estimated", "edited", "suspect", "missing", "rejected".
 EHUB_EXPORT std::string_view to_string(Quality q) noexcept;
 /// Inverse of to_string (also accepts the number as text); throws InputError.
 EHUB_EXPORT Quality quality_from_string(std::string_view name);
@@ -88,7 +89,7 @@ struct AggregateQuery {
   std::int64_t interval_s = 3600;
   Aggregate function = Aggregate::sum;
   bool raw = false;                     ///< true: stored values, without the points' multipliers
-  bool skip_flagged = false;            ///< true: suspect and missing readings are left out
+  bool skip_flagged = false;            ///< true: suspect, missing and rejected readings are left out
 };
 
 /// Result of an aggregation: one row per group, one column per bucket (NaN where no reading).
