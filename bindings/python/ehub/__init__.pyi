@@ -15,6 +15,7 @@ from .dispatch import InfeasibleError as InfeasibleError
 from . import carbon as carbon
 from . import core as core
 from . import dispatch as dispatch
+from . import ems as ems
 from . import forecast as forecast
 from . import hub as hub
 from . import io as io
@@ -22,7 +23,7 @@ from . import lp as lp
 from . import physics as physics
 from . import sim as sim
 from . import store as store
-__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
+__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'ems', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
 
 __version__: str
 

@@ -95,4 +95,6 @@ void bind_physics(py::module_& m);
 void bind_sim(py::module_& m);
 /// ehub.store: the park's records (SQLite / PostgreSQL).
 void bind_store(py::module_& m);
+/// ehub.ems: meter data cleaning and energy analytics.
+void bind_ems(py::module_& m);
 }  // namespace ehub::python

@@ -41,4 +41,6 @@ PYBIND11_MODULE(_core, m) {
   ehub::python::bind_sim(sim);
   auto store = m.def_submodule("store", "The park's records: SQLite (default) or PostgreSQL, one schema");
   ehub::python::bind_store(store);
+  auto ems = m.def_submodule("ems", "Meter data cleaning, statistics, KPIs and meter-tree balance");
+  ehub::python::bind_ems(ems);
 }

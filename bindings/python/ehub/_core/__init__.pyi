@@ -13,7 +13,8 @@ from . import carbon
 from . import forecast
 from . import sim
 from . import store
-__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
+from . import ems
+__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'ems', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
 class InputError(ValueError):
     pass
 class SolverError(RuntimeError):

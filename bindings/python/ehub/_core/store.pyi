@@ -129,12 +129,15 @@ class Quality:
       suspect
     
       missing
+    
+      rejected
     """
     __members__: typing.ClassVar[dict[str, Quality]]
     edited: typing.ClassVar[Quality]
     estimated: typing.ClassVar[Quality]
     good: typing.ClassVar[Quality]
     missing: typing.ClassVar[Quality]
+    rejected: typing.ClassVar[Quality]
     suspect: typing.ClassVar[Quality]
     @typing.overload
     def __eq__(self, other: Quality) -> bool:

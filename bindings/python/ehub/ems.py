@@ -1,0 +1,185 @@
+"""ehub.ems: meter data cleaning and energy analytics (docs/ems.md), with pandas frames.
+
+    import ehub
+    cleaned, edits = ehub.ems.clean(series_kw, max_value=5000, hampel_half_window=4, utc_offset_minutes=480)
+    ehub.ems.statistics(cleaned["value"], utc_offset_minutes=480)       # peak, base, load factor, ...
+    ehub.ems.period_totals(cleaned["value"], "month", utc_offset_minutes=480)
+    ehub.ems.heatmap(cleaned["value"], utc_offset_minutes=480)          # day x hour picture of a year
+
+Series passed in need a regular tz-aware (or UTC) DatetimeIndex of 5, 15, 30 or 60-minute steps.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _core
+from ._reexport import reexport
+
+__all__ = reexport(globals(), _core.ems) + ["from_series", "clean", "statistics", "period_totals", "tree_balance",
+                                            "fault_scores", "heatmap", "load_duration_curve", "stacked_by_item"]
+
+_QUALITY_NAMES = {int(q): n for n, q in _core.store.Quality.__members__.items()}
+
+
+def _grid_of(index):
+    import pandas as pd
+
+    idx = pd.DatetimeIndex(index)
+    if idx.tz is None:
+        idx = idx.tz_localize("UTC")
+    t = idx.as_unit("s").asi8.astype(np.int64)
+    if len(t) < 2:
+        raise _core.InputError("a series needs at least two steps to tell its step length")
+    steps = np.diff(t)
+    if not (steps == steps[0]).all():
+        k = int(np.argmax(steps != steps[0]))
+        raise _core.InputError(f"the series' times are not regular: step {k + 1} at {idx[k + 1]} is {steps[k]} s "
+                               f"after the one before, the first step is {steps[0]} s")
+    return _core.core.TimeGrid(int(t[0]), int(steps[0] // 60), len(t)), idx
+
+
+def from_series(series, point: str | None = None, quality=None):
+    """An ehub.ems.IntervalData from a pandas Series (values, regular DatetimeIndex) and optional flags."""
+    grid, _ = _grid_of(series.index)
+    q = None if quality is None else np.asarray([int(x) for x in quality], dtype=np.uint8)
+    return _core.ems.IntervalData(point or str(series.name or "point"), grid,
+                                  np.ascontiguousarray(series.to_numpy(dtype=float)), q)
+
+
+def _frame(data, index):
+    import pandas as pd
+
+    return pd.DataFrame({"value": data.value, "quality": data.quality}, index=index)
+
+
+def clean(series, quality=None, **rules):
+    """Cleans a pandas Series (or an IntervalData) with CleaningRules given as keywords (sentinels,
+    min_value, max_value, hampel_half_window, hampel_threshold, max_step_change, stuck_steps,
+    stuck_ignores_zero, max_linear_gap_steps, fill_long_gaps_by_profile, profile_search_days,
+    utc_offset_minutes). Returns (frame with value and quality, edits frame with time, rule, old and
+    new value and flag); for an IntervalData, (IntervalData, edits dict)."""
+    import pandas as pd
+
+    r = _core.ems.CleaningRules()
+    for k, v in rules.items():
+        if not hasattr(r, k):
+            raise _core.InputError(f"clean: unknown rule {k!r} (rules: {', '.join(n for n in dir(r) if not n.startswith('_') and n != 'validate')})")
+        setattr(r, k, v)
+    if isinstance(series, _core.ems.IntervalData):
+        return _core.ems._clean(series, r)
+    data = from_series(series, quality=quality)
+    _, idx = _grid_of(series.index)
+    out, edits = _core.ems._clean(data, r)
+    e = pd.DataFrame(edits)
+    e.insert(0, "time", pd.to_datetime(e["t_unix_s"], unit="s", utc=True).dt.tz_convert(idx.tz))
+    for col in ("old_quality", "new_quality"):
+        e[col] = [_QUALITY_NAMES[int(x)] for x in e[col]]
+    frame = _frame(out, idx)
+    frame["flag"] = [_QUALITY_NAMES[int(x)] for x in frame["quality"]]
+    return frame, e
+
+
+def statistics(series, utc_offset_minutes: int = 0, **options) -> dict:
+    """Load statistics of a power series in kW (energy_kwh, mean_kw, peak_kw, base_kw, load_factor,
+    peak_to_valley, night_share, weekend_share, completeness, ...)."""
+    return _core.ems.load_statistics(from_series(series), utc_offset_minutes=utc_offset_minutes, **options)
+
+
+def period_totals(series, period: str = "month", utc_offset_minutes: int = 0):
+    """Energy (kWh), peak (kW) and completeness of a power series per local hour, day, week, month or
+    year, with period-on-period change (and year-on-year for months)."""
+    import pandas as pd
+
+    start, energy, peak, comp = _core.ems._period_totals(from_series(series), period, utc_offset_minutes)
+    idx = pd.to_datetime(np.asarray(start), unit="s", utc=True)
+    if utc_offset_minutes:
+        import datetime
+
+        idx = idx.tz_convert(datetime.timezone(datetime.timedelta(minutes=utc_offset_minutes)))
+    f = pd.DataFrame({"energy_kwh": energy, "peak_kw": peak, "completeness": comp}, index=idx.rename("start"))
+    f["change"] = _core.ems.change_ratio(list(energy), 1)
+    if period == "month":
+        f["year_on_year"] = _core.ems.change_ratio(list(energy), 12)
+    return f
+
+
+def tree_balance(meters: dict, threshold_share: float = 0.05):
+    """Meter-tree balance. ``meters``: {name: (parent or "", energy Series in kWh per step)}.
+    Returns (frame with one row per parent: parent_kwh, children_kwh, loss_kwh, loss_share, flagged),
+    and the name of the flagged parent with the largest loss ("" when none)."""
+    import pandas as pd
+
+    nodes, worst = _core.ems._tree_balance([(n, p, from_series(s, n)) for n, (p, s) in meters.items()], threshold_share)
+    f = pd.DataFrame([{k: v for k, v in d.items() if k != "loss_kwh_per_step"} for d in nodes])
+    return (f.set_index("name") if len(f) else f), worst
+
+
+def fault_scores(edits, true_fault_times, rules=None) -> dict:
+    """Precision and recall of detected faults: ``edits`` from clean(), ``true_fault_times`` the
+    injected fault times; only the edits of ``rules`` count as detections (default: every rule
+    but the fills)."""
+    import pandas as pd
+
+    rules = rules or ["nan", "sentinel", "range", "hampel", "step_change", "stuck"]
+    found = set(pd.DatetimeIndex(edits.loc[edits["rule"].isin(rules), "time"]).as_unit("s").asi8)
+    truth = set(pd.DatetimeIndex(pd.to_datetime(true_fault_times, utc=True)).as_unit("s").asi8)
+    hit = len(found & truth)
+    return {"detected": len(found), "injected": len(truth), "true_positives": hit,
+            "precision": hit / len(found) if found else float("nan"),
+            "recall": hit / len(truth) if truth else float("nan")}
+
+
+def heatmap(series, utc_offset_minutes: int = 0, ax=None, cmap: str = "viridis", unit: str = "kW"):
+    """A year of one point as a picture: local day (x) by time of day (y), colour = value."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    s = series.copy()
+    s.index = pd.DatetimeIndex(s.index).tz_convert(
+        __import__("datetime").timezone(__import__("datetime").timedelta(minutes=utc_offset_minutes)))
+    table = pd.DataFrame({"day": s.index.normalize(), "tod": s.index.hour + s.index.minute / 60, "v": s.to_numpy()})
+    grid = table.pivot_table(index="tod", columns="day", values="v", aggfunc="mean")
+    fig, ax = (plt.subplots(figsize=(10, 3.6)) if ax is None else (ax.figure, ax))
+    im = ax.imshow(grid.to_numpy(), aspect="auto", origin="lower", cmap=cmap, interpolation="nearest",
+                   extent=[0, grid.shape[1], 0, 24])
+    ax.set_yticks([0, 6, 12, 18, 24])
+    ax.set_ylabel("hour of day")
+    months = [i for i, d in enumerate(grid.columns) if d.day == 1]
+    ax.set_xticks(months, [grid.columns[i].strftime("%b") for i in months])
+    ax.set_title(f"{series.name or 'point'}: day x hour (UTC{utc_offset_minutes / 60:+g})")
+    fig.colorbar(im, ax=ax, label=unit, pad=0.01)
+    return fig
+
+
+def load_duration_curve(data, ax=None, unit: str = "kW"):
+    """Load duration curve(s): values sorted from the largest, against the share of time. ``data``:
+    a Series or a DataFrame (one curve per column)."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    fig, ax = (plt.subplots(figsize=(7, 3.6)) if ax is None else (ax.figure, ax))
+    for col in frame.columns:
+        v = np.sort(frame[col].dropna().to_numpy())[::-1]
+        ax.plot(np.linspace(0, 100, len(v)), v, label=str(col))
+    ax.set_xlabel("share of time (%)")
+    ax.set_ylabel(unit)
+    ax.set_title("Load duration curve")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def stacked_by_item(frame, ax=None, unit: str = "MWh", scale: float = 1e-3):
+    """Consumption by item per period as stacked bars: ``frame`` has one row per period and one
+    column per item (kWh; e.g. ehub.store aggregate(... group_by_tag="item") resampled)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = (plt.subplots(figsize=(9, 3.6)) if ax is None else (ax.figure, ax))
+    (frame * scale).plot.bar(stacked=True, ax=ax, width=0.85)
+    ax.set_ylabel(unit)
+    ax.set_xlabel("")
+    labels = [getattr(i, "strftime", lambda f: str(i))("%Y-%m") for i in frame.index]
+    ax.set_xticklabels(labels, rotation=0, fontsize=8)
+    ax.legend(ncol=4, fontsize=8)
+    return fig

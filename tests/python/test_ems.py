@@ -1,0 +1,62 @@
+"""ehub.ems from Python: the pandas face of cleaning, statistics, period totals, balance and plots.
+Expected values are worked out by hand in the comments."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ehub
+
+
+def quarter_hours(values, start="2025-01-01T00:00:00+08:00"):
+    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq="15min"), name="m.kw", dtype=float)
+
+
+def test_clean_utility_example_and_edits_frame():
+    # 75, four missing, 100 -> 80, 85, 90, 95 flagged estimated (the utility-practice example); the
+    # sentinel 65535 after 100 becomes missing and is filled from its neighbours 100 and 104: 102.
+    s = quarter_hours([75, math.nan, math.nan, math.nan, math.nan, 100, 65535, 104])
+    frame, edits = ehub.ems.clean(s, fill_long_gaps_by_profile=False)
+    assert frame["value"].tolist()[:6] == [75, 80, 85, 90, 95, 100]
+    assert frame["flag"].tolist()[1:5] == ["estimated"] * 4
+    assert frame["value"].iloc[6] == 102.0
+    assert edits["rule"].tolist() == ["sentinel", "linear_fill", "linear_fill", "linear_fill", "linear_fill", "linear_fill"]
+    assert str(edits["time"].iloc[0]) == "2025-01-01 01:30:00+08:00"
+    with pytest.raises(ehub.InputError, match="unknown rule 'max_gap'"):
+        ehub.ems.clean(s, max_gap=3)
+    irregular = s.drop(s.index[2])
+    with pytest.raises(ehub.InputError, match="not regular"):
+        ehub.ems.clean(irregular)
+
+
+def test_statistics_periods_and_balance():
+    # Hourly: 100 kW at night (22-06), 300 kW by day, Friday and Saturday 3-4 Jan 2025 (+08:00).
+    idx = pd.date_range("2025-01-03T00:00:00+08:00", periods=48, freq="h")
+    s = pd.Series([100.0 if (h % 24 < 6 or h % 24 >= 22) else 300.0 for h in range(48)], index=idx)
+    st = ehub.ems.statistics(s, utc_offset_minutes=480)
+    assert st["energy_kwh"] == 11200 and st["weekend_share"] == 0.5 and st["peak_to_valley"] == 3
+    days = ehub.ems.period_totals(s, "day", utc_offset_minutes=480)
+    assert days["energy_kwh"].tolist() == [5600.0, 5600.0]
+    assert days["change"].iloc[1] == 0.0
+    main = pd.Series(100.0, index=idx)
+    table, worst = ehub.ems.tree_balance({"main": ("", main), "a": ("main", main * 0.5), "b": ("main", main * 0.4)})
+    assert table.loc["main", "loss_share"] == pytest.approx(0.1, rel=1e-12) and bool(table.loc["main", "flagged"])
+    assert worst == "main"
+
+
+def test_fault_scores_and_plots():
+    rng = np.random.default_rng(7)
+    idx = pd.date_range("2025-01-01T00:00:00+08:00", periods=96 * 14, freq="15min")
+    base = 500 + 100 * np.sin(np.arange(len(idx)) * 2 * np.pi / 96) + rng.normal(0, 5, len(idx))
+    s = pd.Series(base, index=idx, name="office.kw")
+    faults = [100, 400, 900]
+    s.iloc[faults] = s.iloc[faults] + 400  # three spikes
+    frame, edits = ehub.ems.clean(s, hampel_half_window=4, fill_long_gaps_by_profile=False)
+    sc = ehub.ems.fault_scores(edits, idx[faults])
+    assert sc["recall"] == 1.0 and sc["true_positives"] == 3
+    import matplotlib
+
+    matplotlib.use("Agg")
+    assert ehub.ems.heatmap(frame["value"], utc_offset_minutes=480).axes
+    assert ehub.ems.load_duration_curve(frame["value"]).axes
