@@ -31,7 +31,7 @@ def open(url: str, tenant: str | None = None, user: str | None = None, read_only
     return _core.store._open(url, tenant or "", user or "", read_only, create, schema_version)
 
 
-def to_unix_s(t) -> np.ndarray:
+def to_unix_s(t):
     """Times as int64 unix seconds: ints pass through; datetime64, pandas timestamps (naive ones are
     UTC) and ISO-8601 strings are converted."""
     if isinstance(t, (int, np.integer)):

@@ -24,7 +24,7 @@ def open(url: str, tenant: str | None = None, user: str | None = None, read_only
     tenant's rows; ``user`` is recorded in the audit log. Raises ehub.InputError naming the URL."""
     ...
 
-def to_unix_s(t) -> np.ndarray:
+def to_unix_s(t):
     """Times as int64 unix seconds: ints pass through; datetime64, pandas timestamps (naive ones are
     UTC) and ISO-8601 strings are converted."""
     ...
