@@ -10,9 +10,10 @@ Command add_certify_command(CLI::App& app);
 Command add_simulate_command(CLI::App& app);
 Command add_forecast_command(CLI::App& app);
 Command add_store_command(CLI::App& app);
+Command add_ems_command(CLI::App& app);
 
 std::vector<Command> extra_commands(CLI::App& app) {
-  return {add_certify_command(app), add_simulate_command(app), add_forecast_command(app), add_store_command(app)};
+  return {add_certify_command(app), add_simulate_command(app), add_forecast_command(app), add_store_command(app), add_ems_command(app)};
 }
 
 }  // namespace ehub::cli

@@ -60,3 +60,50 @@ def test_fault_scores_and_plots():
     matplotlib.use("Agg")
     assert ehub.ems.heatmap(frame["value"], utc_offset_minutes=480).axes
     assert ehub.ems.load_duration_curve(frame["value"]).axes
+
+
+def _ehub(build_dir, *args):
+    import subprocess
+
+    return subprocess.run([str(build_dir / "src" / "cli" / "ehub"), *map(str, args)], capture_output=True, text=True)
+
+
+def test_cli_clean_stats_kpis(build_dir, data_dir, tmp_path):
+    import json
+
+    csv = data_dir / "ems" / "gaps_and_sentinel.csv"
+    out, edits = tmp_path / "clean.csv", tmp_path / "edits.csv"
+    r = _ehub(build_dir, "ems", "clean", csv, "--no-profile", "--out", out, "--edits", edits, "--utc-offset", 480)
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["m.kw"]["by_rule"]["linear_fill"] == 4 and summary["h.kw"]["by_rule"]["sentinel"] == 1
+    lines = out.read_text().splitlines()
+    assert lines[2] == "2025-01-01T00:15:00+08:00,m.kw,80,estimated"  # 75 + (100 - 75) / 5
+    # h.kw: -999 at 00:30 is a sentinel, filled between 11 and 12.
+    assert "2025-01-01T00:30:00+08:00,h.kw,sentinel,-999,,good,missing" in edits.read_text()
+    assert "2025-01-01T00:30:00+08:00,h.kw,11.5,estimated" in lines
+    st = json.loads(_ehub(build_dir, "ems", "stats", csv, "--column", "h.kw", "--period", "hour", "--utc-offset", 480).stdout)
+    # With -999 read as missing: hour 0 has 10, 11, 12 (15-min) -> (10 + 11 + 12) / 4 = 8.25 kWh.
+    assert st["h.kw"]["hour"][0]["energy_kwh"] == 8.25 and st["h.kw"]["hour"][0]["completeness"] == 0.75
+    k = json.loads(_ehub(build_dir, "ems", "kpis", "--electricity-kwh", 1e6, "--gas-m3", 1e5, "--diesel-kg", 2000).stdout)
+    assert k["coal_calorific_kgce"] == pytest.approx(247244.2, rel=1e-12) and k["coal_equal_value_kgce"] is None
+    r = _ehub(build_dir, "ems", "clean", csv, "--column", "nope")
+    assert r.returncode == 1 and 'no column "nope" (columns: m.kw, h.kw)' in r.stderr
+
+
+def test_cli_clean_writes_edits_back_to_the_store_audited(build_dir, tmp_path):
+    url = f"sqlite://{tmp_path / 'park.db'}"
+    s = ehub.store.open(url)
+    s.add_tenant("t"); s.add_site("s", utc_offset_minutes=480); s.add_meter("m", tenant="t", site="s")
+    s.add_point("m.kw", meter="m", quantity="power", unit="kW")
+    t0 = 1735660800
+    s.append_readings("m.kw", [t0, t0 + 900, t0 + 1800, t0 + 2700], [10.0, -999.0, 14.0, 16.0])
+    r = _ehub(build_dir, "ems", "clean", "--store", url, "--point", "m.kw", "--start", "2025-01-01T00:00:00+08:00",
+              "--end", "2025-01-01T01:00:00+08:00", "--utc-offset", 480, "--no-profile", "--write")
+    assert r.returncode == 0, r.stderr
+    df = s.read("m.kw")
+    assert df["value"].tolist() == [10.0, 12.0, 14.0, 16.0]  # -999 -> missing -> (10 + 14) / 2
+    assert df["quality"].iloc[1] == int(ehub.store.Quality.estimated)
+    log = s.audit_log()
+    assert log["action"].tolist()[-2:] == ["replace:cleaning:sentinel", "replace:cleaning:linear_fill"]
+    assert log["old_value"].iloc[-2] == "-999 q=0"
