@@ -170,8 +170,8 @@ bool is_valid_step_minutes(int step_minutes) noexcept {
 
 TimeGrid::TimeGrid(std::int64_t start_unix_s, int step_minutes, std::int64_t count)
     : start_unix_s_(start_unix_s), step_minutes_(step_minutes), count_(count) {
-  if (!is_valid_step_minutes(step_minutes))
-    throw InputError("", "step_minutes", "must be 5, 15, 30 or 60, got " + std::to_string(step_minutes));
+  if (step_minutes != 1 && !is_valid_step_minutes(step_minutes))
+    throw InputError("", "step_minutes", "must be 1, 5, 15, 30 or 60, got " + std::to_string(step_minutes));
   if (count < 0) throw InputError("", "count", "must be >= 0, got " + std::to_string(count));
   if (start_unix_s % 60 != 0)
     throw InputError("", "start", "must fall on a whole minute, got " + format_iso8601(start_unix_s));

@@ -13,14 +13,6 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr auto q8(Quality q) { return static_cast<std::uint8_t>(q); }
 
-double median_of(std::vector<double>& v) {
-  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  double m = *mid;
-  if (v.size() % 2 == 0) m = 0.5 * (m + *std::max_element(v.begin(), mid));
-  return m;
-}
-
 /// 0 weekday, 1 Saturday, 2 Sunday (local time).
 int day_kind(std::int64_t t, int offset) {
   const int wd = to_local(t, offset).weekday;
@@ -85,21 +77,37 @@ class Cleaner {
     const int h = r_.hampel_half_window;
     if (h <= 0) return;
     // Judged on the values after validation, all at once (a spike does not hide its neighbour).
+    // The window's finite values are kept sorted as it slides (one removal and one insertion per
+    // step); the MAD comes from merging the deviations below and above the median, both already
+    // in order, so a step costs O(window) and no sort.
     const Eigen::VectorXd x = v();
-    std::vector<double> w, dev;
-    w.reserve(static_cast<std::size_t>(2 * h + 1));
-    dev.reserve(w.capacity());
+    std::vector<double> w;
+    w.reserve(static_cast<std::size_t>(2 * h + 2));
+    auto insert = [&](double y) { w.insert(std::upper_bound(w.begin(), w.end(), y), y); };
+    auto erase = [&](double y) { w.erase(std::lower_bound(w.begin(), w.end(), y)); };
+    for (std::int64_t j = 0; j <= std::min<std::int64_t>(h, n() - 1); ++j)
+      if (!std::isnan(x[j])) insert(x[j]);
     std::vector<std::int64_t> spikes;
     for (std::int64_t i = 0; i < n(); ++i) {
-      if (!usable(i) || std::isnan(x[i])) continue;
-      w.clear();
-      for (std::int64_t j = std::max<std::int64_t>(0, i - h); j <= std::min<std::int64_t>(n() - 1, i + h); ++j)
-        if (!std::isnan(x[j])) w.push_back(x[j]);
-      if (w.size() < 3) continue;
-      const double m = median_of(w);
-      dev.clear();
-      for (double y : w) dev.push_back(std::abs(y - m));
-      const double mad = median_of(dev);
+      if (i > 0) {  // slide: drop i - h - 1, add i + h
+        if (i - h - 1 >= 0 && !std::isnan(x[i - h - 1])) erase(x[i - h - 1]);
+        if (i + h < n() && !std::isnan(x[i + h])) insert(x[i + h]);
+      }
+      if (!usable(i) || std::isnan(x[i]) || w.size() < 3) continue;
+      const std::size_t m_n = w.size();
+      const double m = m_n % 2 ? w[m_n / 2] : 0.5 * (w[m_n / 2 - 1] + w[m_n / 2]);
+      // Deviations: below the median they grow walking left from `split`, above it walking right.
+      std::ptrdiff_t lo = std::lower_bound(w.begin(), w.end(), m) - w.begin() - 1;
+      std::size_t hi = static_cast<std::size_t>(lo + 1);
+      double k_small = 0, k_next = 0;
+      for (std::size_t k = 0; k <= m_n / 2; ++k) {
+        double d;
+        if (lo >= 0 && (hi >= m_n || m - w[static_cast<std::size_t>(lo)] <= w[hi] - m)) d = m - w[static_cast<std::size_t>(lo--)];
+        else d = w[hi++] - m;
+        k_small = k_next;
+        k_next = d;
+      }
+      const double mad = m_n % 2 ? k_next : 0.5 * (k_small + k_next);
       if (mad > 0 && std::abs(x[i] - m) > r_.hampel_threshold * 1.4826 * mad) spikes.push_back(i);
     }
     for (auto i : spikes) change(i, kNaN, Quality::rejected, "hampel");

@@ -2,6 +2,7 @@
 // balance. Every expected value is worked out by hand in the comment next to it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -275,6 +276,50 @@ TEST(Balance, LossesFlaggedAndTheWorstBranchNamed) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The sliding Hampel filter against the definition computed directly (sort each window) on
+// random data with NaNs, spikes and ties.
+TEST(Cleaning, HampelMatchesTheDefinitionOnRandomData) {
+  std::vector<double> v(3000);
+  std::uint64_t st = 42;
+  auto next = [&] { st = st * 6364136223846793005ULL + 1442695040888963407ULL; return static_cast<double>(st >> 40) / 16777216.0; };
+  for (auto& x : v) {
+    const double u = next();
+    x = u < 0.03 ? kNaN : u < 0.06 ? 50 + 100 * next() : std::round(10 * next());  // ties from rounding
+  }
+  auto d = series(v);
+  CleaningRules r = only_fill(0);
+  r.sentinels.clear();
+  r.hampel_half_window = 3;
+  r.hampel_threshold = 2.5;
+  const auto c = clean(d, r);
+  std::vector<std::int64_t> want;
+  auto median = [](std::vector<double> a) {
+    std::sort(a.begin(), a.end());
+    return a.size() % 2 ? a[a.size() / 2] : 0.5 * (a[a.size() / 2 - 1] + a[a.size() / 2]);
+  };
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(v.size()); ++i) {
+    if (std::isnan(v[static_cast<std::size_t>(i)])) continue;
+    std::vector<double> w;
+    for (std::int64_t j = std::max<std::int64_t>(0, i - 3); j <= std::min<std::int64_t>(2999, i + 3); ++j)
+      if (!std::isnan(v[static_cast<std::size_t>(j)])) w.push_back(v[static_cast<std::size_t>(j)]);
+    if (w.size() < 3) continue;
+    const double m = median(w);
+    std::vector<double> dev;
+    for (double y : w) dev.push_back(std::abs(y - m));
+    const double mad = median(dev);
+    if (mad > 0 && std::abs(v[static_cast<std::size_t>(i)] - m) > 2.5 * 1.4826 * mad) want.push_back(i);
+  }
+  std::vector<std::int64_t> got;
+  for (const auto& e : c.edits)
+    if (e.rule == "hampel") got.push_back(e.index);
+  EXPECT_GT(want.size(), 50u);
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace

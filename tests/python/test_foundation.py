@@ -20,7 +20,7 @@ def test_version_matches_cpp_and_pyproject(root):
 def test_error_types_are_standard_python_errors():
     assert issubclass(ehub.InputError, ValueError)
     assert issubclass(ehub.SolverError, RuntimeError)
-    with pytest.raises(ehub.InputError, match=r"\[ehub.input\] step_minutes: must be 5, 15, 30 or 60, got 7"):
+    with pytest.raises(ehub.InputError, match=r"\[ehub.input\] step_minutes: must be 1, 5, 15, 30 or 60, got 7"):
         ehub.core.TimeGrid(0, 7, 3)
     with pytest.raises(ValueError, match='bad timestamp "2025-13-01"'):
         ehub.core.parse_iso8601("2025-13-01")

@@ -45,8 +45,9 @@ EHUB_EXPORT int days_in_month(int year, int month);
 EHUB_EXPORT std::int64_t from_local(int year, int month, int day, int hour, int minute, int second,
                                     int utc_offset_minutes);
 
-/// A regular time axis: `count` steps of `step_minutes` (5, 15, 30 or 60) starting at
-/// `start_unix_s` (UTC, aligned to a whole minute). Step i covers [time(i), time(i) + step).
+/// A regular time axis: `count` steps of `step_minutes` (5, 15, 30 or 60; 1 for meter data, which
+/// scenarios and files do not take) starting at `start_unix_s` (UTC, aligned to a whole minute).
+/// Step i covers [time(i), time(i) + step).
 class EHUB_EXPORT TimeGrid {
  public:
   /// An empty hourly grid starting at the unix epoch.
@@ -58,7 +59,7 @@ class EHUB_EXPORT TimeGrid {
 
   /// Start of the first step, unix seconds (UTC).
   std::int64_t start_unix_s() const noexcept { return start_unix_s_; }
-  /// Length of one step in minutes (5, 15, 30 or 60).
+  /// Length of one step in minutes (1, 5, 15, 30 or 60).
   int step_minutes() const noexcept { return step_minutes_; }
   /// Length of one step in seconds.
   std::int64_t step_s() const noexcept { return std::int64_t{step_minutes_} * 60; }
@@ -90,7 +91,8 @@ class EHUB_EXPORT TimeGrid {
   std::int64_t count_ = 0;
 };
 
-/// True when `step_minutes` is one of the supported steps: 5, 15, 30, 60.
+/// True when `step_minutes` is a step scenarios, CSV and HDF5 files take: 5, 15, 30, 60 (TimeGrid
+/// itself also takes 1 minute, for meter data).
 EHUB_EXPORT bool is_valid_step_minutes(int step_minutes) noexcept;
 
 }  // namespace ehub
