@@ -180,6 +180,6 @@ def stacked_by_item(frame, ax=None, unit: str = "MWh", scale: float = 1e-3):
     ax.set_ylabel(unit)
     ax.set_xlabel("")
     labels = [getattr(i, "strftime", lambda f: str(i))("%Y-%m") for i in frame.index]
-    ax.set_xticklabels(labels, rotation=0, fontsize=8)
+    ax.set_xticks(range(len(labels)), labels, rotation=0, fontsize=8)
     ax.legend(ncol=4, fontsize=8)
     return fig
