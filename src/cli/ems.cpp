@@ -13,6 +13,7 @@
 #include "ehub/ems/cleaning.hpp"
 #include "ehub/ems/kpi.hpp"
 #include "ehub/ems/statistics.hpp"
+#include "ehub/ems/store_io.hpp"
 #include "ehub/io/csv.hpp"
 #include "ehub/io/json.hpp"
 #include "ehub/io/text_file.hpp"
@@ -54,8 +55,10 @@ std::vector<ems::IntervalData> inputs(const EmsArgs& a, bool for_cleaning) {
     if (t1 <= t0 || (t1 - t0) % step != 0)
       throw InputError("", "--end", "must come after --start by a whole number of " + std::to_string(a.step_minutes) + "-minute steps");
     const TimeGrid grid(t0, a.step_minutes, (t1 - t0) / step);
-    auto s = store::Store::open(a.store, {.tenant = "", .user = "", .read_only = true});
-    out.push_back(ems::on_grid(s.read(a.point, {t0, t1}), grid));
+    store::OpenOptions ro;
+    ro.read_only = true;
+    auto s = store::Store::open(a.store, ro);
+    out.push_back(ems::read_interval(s, a.point, grid));
     return out;
   }
   if (a.csv.empty()) throw InputError("", "", "give a CSV file or --store URL --point NAME");
@@ -113,16 +116,7 @@ int run_clean(const EmsArgs& a) {
           .append(store::to_string(static_cast<store::Quality>(e.new_quality))).append("\n");
     if (a.write) {  // one batch per rule, so the audit log names the rule of every replaced reading
       auto s = store::Store::open(a.store);
-      const auto pid = s.point_id(d.point);
-      std::int64_t written = 0;
-      for (const auto& [rule, n] : c.counts()) {
-        if (n == 0) continue;
-        store::ReadingBatch b;
-        for (const auto& e : c.edits)
-          if (e.rule == rule) b.push_back(pid, e.t_unix_s, e.new_value, static_cast<store::Quality>(e.new_quality));
-        written += s.append_readings(b, {.on_duplicate = store::OnDuplicate::replace, .source = "cleaning:" + rule});
-      }
-      summary[d.point]["written"] = written;
+      summary[d.point]["written"] = ems::write_edits(s, d.point, c);
     }
   }
   if (!a.out.empty()) io::write_text_file_atomically(a.out, csv);

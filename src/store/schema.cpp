@@ -185,7 +185,12 @@ CREATE TABLE dr_events (
 );
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
+// Version 4: virtual points (a formula over other points; "" for a measured point).
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE points ADD COLUMN formula TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 // Tables whose rows belong to a tenant, with the migration that created them.
 struct TenantTable {

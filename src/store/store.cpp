@@ -3,6 +3,7 @@
 #include "ehub/store/store.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -85,6 +86,65 @@ MeterKind meter_kind_from_string(std::string_view name) {
     if (to_string(k) == name) return k;
   throw InputError("", "", "unknown meter kind \"" + std::string(name) +
                                "\" (electricity, water, gas, heat, cooling, production)");
+}
+
+const std::vector<std::string>& units_for(MeterKind kind) {
+  static const std::vector<std::string> electricity = {"kWh", "MWh", "kW", "MW", "kvarh", "kvar", "kVA", "V", "kV", "A", "Hz", "pf", "%"};
+  static const std::vector<std::string> water = {"m3", "m3/h", "L", "L/s", "t", "t/h"};
+  static const std::vector<std::string> gas = {"m3", "Nm3", "m3/h", "Nm3/h", "kWh", "MJ", "GJ", "kg"};
+  static const std::vector<std::string> thermal = {"kWh", "MWh", "GJ", "MJ", "kW", "MW", "GJ/h", "degC", "m3", "m3/h", "t", "t/h"};
+  static const std::vector<std::string> any;  // production counters: units of product
+  switch (kind) {
+    case MeterKind::electricity: return electricity;
+    case MeterKind::water: return water;
+    case MeterKind::gas: return gas;
+    case MeterKind::heat:
+    case MeterKind::cooling: return thermal;
+    case MeterKind::production: return any;
+  }
+  return any;
+}
+
+std::vector<FormulaTerm> parse_formula(std::string_view f) {
+  std::vector<FormulaTerm> terms;
+  const std::string text(f);
+  std::size_t i = 0;
+  auto fail = [&](const std::string& why) {
+    throw InputError("", "", "formula \"" + text + "\", at character " + std::to_string(i + 1) + ": " + why);
+  };
+  auto skip = [&] {
+    while (i < f.size() && f[i] == ' ') ++i;
+  };
+  double sign = 1;
+  skip();
+  if (i < f.size() && (f[i] == '-' || f[i] == '+')) sign = f[i++] == '-' ? -1 : 1;
+  while (true) {
+    skip();
+    double coef = 1;
+    // An optional number followed by '*'.
+    std::size_t j = i;
+    while (j < f.size() && (std::isdigit(static_cast<unsigned char>(f[j])) || f[j] == '.' || f[j] == 'e')) ++j;
+    std::size_t k = j;
+    while (k < f.size() && f[k] == ' ') ++k;
+    if (j > i && k < f.size() && f[k] == '*') {
+      double v = 0;
+      const auto r = std::from_chars(f.data() + i, f.data() + j, v);
+      if (r.ec != std::errc() || r.ptr != f.data() + j) fail("not a number");
+      coef = v;
+      i = k + 1;
+      skip();
+    }
+    std::size_t e = i;
+    while (e < f.size() && f[e] != ' ' && f[e] != '+' && f[e] != '*' && !(f[e] == '-' && e > i && f[e - 1] == ' ')) ++e;
+    if (e == i) fail("expected a point name");
+    terms.push_back({sign * coef, std::string(f.substr(i, e - i))});
+    i = e;
+    skip();
+    if (i == f.size()) break;
+    if (f[i] != '+' && f[i] != '-') fail("expected + or -");
+    sign = f[i++] == '-' ? -1 : 1;
+  }
+  return terms;
 }
 
 std::string_view to_string(Quality q) noexcept {
@@ -196,6 +256,7 @@ struct Store::Impl {
   std::int64_t tenant_id = 0;  // 0: the park manager's view
   std::string user;
   bool server_scoped = false;  // a PostgreSQL tenant login
+  int version = 0;             // schema version after open (points have formulas from 4 on)
 
   // --- errors ---------------------------------------------------------------------------------
   [[noreturn]] void input(const std::string& where, const std::string& what) const { throw InputError(url.display, where, what); }
@@ -313,7 +374,7 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
-int latest_schema_version() noexcept { return 3; }
+int latest_schema_version() noexcept { return 4; }
 
 Store Store::open(std::string_view url_text, const OpenOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -361,6 +422,7 @@ Store Store::open(std::string_view url_text, const OpenOptions& options) {
     }
   }
   s.user = options.user.empty() ? db.login() : options.user;
+  s.version = detail::stored_schema_version(db);
   return Store(std::move(impl));
 }
 
@@ -492,19 +554,45 @@ std::int64_t Store::add_point(const Point& p) {
   if (!std::isfinite(p.multiplier) || p.multiplier == 0)
     s.input(where + "/multiplier", "must be a finite non-zero number, got " + format_value(p.multiplier));
   if (p.interval_s < 0) s.input(where + "/interval_s", "must be >= 0, got " + std::to_string(p.interval_s));
+  std::vector<FormulaTerm> terms;
+  if (!p.formula.empty()) {
+    if (s.version < 4) s.input(where + "/formula", "virtual points need schema version 4 (this database has " + std::to_string(s.version) + ")");
+    try {
+      terms = parse_formula(p.formula);
+    } catch (const InputError& e) {
+      s.input(where + "/formula", e.detail());
+    }
+    for (const auto& t : terms)
+      if (t.point == p.name) s.input(where + "/formula", "the formula names the point itself");
+  }
   return s.transaction(where, [&] {
     const auto [meter, tid] = s.named("meters", p.meter, where + "/meter");
+    const auto kind = meter_kind_from_string(text_of(s.db->query("SELECT kind FROM meters WHERE id = ?", {Value(meter)}).at(0).at(0)));
+    const auto& units = units_for(kind);
+    if (!units.empty() && std::find(units.begin(), units.end(), p.unit) == units.end()) {
+      std::string list;
+      for (const auto& u : units) list += (list.empty() ? "" : ", ") + u;
+      s.input(where + "/unit", "\"" + p.unit + "\" is not a unit of a " + std::string(to_string(kind)) + " meter (" + list + ")");
+    }
+    for (const auto& t : terms) {
+      const auto [pid, ptid] = s.named("points", t.point, where + "/formula/" + t.point);
+      if (ptid != tid) s.input(where + "/formula/" + t.point, "belongs to another tenant");
+    }
+    const bool virt = !p.formula.empty();
     const auto id = s.insert(
-        "INSERT INTO points (tenant_id, meter_id, name, quantity, unit, multiplier, cumulative, interval_s, created_unix_s) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {Value(tid), Value(meter), Value(p.name), Value(p.quantity), Value(p.unit), Value(p.multiplier),
-         Value(std::int64_t{p.cumulative ? 1 : 0}), Value(std::int64_t{p.interval_s}), Value(now_unix_s())});
+        std::string("INSERT INTO points (tenant_id, meter_id, name, quantity, unit, multiplier, cumulative, interval_s, created_unix_s") +
+            (virt ? ", formula) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        virt ? std::vector<Value>{Value(tid), Value(meter), Value(p.name), Value(p.quantity), Value(p.unit), Value(p.multiplier),
+                                  Value(std::int64_t{p.cumulative ? 1 : 0}), Value(std::int64_t{p.interval_s}), Value(now_unix_s()),
+                                  Value(p.formula)}
+             : std::vector<Value>{Value(tid), Value(meter), Value(p.name), Value(p.quantity), Value(p.unit), Value(p.multiplier),
+                                  Value(std::int64_t{p.cumulative ? 1 : 0}), Value(std::int64_t{p.interval_s}), Value(now_unix_s())});
     for (const auto& [k, v] : p.tags) {
       if (k.empty()) s.input(where + "/tags", "a tag needs a key");
       s.db->execute("INSERT INTO point_tags (point_id, tenant_id, key, value) VALUES (?, ?, ?, ?)",
                     {Value(id), Value(tid), Value(k), Value(v)});
     }
-    s.audit(tid, "points", "name=" + p.name, "insert", "", p.unit + " x" + format_value(p.multiplier));
+    s.audit(tid, "points", "name=" + p.name, "insert", "", p.unit + " x" + format_value(p.multiplier) + (virt ? " = " + p.formula : ""));
     return id;
   });
 }
@@ -515,8 +603,8 @@ std::vector<Point> Store::points() const {
   std::unordered_map<std::int64_t, std::size_t> index;
   s.guarded("points", [&] {
     for (const auto& r : s.db->query(
-             "SELECT p.id, p.name, m.name, p.quantity, p.unit, p.multiplier, p.cumulative, p.interval_s FROM points p "
-             "JOIN meters m ON m.id = p.meter_id WHERE 1 = 1" +
+             std::string("SELECT p.id, p.name, m.name, p.quantity, p.unit, p.multiplier, p.cumulative, p.interval_s, ") +
+                 (s.version >= 4 ? "p.formula" : "''") + " FROM points p JOIN meters m ON m.id = p.meter_id WHERE 1 = 1" +
                  s.tenant_filter("p.tenant_id") + " ORDER BY p.name",
              {})) {
       Point p;
@@ -528,6 +616,7 @@ std::vector<Point> Store::points() const {
       p.multiplier = real_of(r[5]);
       p.cumulative = int_of(r[6]) != 0;
       p.interval_s = static_cast<int>(int_of(r[7]));
+      p.formula = text_of(r[8]);
       index[p.id] = out.size();
       out.push_back(std::move(p));
     }
@@ -577,11 +666,16 @@ std::int64_t Store::append_readings(const ReadingBatch& b, const AppendOptions& 
       auto it = tenant_of_point.find(b.point_id[i]);
       if (it == tenant_of_point.end()) {
         const auto rows = s.guarded(where, [&] {
-          return s.db->query("SELECT tenant_id FROM points WHERE id = ?" + s.tenant_filter(), {Value(b.point_id[i])});
+          return s.db->query(std::string("SELECT tenant_id, ") + (s.version >= 4 ? "formula" : "''") +
+                                 " FROM points WHERE id = ?" + s.tenant_filter(),
+                             {Value(b.point_id[i])});
         });
         if (rows.empty())
           s.input("readings/row " + std::to_string(i),
                   "unknown point id " + std::to_string(b.point_id[i]) + s.scope_note() + " (nothing written)");
+        if (!text_of(rows[0][1]).empty())
+          s.input("readings/row " + std::to_string(i), "point \"" + s.name_of("points", b.point_id[i]) +
+                                                           "\" is virtual (= " + text_of(rows[0][1]) + "): it has no readings of its own");
         it = tenant_of_point.emplace(b.point_id[i], int_of(rows[0][0])).first;
       }
       last_point = b.point_id[i];

@@ -323,3 +323,52 @@ TEST(Cleaning, HampelMatchesTheDefinitionOnRandomData) {
 }
 
 }  // namespace
+
+#include "ehub/ems/store_io.hpp"
+
+namespace {
+
+TEST(EmsStore, VirtualPointEvaluatedAndCleaningWrittenBackAudited) {
+  auto s = store::Store::open("sqlite::memory:");
+  s.add_tenant({.name = "t", .display_name = ""});
+  s.add_site({.name = "s", .utc_offset_minutes = 480, .latitude_deg = 0, .longitude_deg = 0});
+  store::Meter m;
+  m.name = "main";
+  m.tenant = "t";
+  m.site = "s";
+  s.add_meter(m);
+  auto add = [&](const char* name, const char* formula) {
+    store::Point p;
+    p.name = name;
+    p.meter = "main";
+    p.quantity = "power";
+    p.unit = "kW";
+    p.formula = formula;
+    s.add_point(p);
+  };
+  add("main.kw", "");
+  add("b1.kw", "");
+  add("rest.kw", "main.kw - b1.kw");         // unmetered rest
+  add("twice.kw", "2 * rest.kw");            // a virtual point over a virtual point
+  store::ReadingBatch b;
+  for (int i = 0; i < 4; ++i) b.push_back(s.point_id("main.kw"), kT0 + 900 * i, 100 + i);
+  for (int i = 0; i < 4; ++i) b.push_back(s.point_id("b1.kw"), kT0 + 900 * i, i == 2 ? -999.0 : 40.0);
+  s.append_readings(b);
+  const TimeGrid g(kT0, 15, 4);
+  // rest = main - b1: 60, 61, 102 + 999 = 1101 (the sentinel is still there), 63; twice = 2 x rest.
+  auto twice = read_interval(s, "twice.kw", g);
+  EXPECT_DOUBLE_EQ(twice.value[0], 120);
+  EXPECT_DOUBLE_EQ(twice.value[2], 2202);
+  // Clean b1 and write back: -999 -> missing (sentinel) -> 40 (linear between 40 and 40).
+  const auto c = clean(read_interval(s, "b1.kw", g));
+  EXPECT_EQ(write_edits(s, "b1.kw", c), 2);
+  twice = read_interval(s, "twice.kw", g);
+  EXPECT_DOUBLE_EQ(twice.value[2], 2 * (102 - 40));
+  EXPECT_EQ(twice.quality[2], q8(Quality::estimated));  // the worst flag of its terms
+  const auto log = s.audit_log();
+  EXPECT_EQ(log[log.size() - 2].action, "replace:cleaning:sentinel");
+  EXPECT_EQ(log.back().action, "replace:cleaning:linear_fill");
+  EXPECT_EQ(log.back().new_value, "40 q=1");
+}
+
+}  // namespace

@@ -161,7 +161,7 @@ TEST_P(StoreTest, OlderSchemaIsUpgradedKeepingItsRows) {
               "(no error)");
   }
   auto s = open();
-  EXPECT_EQ(s.schema_version(), 3);
+  EXPECT_EQ(s.schema_version(), latest_schema_version());
   EXPECT_EQ(s.count_readings("a.kw"), 4);
   EXPECT_GT(s.add_asset({.name = "bat", .tenant = "acme", .site = "kunming", .kind = "battery"}), 0);
 }
@@ -595,6 +595,36 @@ TEST(StoreUrl, ParsesBothSchemesAndHidesThePassword) {
   EXPECT_EQ(u.display, "postgresql://ops:***@db.local:5433/park");
   EXPECT_EQ(u.conninfo, "postgresql://ops:s3cret@db.local:5433/park");
   EXPECT_EQ(parse_url("postgres://ops@h/p").display, "postgres://ops@h/p");
+}
+
+}  // namespace
+
+namespace {
+
+TEST_P(StoreTest, VirtualPointsAndUnitsOfTheMeterKind) {
+  auto s = open();
+  populate(s);
+  s.add_point({.name = "a.rest", .meter = "a.main", .quantity = "power", .unit = "kW", .formula = "a.kw - 0.5 * a.kw"});
+  const auto pts = s.points();
+  EXPECT_EQ(pts[1].name, "a.rest");
+  EXPECT_EQ(pts[1].formula, "a.kw - 0.5 * a.kw");
+  std::string msg = error_of([&] {
+    s.add_point({.name = "a.self", .meter = "a.main", .quantity = "power", .unit = "kW", .formula = "a.kw + a.self"});
+  });
+  EXPECT_NE(msg.find("points/a.self/formula: the formula names the point itself"), std::string::npos) << msg;
+  msg = error_of([&] { s.add_point({.name = "x", .meter = "a.main", .quantity = "power", .unit = "kW", .formula = "a.kw + b.kw"}); });
+  EXPECT_NE(msg.find("points/x/formula/b.kw: belongs to another tenant"), std::string::npos) << msg;  // beta's point
+  msg = error_of([&] { s.add_point({.name = "y", .meter = "a.main", .quantity = "power", .unit = "kW", .formula = "a.kw +"}); });
+  EXPECT_NE(msg.find("expected a point name"), std::string::npos) << msg;
+  msg = error_of([&] { s.add_point({.name = "w", .meter = "a.main", .quantity = "volume", .unit = "m3"}); });
+  EXPECT_NE(msg.find("points/w/unit: \"m3\" is not a unit of a electricity meter"), std::string::npos) << msg;
+  msg = error_of([&] { s.append_readings(ramp(s.point_id("a.rest"), 2)); });
+  EXPECT_NE(msg.find("is virtual"), std::string::npos) << msg;
+  const auto terms = parse_formula("B1-main.kw - 2.5 * b2 + c");
+  ASSERT_EQ(terms.size(), 3u);
+  EXPECT_EQ(terms[0].point, "B1-main.kw");
+  EXPECT_DOUBLE_EQ(terms[1].coefficient, -2.5);
+  EXPECT_DOUBLE_EQ(terms[2].coefficient, 1);
 }
 
 }  // namespace

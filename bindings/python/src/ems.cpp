@@ -10,6 +10,7 @@
 #include "ehub/ems/kpi.hpp"
 #include "ehub/ems/meter_data.hpp"
 #include "ehub/ems/statistics.hpp"
+#include "ehub/ems/store_io.hpp"
 
 namespace ehub::python {
 namespace {
@@ -129,6 +130,15 @@ void bind_ems(py::module_& m) {
         py::arg("max_rate_per_h") = 1e300, py::arg("replacements") = std::vector<MeterReplacement>{},
         "Interval energy from cumulative register reads (rollover, replacements, apportioned by time).");
 
+  py::class_<Cleaned>(m, "Cleaned", "Cleaned data and its edits (C++ ehub::ems::Cleaned)")
+      .def_readonly("data", &Cleaned::data)
+      .def("counts", &Cleaned::counts, "Edits per rule.");
+  m.def("read_interval", &read_interval, py::arg("store"), py::arg("point"), py::arg("grid"),
+        "A store point (measured, or virtual: evaluated from its formula) on a grid.");
+  m.def("write_edits", &write_edits, py::arg("store"), py::arg("point"), py::arg("cleaned"),
+        "Writes a cleaning's edits back to the store (replacements audited with their rule).");
+  m.def("clean_data", [](const IntervalData& d, const CleaningRules& r) { return clean(d, r); }, py::arg("data"), py::arg("rules"),
+        "clean() on IntervalData, returning a Cleaned (for write_edits).");
   m.def("load_statistics", [](const IntervalData& d, int utc_offset_minutes, int night_start_hour, int night_end_hour,
                               double base_percentile) {
           StatisticsOptions o{utc_offset_minutes, night_start_hour, night_end_hour, base_percentile};

@@ -90,12 +90,13 @@ void bind_store(py::module_& m) {
            py::arg("serial") = "", "Adds a meter; returns its id.")
       .def("add_point", [](Store& s, const std::string& name, const std::string& meter, const std::string& quantity,
                            const std::string& unit, double multiplier, bool cumulative, int interval_s,
-                           const std::map<std::string, std::string>& tags) {
+                           const std::map<std::string, std::string>& tags, const std::string& formula) {
              return s.add_point({.name = name, .meter = meter, .quantity = quantity, .unit = unit, .multiplier = multiplier,
-                                 .cumulative = cumulative, .interval_s = interval_s, .tags = tags});
+                                 .cumulative = cumulative, .interval_s = interval_s, .tags = tags, .formula = formula});
            }, py::arg("name"), py::arg("meter"), py::arg("quantity"), py::arg("unit"), py::arg("multiplier") = 1.0,
            py::arg("cumulative") = false, py::arg("interval_s") = 0, py::arg("tags") = std::map<std::string, std::string>{},
-           "Adds a measurement point with its tags; returns its id.")
+           py::arg("formula") = "",
+           "Adds a measurement point with its tags (a virtual one with a formula such as 'a.kw - b.kw'); returns its id.")
       .def("point_id", &Store::point_id, py::arg("name"), "Id of a point (InputError when unknown).")
       .def("set_point_tag", &Store::set_point_tag, py::arg("point"), py::arg("key"), py::arg("value"), "Sets or removes ('' value) a tag; audited.")
       .def("_points", [](const Store& s) {
@@ -103,7 +104,8 @@ void bind_store(py::module_& m) {
              for (const auto& p : s.points())
                out.append(py::dict(py::arg("id") = p.id, py::arg("name") = p.name, py::arg("meter") = p.meter,
                                    py::arg("quantity") = p.quantity, py::arg("unit") = p.unit, py::arg("multiplier") = p.multiplier,
-                                   py::arg("cumulative") = p.cumulative, py::arg("interval_s") = p.interval_s, py::arg("tags") = p.tags));
+                                   py::arg("cumulative") = p.cumulative, py::arg("interval_s") = p.interval_s, py::arg("tags") = p.tags,
+                                   py::arg("formula") = p.formula));
              return out;
            })
       .def("_meters", [](const Store& s) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ehub/export.hpp"
 
@@ -64,7 +65,24 @@ struct Point {
   bool cumulative = false;           ///< true: a register that counts up; false: interval values
   int interval_s = 0;                ///< nominal reading interval in seconds, 0 when irregular
   std::map<std::string, std::string> tags{};  ///< dimensions: item, area, floor, tenant unit, ...
+  /// A virtual point: a linear formula over other points of the same tenant ("main.kw - b1.kw -
+  /// 0.5 * b2.kw"), evaluated by ehub::ems (no readings of its own); "" for a measured point.
+  std::string formula{};
 };
+
+/// The units a point of a meter of `kind` may have (electricity: kWh, kW, kvarh, V, A, ...).
+EHUB_EXPORT const std::vector<std::string>& units_for(MeterKind kind);
+
+/// One term of a virtual point's formula: coefficient x point.
+struct FormulaTerm {
+  double coefficient = 1;
+  std::string point{};
+};
+/// Parses a linear formula "a.kw + b.kw - 0.5 * c.kw": terms joined by " + " and " - " (with
+/// spaces: a point name is any run of characters without spaces, '+' and '*', so "B1-main.kw" is
+/// one name), each an optional number and '*' before a point name. Throws InputError naming the
+/// formula and the character where it goes wrong.
+EHUB_EXPORT std::vector<FormulaTerm> parse_formula(std::string_view formula);
 
 /// An asset of the park (a device that is built and maintained).
 struct Asset {

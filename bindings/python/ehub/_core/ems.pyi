@@ -5,10 +5,11 @@ Meter data cleaning, statistics, KPIs and meter-tree balance
 from __future__ import annotations
 import collections.abc
 import ehub._core.core
+import ehub._core.store
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'energy_kpis', 'load_statistics', 'register_to_interval']
+__all__: list[str] = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'write_edits']
 class IntervalData:
     """
     Values of one point on a regular grid with a quality flag each
@@ -111,6 +112,17 @@ class MeterReplacement:
     """
     def __init__(self, t_unix_s: typing.SupportsInt | typing.SupportsIndex, old_final_reading: typing.SupportsFloat | typing.SupportsIndex, new_initial_reading: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> None:
         ...
+class Cleaned:
+    """
+    Cleaned data and its edits (C++ ehub::ems::Cleaned)
+    """
+    def counts(self) -> list[tuple[str, int]]:
+        """
+        Edits per rule.
+        """
+    @property
+    def data(self) -> IntervalData:
+        ...
 def _clean(data: IntervalData, rules: CleaningRules) -> tuple[IntervalData, dict]:
     ...
 def _period_totals(data: IntervalData, period: str, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple[list[int], list[float], list[float], list[float]]:
@@ -121,6 +133,10 @@ def change_ratio(x: collections.abc.Sequence[typing.SupportsFloat | typing.Suppo
     """
     x[i] / x[i - lag] - 1 (NaN where undefined).
     """
+def clean_data(data: IntervalData, rules: CleaningRules) -> Cleaned:
+    """
+    clean() on IntervalData, returning a Cleaned (for write_edits).
+    """
 def energy_kpis(electricity_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, natural_gas_m3: typing.SupportsFloat | typing.SupportsIndex = 0.0, diesel_kg: typing.SupportsFloat | typing.SupportsIndex = 0.0, heat_mj: typing.SupportsFloat | typing.SupportsIndex = 0.0, floor_area_m2: typing.SupportsFloat | typing.SupportsIndex = 0.0, production_units: typing.SupportsFloat | typing.SupportsIndex = 0.0, persons: typing.SupportsFloat | typing.SupportsIndex = 0.0, grid_kg_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.5856, electricity_equal_value_kgce_per_kwh: typing.SupportsFloat | typing.SupportsIndex = ...) -> dict:
     """
     Standard coal equivalent (GB/T 2589-2020), intensities and location-based carbon of a period (a dict).
@@ -129,7 +145,15 @@ def load_statistics(data: IntervalData, utc_offset_minutes: typing.SupportsInt |
     """
     Peak, base load, load factor, night and weekend shares, completeness (a dict).
     """
+def read_interval(store: ehub._core.store.Store, point: str, grid: ehub._core.core.TimeGrid) -> IntervalData:
+    """
+    A store point (measured, or virtual: evaluated from its formula) on a grid.
+    """
 def register_to_interval(point: str, t_unix_s: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], reading: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], grid: ehub._core.core.TimeGrid, rollover_at: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_rate_per_h: typing.SupportsFloat | typing.SupportsIndex = 1e+300, replacements: collections.abc.Sequence[MeterReplacement] = []) -> IntervalData:
     """
     Interval energy from cumulative register reads (rollover, replacements, apportioned by time).
+    """
+def write_edits(store: ehub._core.store.Store, point: str, cleaned: Cleaned) -> int:
+    """
+    Writes a cleaning's edits back to the store (replacements audited with their rule).
     """

@@ -205,9 +205,9 @@ class Store:
         """
         Adds a meter; returns its id.
         """
-    def add_point(self, name: str, meter: str, quantity: str, unit: str, multiplier: typing.SupportsFloat | typing.SupportsIndex = 1.0, cumulative: bool = False, interval_s: typing.SupportsInt | typing.SupportsIndex = 0, tags: collections.abc.Mapping[str, str] = {}) -> int:
+    def add_point(self, name: str, meter: str, quantity: str, unit: str, multiplier: typing.SupportsFloat | typing.SupportsIndex = 1.0, cumulative: bool = False, interval_s: typing.SupportsInt | typing.SupportsIndex = 0, tags: collections.abc.Mapping[str, str] = {}, formula: str = '') -> int:
         """
-        Adds a measurement point with its tags; returns its id.
+        Adds a measurement point with its tags (a virtual one with a formula such as 'a.kw - b.kw'); returns its id.
         """
     def add_site(self, name: str, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, latitude_deg: typing.SupportsFloat | typing.SupportsIndex = 0.0, longitude_deg: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> int:
         """
