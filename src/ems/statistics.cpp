@@ -2,6 +2,8 @@
 #include "ehub/ems/statistics.hpp"
 
 #include <algorithm>
+#include <array>
+#include <set>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -149,6 +151,72 @@ std::vector<double> change_ratio(const std::vector<double>& x, std::size_t lag) 
   for (std::size_t i = lag; i < x.size(); ++i)
     if (x[i - lag] != 0 && !std::isnan(x[i - lag]) && !std::isnan(x[i])) r[i] = x[i] / x[i - lag] - 1;
   return r;
+}
+
+std::vector<std::pair<std::string, double>> energy_by_hour_class(const IntervalData& d, const std::vector<std::string>& labels,
+                                                                int utc_offset_minutes) {
+  d.validate();
+  if (labels.size() != 24) throw InputError("", "hour_labels", "needs 24 labels (one per hour), got " + std::to_string(labels.size()));
+  std::vector<std::pair<std::string, double>> out;
+  std::array<std::size_t, 24> slot{};
+  for (std::size_t h = 0; h < 24; ++h) {
+    if (labels[h].empty()) throw InputError("", "hour_labels/" + std::to_string(h), "an hour needs a label");
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == labels[h]; });
+    if (it == out.end()) {
+      out.emplace_back(labels[h], 0.0);
+      it = out.end() - 1;
+    }
+    slot[h] = static_cast<std::size_t>(it - out.begin());
+  }
+  const double hours = d.grid.step_hours();
+  for (std::int64_t i = 0; i < d.size(); ++i) {
+    if (std::isnan(d.value[i])) continue;
+    out[slot[static_cast<std::size_t>(to_local(d.grid.time_unix_s(i), utc_offset_minutes).hour)]].second += d.value[i] * hours;
+  }
+  return out;
+}
+
+std::pair<std::vector<std::string>, Eigen::MatrixXd> roll_up(const std::vector<std::string>& groups, const Eigen::MatrixXd& values,
+                                                             const std::map<std::string, std::string>& parent_of) {
+  if (static_cast<Eigen::Index>(groups.size()) != values.rows())
+    throw InputError("", "values", std::to_string(values.rows()) + " rows for " + std::to_string(groups.size()) + " groups");
+  std::set<std::string> nodes(groups.begin(), groups.end());
+  for (const auto& [c, p] : parent_of) {
+    if (p.empty() || c == p) throw InputError("", "hierarchy/" + c, "a node cannot be its own parent");
+    nodes.insert(c);
+    nodes.insert(p);
+  }
+  for (const auto& start : nodes) {  // every chain of parents must end
+    std::string at = start, chain = start;
+    for (std::size_t k = 0; k <= nodes.size(); ++k) {
+      const auto it = parent_of.find(at);
+      if (it == parent_of.end()) break;
+      at = it->second;
+      chain += " -> " + at;
+      if (at == start || k == nodes.size()) throw InputError("", "hierarchy/" + start, "the hierarchy has a cycle: " + chain);
+    }
+  }
+  std::vector<std::string> names(nodes.begin(), nodes.end());
+  const auto row_of = [&](const std::string& n) { return static_cast<Eigen::Index>(std::lower_bound(names.begin(), names.end(), n) - names.begin()); };
+  Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(names.size()), values.cols());
+  Eigen::MatrixXd seen = Eigen::MatrixXd::Zero(sum.rows(), sum.cols());
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    for (std::string at = groups[g];;) {  // add the group's row to itself and every ancestor
+      const auto r = row_of(at);
+      for (Eigen::Index b = 0; b < values.cols(); ++b) {
+        const double v = values(static_cast<Eigen::Index>(g), b);
+        if (std::isnan(v)) continue;
+        sum(r, b) += v;
+        seen(r, b) = 1;
+      }
+      const auto it = parent_of.find(at);
+      if (it == parent_of.end()) break;
+      at = it->second;
+    }
+  for (Eigen::Index r = 0; r < sum.rows(); ++r)
+    for (Eigen::Index b = 0; b < sum.cols(); ++b)
+      if (seen(r, b) == 0) sum(r, b) = kNaN;
+  return {names, sum};
 }
 
 }  // namespace ehub::ems

@@ -372,3 +372,38 @@ TEST(EmsStore, VirtualPointEvaluatedAndCleaningWrittenBackAudited) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Statistics, EnergyByTimeOfUseClass) {
+  // 10 kW all day for one local day: peak 08-11 and 18-21 (7 h) = 70 kWh, valley 00-07 (8 h) = 80,
+  // flat the other 9 h = 90.
+  std::vector<std::string> tou(24, "flat");
+  for (int h = 0; h < 8; ++h) tou[static_cast<std::size_t>(h)] = "valley";
+  for (int h : {8, 9, 10, 18, 19, 20, 21}) tou[static_cast<std::size_t>(h)] = "peak";
+  const auto r = energy_by_hour_class(series(std::vector<double>(96, 10.0)), tou, 480);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0], (std::pair<std::string, double>{"valley", 80}));
+  EXPECT_EQ(r[1], (std::pair<std::string, double>{"peak", 70}));
+  EXPECT_EQ(r[2], (std::pair<std::string, double>{"flat", 90}));
+  EXPECT_THROW(energy_by_hour_class(series({1, 2}), {"a"}), InputError);
+}
+
+TEST(Statistics, RollUpATagHierarchyAndRefuseACycle) {
+  // chillers 10, ahu 5 under hvac (own 1), hvac and lighting 4 under building: hvac 16, building 20.
+  Eigen::MatrixXd v(4, 1);
+  v << 5, 10, 1, 4;
+  const auto [names, rows] = roll_up({"ahu", "chillers", "hvac", "lighting"}, v,
+                                     {{"chillers", "hvac"}, {"ahu", "hvac"}, {"hvac", "building"}, {"lighting", "building"}});
+  ASSERT_EQ(names, (std::vector<std::string>{"ahu", "building", "chillers", "hvac", "lighting"}));
+  EXPECT_DOUBLE_EQ(rows(1, 0), 20);
+  EXPECT_DOUBLE_EQ(rows(3, 0), 16);
+  try {
+    roll_up({"a"}, Eigen::MatrixXd::Ones(1, 1), {{"a", "b"}, {"b", "c"}, {"c", "a"}});
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("cycle: a -> b -> c -> a"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace

@@ -151,6 +151,10 @@ void bind_ems(py::module_& m) {
           const auto t = period_totals(d, period_from_string(period), o);
           return py::make_tuple(t.start_unix_s, t.energy_kwh, t.peak_kw, t.completeness);
         }, py::arg("data"), py::arg("period"), py::arg("utc_offset_minutes") = 0);
+  m.def("energy_by_hour_class", &energy_by_hour_class, py::arg("data"), py::arg("hour_labels"), py::arg("utc_offset_minutes") = 0,
+        "Energy per class of local hour (24 labels: time-of-use periods, shifts), as (label, kWh) pairs.");
+  m.def("roll_up", &roll_up, py::arg("groups"), py::arg("values"), py::arg("parent_of"),
+        "Group rows rolled up a hierarchy {child: parent}: (names, rows); a cycle is an InputError.");
   m.def("change_ratio", &change_ratio, py::arg("x"), py::arg("lag"), "x[i] / x[i - lag] - 1 (NaN where undefined).");
 
   m.def("energy_kpis", [](double electricity_kwh, double natural_gas_m3, double diesel_kg, double heat_mj, double floor_area_m2,

@@ -3,7 +3,11 @@
 // period-on-period changes.
 #pragma once
 
+#include <Eigen/Core>
 #include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -64,5 +68,22 @@ EHUB_EXPORT PeriodTotals period_totals(const IntervalData& power_kw, Period peri
 /// (NaN for the first `lag` periods and where the earlier value is 0 or NaN). Month-on-month is
 /// lag 1 of monthly totals, year-on-year lag 12 (or lag 1 of yearly totals).
 EHUB_EXPORT std::vector<double> change_ratio(const std::vector<double>& x, std::size_t lag);
+
+/// Energy (kWh) of a power series per class of local hour: `hour_labels[h]` names the class of
+/// hour h (0..23), such as the tariff's time-of-use periods (分时: "peak", "flat", "valley") or the
+/// shifts ("night", "day", "evening"). Returns (label, kWh) in order of first appearance in the
+/// labels. Throws InputError unless there are exactly 24 non-empty labels.
+EHUB_EXPORT std::vector<std::pair<std::string, double>> energy_by_hour_class(const IntervalData& power_kw,
+                                                                            const std::vector<std::string>& hour_labels,
+                                                                            int utc_offset_minutes = 0);
+
+/// Totals of groups rolled up a hierarchy (分项 / 分区: "chillers" and "ahu" under "hvac", "hvac"
+/// under "building"): `parent_of[child] = parent`. Each node's row is its own value plus those of
+/// all its descendants (NaN cells count as 0 unless every contribution is NaN). Nodes that appear
+/// only as parents get rows too. Returns the node names (sorted) and their rows. Throws
+/// InputError for a cycle, naming it.
+EHUB_EXPORT std::pair<std::vector<std::string>, Eigen::MatrixXd> roll_up(const std::vector<std::string>& groups,
+                                                                         const Eigen::MatrixXd& values,
+                                                                         const std::map<std::string, std::string>& parent_of);
 
 }  // namespace ehub::ems

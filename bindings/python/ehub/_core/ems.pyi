@@ -9,7 +9,7 @@ import ehub._core.store
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'write_edits']
+__all__: list[str] = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'write_edits']
 class IntervalData:
     """
     Values of one point on a regular grid with a quality flag each
@@ -137,6 +137,10 @@ def clean_data(data: IntervalData, rules: CleaningRules) -> Cleaned:
     """
     clean() on IntervalData, returning a Cleaned (for write_edits).
     """
+def energy_by_hour_class(data: IntervalData, hour_labels: collections.abc.Sequence[str], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> list[tuple[str, float]]:
+    """
+    Energy per class of local hour (24 labels: time-of-use periods, shifts), as (label, kWh) pairs.
+    """
 def energy_kpis(electricity_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, natural_gas_m3: typing.SupportsFloat | typing.SupportsIndex = 0.0, diesel_kg: typing.SupportsFloat | typing.SupportsIndex = 0.0, heat_mj: typing.SupportsFloat | typing.SupportsIndex = 0.0, floor_area_m2: typing.SupportsFloat | typing.SupportsIndex = 0.0, production_units: typing.SupportsFloat | typing.SupportsIndex = 0.0, persons: typing.SupportsFloat | typing.SupportsIndex = 0.0, grid_kg_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.5856, electricity_equal_value_kgce_per_kwh: typing.SupportsFloat | typing.SupportsIndex = ...) -> dict:
     """
     Standard coal equivalent (GB/T 2589-2020), intensities and location-based carbon of a period (a dict).
@@ -152,6 +156,10 @@ def read_interval(store: ehub._core.store.Store, point: str, grid: ehub._core.co
 def register_to_interval(point: str, t_unix_s: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], reading: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], grid: ehub._core.core.TimeGrid, rollover_at: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_rate_per_h: typing.SupportsFloat | typing.SupportsIndex = 1e+300, replacements: collections.abc.Sequence[MeterReplacement] = []) -> IntervalData:
     """
     Interval energy from cumulative register reads (rollover, replacements, apportioned by time).
+    """
+def roll_up(groups: collections.abc.Sequence[str], values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], parent_of: collections.abc.Mapping[str, str]) -> tuple[list[str], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]]:
+    """
+    Group rows rolled up a hierarchy {child: parent}: (names, rows); a cycle is an InputError.
     """
 def write_edits(store: ehub._core.store.Store, point: str, cleaned: Cleaned) -> int:
     """
