@@ -89,6 +89,21 @@ demo() {  # the examples, the reference park: a day's dispatch, a week's frontie
   PYTHONPATH="$here/build/$preset/python" "$venv/bin/python" examples/operations_report.py \
     --h5 "$out/year.h5" --summary "$out/year.json" --scenario "$park" --out-dir "$out/report"
   log "year report written: $out/report/report.md and its PNGs in $out/report/"
+  log "the park's records in SQLite: $out/park.db (tenants, meters, points, an asset), a day of readings, its statistics"
+  rm -f "$out/park.db" "$out/park.db-wal" "$out/park.db-shm"
+  "$ehub" store init "sqlite://$here/$out/park.db" --config examples/data/park_meters.json
+  "$venv/bin/python" - "$here/examples/data/reference_park.csv" "$here/$out/readings.csv" <<'PY'
+import csv, sys  # a day of the reference park's office load as the meter acme.hvac.kw (15-min, kW)
+rows = list(csv.DictReader(open(sys.argv[1])))[:24]
+with open(sys.argv[2], "w") as f:
+    f.write("time,acme.hvac.kw\n")
+    for r in rows:
+        for q in range(4):
+            f.write(f"{r['timestamp'][:14]}{15 * q:02d}{r['timestamp'][16:]},{float(r['office_el_kw']) * 0.4:.1f}\n")
+PY
+  "$ehub" store import "sqlite://$here/$out/park.db" "$out/readings.csv"
+  "$ehub" ems stats --store "sqlite://$here/$out/park.db" --point acme.hvac.kw --start 2025-01-01T00:00:00+08:00 \
+    --end 2025-01-02T00:00:00+08:00 --utc-offset 480 --period day
 }
 
 sanitized() {  # asan / tsan: configure, build and run the C++ tests under a sanitizer
