@@ -107,3 +107,16 @@ def test_cli_clean_writes_edits_back_to_the_store_audited(build_dir, tmp_path):
     log = s.audit_log()
     assert log["action"].tolist()[-2:] == ["replace:cleaning:sentinel", "replace:cleaning:linear_fill"]
     assert log["old_value"].iloc[-2] == "-999 q=0"
+
+
+def test_area_flows_and_sankey():
+    # main 100 MWh: office 40, hospital 50 -> 10 unmetered; hospital: wards 30, lab 15 -> 5 unmetered.
+    e = {"main": 100e3, "office": 40e3, "hospital": 50e3, "wards": 30e3, "lab": 15e3}
+    links = ehub.ems.area_flows(e, {"office": "main", "hospital": "main", "wards": "hospital", "lab": "hospital"})
+    assert links[("main", "main unmetered")] == 10e3 and links[("hospital", "hospital unmetered")] == 5e3
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = ehub.ems.sankey(links)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "main\n100 MWh" in texts and "hospital unmetered\n5 MWh" in texts

@@ -16,7 +16,7 @@ from . import _core
 from ._reexport import reexport
 
 __all__ = reexport(globals(), _core.ems) + ["from_series", "clean", "statistics", "period_totals", "tree_balance",
-                                            "fault_scores", "heatmap", "load_duration_curve", "stacked_by_item"]
+                                            "fault_scores", "heatmap", "load_duration_curve", "stacked_by_item", "area_flows", "sankey"]
 
 _QUALITY_NAMES = {int(q): n for n, q in _core.store.Quality.__members__.items()}
 
@@ -182,4 +182,67 @@ def stacked_by_item(frame, ax=None, unit: str = "MWh", scale: float = 1e-3):
     labels = [getattr(i, "strftime", lambda f: str(i))("%Y-%m") for i in frame.index]
     ax.set_xticks(range(len(labels)), labels, rotation=0, fontsize=8)
     ax.legend(ncol=4, fontsize=8)
+    return fig
+
+
+def area_flows(energy_kwh: dict, parent_of: dict) -> dict:
+    """The links of a meter tree for sankey(): {(parent, child): kWh} from each meter's energy
+    (``energy_kwh``: {name: kWh}) and ``parent_of`` ({child: parent}), plus a link from each parent
+    to "<parent> unmetered" for what its children do not account for (when positive)."""
+    links = {}
+    for child, parent in parent_of.items():
+        links[(parent, child)] = float(energy_kwh[child])
+    for parent in set(parent_of.values()):
+        rest = float(energy_kwh[parent]) - sum(v for (p, _c), v in links.items() if p == parent)
+        if rest > 0:
+            links[(parent, f"{parent} unmetered")] = rest
+    return links
+
+
+def sankey(links: dict, ax=None, unit: str = "MWh", scale: float = 1e-3, title: str = "Energy by area"):
+    """A Sankey diagram of energy through the park's areas: ``links`` {(source, target): kWh}
+    (e.g. from area_flows), laid out by depth from the sources; band widths are energy."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path
+
+    nodes = list(dict.fromkeys([n for pair in links for n in pair]))
+    depth = {n: 0 for n in nodes}
+    for _ in nodes:  # longest path from a source
+        for (s, d) in links:
+            depth[d] = max(depth[d], depth[s] + 1)
+    size = {n: max(sum(v for (s, _d), v in links.items() if s == n), sum(v for (_s, d), v in links.items() if d == n))
+            for n in nodes}
+    cols = {}
+    for n in nodes:
+        cols.setdefault(depth[n], []).append(n)
+    height = max(sum(size[n] for n in ns) for ns in cols.values())
+    gap = 0.05 * height
+    top = {}
+    for c, ns in cols.items():
+        y = height + gap * (len(ns) - 1)
+        for n in sorted(ns, key=lambda n: -size[n]):
+            top[n] = y
+            y -= size[n] + gap
+    fig, ax = (plt.subplots(figsize=(10, 5)) if ax is None else (ax.figure, ax))
+    w = 0.1
+    out_off = {n: 0.0 for n in nodes}
+    in_off = {n: 0.0 for n in nodes}
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, ((s, d), v) in enumerate(sorted(links.items(), key=lambda kv: -top[kv[0][1]])):
+        x0, x1 = depth[s] + w / 2, depth[d] - w / 2
+        y0, y1 = top[s] - out_off[s], top[d] - in_off[d]
+        out_off[s] += v
+        in_off[d] += v
+        xm = (x0 + x1) / 2
+        verts = [(x0, y0), (xm, y0), (xm, y1), (x1, y1), (x1, y1 - v), (xm, y1 - v), (xm, y0 - v), (x0, y0 - v), (x0, y0)]
+        codes = [Path.MOVETO] + [Path.CURVE4] * 3 + [Path.LINETO] + [Path.CURVE4] * 3 + [Path.CLOSEPOLY]
+        ax.add_patch(PathPatch(Path(verts, codes), facecolor=colors[k % len(colors)], alpha=0.45, edgecolor="none"))
+    for n in nodes:
+        ax.add_patch(Rectangle((depth[n] - w / 2, top[n] - size[n]), w, size[n], facecolor="#bbbbbb", edgecolor="black", lw=0.5))
+        ax.text(depth[n] + w / 2 + 0.03, top[n] - size[n] / 2, f"{n}\n{size[n] * scale:,.0f} {unit}", va="center", fontsize="small")
+    ax.set_xlim(-0.3, max(depth.values()) + 0.9)
+    ax.set_ylim(-gap, height + gap * max(len(ns) for ns in cols.values()))
+    ax.axis("off")
+    ax.set_title(title)
     return fig

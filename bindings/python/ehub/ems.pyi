@@ -13,7 +13,7 @@ from typing import Any
 
 from . import _core
 from ._core.ems import *
-__all__ = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item']
+__all__ = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item', 'area_flows', 'sankey']
 
 def from_series(series, point: str | None = None, quality=None):
     """An ehub.ems.IntervalData from a pandas Series (values, regular DatetimeIndex) and optional flags."""
@@ -61,4 +61,15 @@ def load_duration_curve(data, ax=None, unit: str = 'kW'):
 def stacked_by_item(frame, ax=None, unit: str = 'MWh', scale: float = 0.001):
     """Consumption by item per period as stacked bars: ``frame`` has one row per period and one
     column per item (kWh; e.g. ehub.store aggregate(... group_by_tag="item") resampled)."""
+    ...
+
+def area_flows(energy_kwh: dict, parent_of: dict) -> dict:
+    """The links of a meter tree for sankey(): {(parent, child): kWh} from each meter's energy
+    (``energy_kwh``: {name: kWh}) and ``parent_of`` ({child: parent}), plus a link from each parent
+    to "<parent> unmetered" for what its children do not account for (when positive)."""
+    ...
+
+def sankey(links: dict, ax=None, unit: str = 'MWh', scale: float = 0.001, title: str = 'Energy by area'):
+    """A Sankey diagram of energy through the park's areas: ``links`` {(source, target): kWh}
+    (e.g. from area_flows), laid out by depth from the sources; band widths are energy."""
     ...
