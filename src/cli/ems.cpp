@@ -40,7 +40,7 @@ struct EmsArgs {
   std::string period = "month";
   // kpis
   double electricity_kwh = 0, gas_m3 = 0, diesel_kg = 0, heat_mj = 0, floor_area_m2 = 0, units = 0, persons = 0;
-  double grid_factor = 0.5856, equal_value = NAN;
+  double grid_factor = 0.5366, equal_value = NAN, certificates_kwh = 0, residual_factor = 0.5856;
 };
 
 /// The series to work on: every (or one) column of the CSV, or the store's point on a grid. For
@@ -163,13 +163,16 @@ int run_kpis(const EmsArgs& a) {
   o.persons = a.persons;
   o.grid_kg_per_kwh = a.grid_factor;
   o.coal.electricity_equal_value_kgce_per_kwh = a.equal_value;
+  o.certificates_retired_kwh = a.certificates_kwh;
+  o.residual_kg_per_kwh = a.residual_factor;
   const auto k = ems::energy_kpis(u, o);
   auto js = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   std::cout << nlohmann::json{{"coal_calorific_kgce", js(k.coal_calorific_kgce)}, {"coal_equal_value_kgce", js(k.coal_equal_value_kgce)},
                               {"electricity_share_calorific", js(k.electricity_share_calorific)}, {"kgce_per_m2", js(k.kgce_per_m2)},
                               {"kgce_per_unit", js(k.kgce_per_unit)}, {"kgce_per_person", js(k.kgce_per_person)},
                               {"kwh_per_m2", js(k.kwh_per_m2)}, {"carbon_location_kg", js(k.carbon_location_kg)},
-                              {"carbon_kg_per_m2", js(k.carbon_kg_per_m2)}}
+                              {"carbon_kg_per_m2", js(k.carbon_kg_per_m2)}, {"scope2_location_kg", js(k.scope2_location_kg)},
+                              {"scope2_market_kg", js(k.scope2_market_kg)}, {"carbon_market_kg", js(k.carbon_market_kg)}}
                    .dump(2)
             << std::endl;
   return kExitOk;
@@ -216,8 +219,12 @@ Command add_ems_command(CLI::App& app) {
   kp->add_option("--floor-area", a->floor_area_m2, "Floor area, m2")->check(CLI::NonNegativeNumber);
   kp->add_option("--units", a->units, "Units of product")->check(CLI::NonNegativeNumber);
   kp->add_option("--persons", a->persons, "People")->check(CLI::NonNegativeNumber);
-  kp->add_option("--grid-factor", a->grid_factor, "Location-based grid factor, kgCO2/kWh (default 0.5856)")->check(CLI::NonNegativeNumber);
+  kp->add_option("--grid-factor", a->grid_factor, "Location-based grid factor, kgCO2/kWh (default 0.5366, national average 2022)")->check(CLI::NonNegativeNumber);
   kp->add_option("--equal-value", a->equal_value, "Electricity's equal-value coefficient for the year, kgce/kWh")->check(CLI::NonNegativeNumber);
+  kp->add_option("--certificates-kwh", a->certificates_kwh, "Certificates retired for the period (market-based Scope 2)")
+      ->check(CLI::NonNegativeNumber);
+  kp->add_option("--residual-factor", a->residual_factor, "Residual-mix factor, kgCO2/kWh (default 0.5856)")->check(CLI::NonNegativeNumber);
+  st->alias("aggregate");
   auto run = [a, cl, st, kp]() -> int {
     if (cl->parsed()) return run_clean(*a);
     if (st->parsed()) return run_stats(*a);

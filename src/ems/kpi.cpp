@@ -1,9 +1,11 @@
 // Energy KPIs: standard coal equivalent, intensities, location-based carbon (docs/ems.md "KPIs").
 #include "ehub/ems/kpi.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ehub/core/error.hpp"
+#include "ehub/ems/statistics.hpp"
 #include "ehub/io/json.hpp"
 
 namespace ehub::ems {
@@ -40,6 +42,8 @@ EnergyKpis energy_kpis(const EnergyUse& u, const KpiOptions& o) {
   check(o.grid_kg_per_kwh, "options/grid_kg_per_kwh");
   check(o.gas_kg_per_m3, "options/gas_kg_per_m3");
   check(o.diesel_kg_per_kg, "options/diesel_kg_per_kg");
+  check(o.certificates_retired_kwh, "options/certificates_retired_kwh");
+  check(o.residual_kg_per_kwh, "options/residual_kg_per_kwh");
   const auto& c = o.coal;
   const double fuels = u.natural_gas_m3 * c.natural_gas_kgce_per_m3 + u.diesel_kg * c.diesel_kgce_per_kg +
                        u.gasoline_kg * c.gasoline_kgce_per_kg + u.raw_coal_kg * c.raw_coal_kgce_per_kg +
@@ -55,7 +59,22 @@ EnergyKpis energy_kpis(const EnergyUse& u, const KpiOptions& o) {
   k.kwh_per_m2 = per(u.electricity_kwh, o.floor_area_m2);
   k.carbon_location_kg = u.electricity_kwh * o.grid_kg_per_kwh + u.natural_gas_m3 * o.gas_kg_per_m3 + u.diesel_kg * o.diesel_kg_per_kg;
   k.carbon_kg_per_m2 = per(k.carbon_location_kg, o.floor_area_m2);
+  k.scope2_location_kg = u.electricity_kwh * o.grid_kg_per_kwh;
+  k.scope2_market_kg = std::max(0.0, u.electricity_kwh - o.certificates_retired_kwh) * o.residual_kg_per_kwh;
+  k.carbon_market_kg = k.carbon_location_kg - k.scope2_location_kg + k.scope2_market_kg;
   return k;
+}
+
+double tariff_cost(const IntervalData& power_kw, const std::vector<std::string>& labels, const std::map<std::string, double>& price,
+                   int utc_offset_minutes) {
+  double cost = 0;
+  for (const auto& [label, kwh] : energy_by_hour_class(power_kw, labels, utc_offset_minutes)) {
+    const auto it = price.find(label);
+    if (it == price.end()) throw InputError("", "price_per_kwh/" + label, "no price for the hours labelled \"" + label + "\"");
+    if (!std::isfinite(it->second)) throw InputError("", "price_per_kwh/" + label, "must be finite");
+    cost += kwh * it->second;
+  }
+  return cost;
 }
 
 }  // namespace ehub::ems

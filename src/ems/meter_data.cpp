@@ -82,7 +82,12 @@ IntervalData register_to_interval(const std::string& point, const std::vector<st
         replaced = true;
         break;
       }
+    bool reset = false;
     if (!replaced && d < 0 && o.rollover_at > 0) d += o.rollover_at;
+    if (!replaced && d < 0 && o.drop_is_reset) {
+      d = r1;
+      reset = true;
+    }
     const double hours = static_cast<double>(t1 - t0) / 3600.0;
     const bool bad = d < 0 || d / hours > o.max_rate_per_h;
     const auto first = std::max<std::int64_t>(0, (t0 - grid.start_unix_s()) / step);
@@ -98,7 +103,7 @@ IntervalData register_to_interval(const std::string& point, const std::vector<st
       energy[i] += d * static_cast<double>(b - a) / static_cast<double>(t1 - t0);
       covered[iu] += b - a;
       ++spans[iu];
-      exact[iu] = t0 == grid.time_unix_s(i) && t1 == grid.time_unix_s(i + 1);
+      exact[iu] = !reset && t0 == grid.time_unix_s(i) && t1 == grid.time_unix_s(i + 1);
     }
   }
   IntervalData out;

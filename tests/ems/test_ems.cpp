@@ -165,6 +165,13 @@ TEST(Register, RolloverReplacementAndNegativeIncrement) {
   d = register_to_interval("m", {kT0, kT0 + 3600, kT0 + 7200, kT0 + 10800}, Eigen::Vector4d(1190, 1200, 6, 16), g, rep);
   EXPECT_DOUBLE_EQ(d.value[1], 10);
   EXPECT_DOUBLE_EQ(d.value[2], 10);
+  // A reset to 0 (no replacement listed): 1200 then 6 means 6 counted since the reset, estimated.
+  RegisterOptions reset;
+  reset.drop_is_reset = true;
+  d = register_to_interval("m", {kT0, kT0 + 3600, kT0 + 7200, kT0 + 10800}, Eigen::Vector4d(1190, 1200, 6, 16), g, reset);
+  EXPECT_DOUBLE_EQ(d.value[1], 6);
+  EXPECT_EQ(d.quality[1], q8(Quality::estimated));
+  EXPECT_EQ(d.quality[2], q8(Quality::good));
 }
 
 TEST(Register, IrregularReadsApportionedByTime) {
@@ -229,7 +236,8 @@ TEST(Kpis, StandardCoalByGbT2589AndCarbon) {
   // 1,000,000 kWh, 100,000 m3 of gas, 2,000 kg diesel:
   // calorific: 1e6 x 0.1229 + 1e5 x 1.2143 + 2000 x 1.4571 = 122,900 + 121,430 + 2,914.2 = 247,244.2 kgce;
   // equal value at 0.3 kgce/kWh: 300,000 + 124,344.2 = 424,344.2 kgce;
-  // carbon: 1e6 x 0.5856 + 1e5 x 2.1622 + 2000 x 3.0959 = 585,600 + 216,220 + 6,191.8 = 808,011.8 kg.
+  // carbon (location-based, national average 0.5366): 536,600 + 216,220 + 6,191.8 = 759,011.8 kg;
+  // market-based with 400,000 kWh of certificates: 600,000 x 0.5856 = 351,360 + 222,411.8 = 573,771.8.
   EnergyUse u;
   u.electricity_kwh = 1e6;
   u.natural_gas_m3 = 1e5;
@@ -237,11 +245,14 @@ TEST(Kpis, StandardCoalByGbT2589AndCarbon) {
   KpiOptions o;
   o.coal.electricity_equal_value_kgce_per_kwh = 0.3;
   o.floor_area_m2 = 50000;
+  o.certificates_retired_kwh = 400000;
   const auto k = energy_kpis(u, o);
+  EXPECT_NEAR(k.scope2_market_kg, 351360, 1e-8);
+  EXPECT_NEAR(k.carbon_market_kg, 573771.8, 1e-8);
   EXPECT_NEAR(k.coal_calorific_kgce, 247244.2, 1e-8);
   EXPECT_NEAR(k.coal_equal_value_kgce, 424344.2, 1e-8);
   EXPECT_NEAR(k.kgce_per_m2, 247244.2 / 50000, 1e-12);
-  EXPECT_NEAR(k.carbon_location_kg, 808011.8, 1e-8);
+  EXPECT_NEAR(k.carbon_location_kg, 759011.8, 1e-8);
   EXPECT_TRUE(std::isnan(k.kgce_per_person));
   EXPECT_TRUE(std::isnan(energy_kpis(u).coal_equal_value_kgce));  // no equal-value coefficient given
   u.diesel_kg = -1;
@@ -387,6 +398,9 @@ TEST(Statistics, EnergyByTimeOfUseClass) {
   EXPECT_EQ(r[1], (std::pair<std::string, double>{"peak", 70}));
   EXPECT_EQ(r[2], (std::pair<std::string, double>{"flat", 90}));
   EXPECT_THROW(energy_by_hour_class(series({1, 2}), {"a"}), InputError);
+  // Priced 0.3 valley, 0.6 flat, 1.0 peak: 80 x 0.3 + 90 x 0.6 + 70 x 1.0 = 24 + 54 + 70 = 148.
+  EXPECT_DOUBLE_EQ(tariff_cost(series(std::vector<double>(96, 10.0)), tou, {{"valley", 0.3}, {"flat", 0.6}, {"peak", 1.0}}, 480), 148);
+  EXPECT_THROW(tariff_cost(series(std::vector<double>(96, 10.0)), tou, {{"valley", 0.3}}, 480), InputError);
 }
 
 TEST(Statistics, RollUpATagHierarchyAndRefuseACycle) {

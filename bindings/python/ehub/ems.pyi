@@ -13,7 +13,7 @@ from typing import Any
 
 from . import _core
 from ._core.ems import *
-__all__ = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item', 'area_flows', 'sankey']
+__all__ = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'tariff_cost', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item', 'area_flows', 'sankey']
 
 def from_series(series, point: str | None = None, quality=None):
     """An ehub.ems.IntervalData from a pandas Series (values, regular DatetimeIndex) and optional flags."""

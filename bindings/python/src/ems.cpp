@@ -120,14 +120,15 @@ void bind_ems(py::module_& m) {
            py::arg("t_unix_s"), py::arg("old_final_reading"), py::arg("new_initial_reading") = 0.0);
   m.def("register_to_interval", [](const std::string& point, const std::vector<std::int64_t>& t, const Eigen::VectorXd& reading,
                                    const TimeGrid& grid, double rollover_at, double max_rate_per_h,
-                                   const std::vector<MeterReplacement>& replacements) {
+                                   const std::vector<MeterReplacement>& replacements, bool drop_is_reset) {
           RegisterOptions o;
+          o.drop_is_reset = drop_is_reset;
           o.rollover_at = rollover_at;
           o.max_rate_per_h = max_rate_per_h;
           o.replacements = replacements;
           return register_to_interval(point, t, reading, grid, o);
         }, py::arg("point"), py::arg("t_unix_s"), py::arg("reading"), py::arg("grid"), py::arg("rollover_at") = 0.0,
-        py::arg("max_rate_per_h") = 1e300, py::arg("replacements") = std::vector<MeterReplacement>{},
+        py::arg("max_rate_per_h") = 1e300, py::arg("replacements") = std::vector<MeterReplacement>{}, py::arg("drop_is_reset") = false,
         "Interval energy from cumulative register reads (rollover, replacements, apportioned by time).");
 
   py::class_<Cleaned>(m, "Cleaned", "Cleaned data and its edits (C++ ehub::ems::Cleaned)")
@@ -155,10 +156,13 @@ void bind_ems(py::module_& m) {
         "Energy per class of local hour (24 labels: time-of-use periods, shifts), as (label, kWh) pairs.");
   m.def("roll_up", &roll_up, py::arg("groups"), py::arg("values"), py::arg("parent_of"),
         "Group rows rolled up a hierarchy {child: parent}: (names, rows); a cycle is an InputError.");
+  m.def("tariff_cost", &tariff_cost, py::arg("data"), py::arg("hour_labels"), py::arg("price_per_kwh"), py::arg("utc_offset_minutes") = 0,
+        "Energy cost of a power series under a time-of-use tariff (a price per label of local hour).");
   m.def("change_ratio", &change_ratio, py::arg("x"), py::arg("lag"), "x[i] / x[i - lag] - 1 (NaN where undefined).");
 
   m.def("energy_kpis", [](double electricity_kwh, double natural_gas_m3, double diesel_kg, double heat_mj, double floor_area_m2,
-                          double production_units, double persons, double grid_kg_per_kwh, double electricity_equal_value_kgce_per_kwh) {
+                          double production_units, double persons, double grid_kg_per_kwh, double electricity_equal_value_kgce_per_kwh,
+                          double certificates_retired_kwh, double residual_kg_per_kwh) {
           EnergyUse u;
           u.electricity_kwh = electricity_kwh;
           u.natural_gas_m3 = natural_gas_m3;
@@ -170,6 +174,8 @@ void bind_ems(py::module_& m) {
           o.persons = persons;
           o.grid_kg_per_kwh = grid_kg_per_kwh;
           o.coal.electricity_equal_value_kgce_per_kwh = electricity_equal_value_kgce_per_kwh;
+          o.certificates_retired_kwh = certificates_retired_kwh;
+          o.residual_kg_per_kwh = residual_kg_per_kwh;
           const auto k = energy_kpis(u, o);
           py::dict d;
           d["coal_calorific_kgce"] = k.coal_calorific_kgce;
@@ -181,10 +187,14 @@ void bind_ems(py::module_& m) {
           d["kwh_per_m2"] = k.kwh_per_m2;
           d["carbon_location_kg"] = k.carbon_location_kg;
           d["carbon_kg_per_m2"] = k.carbon_kg_per_m2;
+          d["scope2_location_kg"] = k.scope2_location_kg;
+          d["scope2_market_kg"] = k.scope2_market_kg;
+          d["carbon_market_kg"] = k.carbon_market_kg;
           return d;
         }, py::arg("electricity_kwh") = 0.0, py::arg("natural_gas_m3") = 0.0, py::arg("diesel_kg") = 0.0, py::arg("heat_mj") = 0.0,
         py::arg("floor_area_m2") = 0.0, py::arg("production_units") = 0.0, py::arg("persons") = 0.0,
-        py::arg("grid_kg_per_kwh") = 0.5856, py::arg("electricity_equal_value_kgce_per_kwh") = std::nan(""),
+        py::arg("grid_kg_per_kwh") = 0.5366, py::arg("electricity_equal_value_kgce_per_kwh") = std::nan(""),
+        py::arg("certificates_retired_kwh") = 0.0, py::arg("residual_kg_per_kwh") = 0.5856,
         "Standard coal equivalent (GB/T 2589-2020), intensities and location-based carbon of a period (a dict).");
 
   m.def("_tree_balance", [](const std::vector<std::tuple<std::string, std::string, IntervalData>>& meters, double threshold_share) {

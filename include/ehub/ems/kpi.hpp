@@ -4,8 +4,11 @@
 #pragma once
 
 #include <limits>
+#include <map>
 #include <string>
+#include <vector>
 
+#include "ehub/ems/meter_data.hpp"
 #include "ehub/export.hpp"
 
 namespace ehub::ems {
@@ -46,9 +49,13 @@ struct KpiOptions {
   double floor_area_m2 = 0;
   double production_units = 0;
   double persons = 0;
-  double grid_kg_per_kwh = 0.5856;   ///< location-based grid factor (national average 2022, ../docs/carbon.md)
+  double grid_kg_per_kwh = 0.5366;   ///< location-based grid factor (national average 2022, docs/carbon.md)
   double gas_kg_per_m3 = 2.1622;     ///< natural gas, kgCO2 per m3 (as ehub::carbon::FuelFactors)
   double diesel_kg_per_kg = 3.0959;  ///< diesel, kgCO2 per kg
+  /// Market-based Scope 2 (GHG Protocol, annual view of docs/carbon.md): certificates retired for
+  /// the period, and the residual-mix factor applied to the electricity they do not cover.
+  double certificates_retired_kwh = 0;
+  double residual_kg_per_kwh = 0.5856;  ///< national, excluding market-traded non-fossil, 2022 (ehub::carbon default residual)
 };
 
 /// KPIs of a period.
@@ -62,7 +69,16 @@ struct EnergyKpis {
   double kwh_per_m2 = 0;              ///< electricity per m2
   double carbon_location_kg = 0;      ///< electricity x grid factor + gas and diesel burnt (Scope 1 + 2, location-based)
   double carbon_kg_per_m2 = 0;
+  double scope2_location_kg = 0;      ///< electricity x grid factor
+  double scope2_market_kg = 0;        ///< max(0, electricity - certificates) x residual factor
+  double carbon_market_kg = 0;        ///< scope2_market_kg + gas and diesel burnt
 };
+
+/// Energy cost of a power series under a time-of-use tariff: the energy of each class of local
+/// hour (energy_by_hour_class) x its price. `price_per_kwh` has one price per label used; a label
+/// without a price is an InputError naming it.
+EHUB_EXPORT double tariff_cost(const IntervalData& power_kw, const std::vector<std::string>& hour_labels,
+                               const std::map<std::string, double>& price_per_kwh, int utc_offset_minutes = 0);
 
 /// The KPIs of `use`. Throws InputError for negative fuel amounts or factors.
 EHUB_EXPORT EnergyKpis energy_kpis(const EnergyUse& use, const KpiOptions& options = {});

@@ -51,13 +51,18 @@ struct RegisterOptions {
   double max_rate_per_h = 1e300;
   /// Replacements inside the reads' time span.
   std::vector<MeterReplacement> replacements{};
+  /// A drop that is neither a rollover nor a listed replacement is a reset to 0: the span's energy
+  /// is taken as the new reading r1 (what was counted before the reset in that span is unknown, so
+  /// its steps are estimated). False: such a span is rejected.
+  bool drop_is_reset = false;
 };
 
 /// Interval energy from cumulative register reads (`t_unix_s` strictly increasing): the increment
 /// between two consecutive reads is apportioned to the grid's steps in proportion to the time
 /// each step overlaps the span (reads need not fall on step starts). An increment below zero is a
 /// rollover when `rollover_at` is set (increment + rollover_at), a replacement when one is listed
-/// inside the span ((old_final - r0) + (r1 - new_initial)), otherwise the span is flagged rejected
+/// inside the span ((old_final - r0) + (r1 - new_initial)), a reset with `drop_is_reset` (r1),
+/// otherwise the span is flagged rejected
 /// and its steps left NaN: never a negative energy. Steps covered by one span that is exactly one
 /// step long are good; steps filled from a longer span (a gap between reads) are estimated; steps
 /// no span covers are missing. Throws InputError naming the point for unsorted or duplicated times.

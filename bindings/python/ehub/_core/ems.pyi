@@ -9,7 +9,7 @@ import ehub._core.store
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'write_edits']
+__all__: list[str] = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'tariff_cost', 'write_edits']
 class IntervalData:
     """
     Values of one point on a regular grid with a quality flag each
@@ -141,7 +141,7 @@ def energy_by_hour_class(data: IntervalData, hour_labels: collections.abc.Sequen
     """
     Energy per class of local hour (24 labels: time-of-use periods, shifts), as (label, kWh) pairs.
     """
-def energy_kpis(electricity_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, natural_gas_m3: typing.SupportsFloat | typing.SupportsIndex = 0.0, diesel_kg: typing.SupportsFloat | typing.SupportsIndex = 0.0, heat_mj: typing.SupportsFloat | typing.SupportsIndex = 0.0, floor_area_m2: typing.SupportsFloat | typing.SupportsIndex = 0.0, production_units: typing.SupportsFloat | typing.SupportsIndex = 0.0, persons: typing.SupportsFloat | typing.SupportsIndex = 0.0, grid_kg_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.5856, electricity_equal_value_kgce_per_kwh: typing.SupportsFloat | typing.SupportsIndex = ...) -> dict:
+def energy_kpis(electricity_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, natural_gas_m3: typing.SupportsFloat | typing.SupportsIndex = 0.0, diesel_kg: typing.SupportsFloat | typing.SupportsIndex = 0.0, heat_mj: typing.SupportsFloat | typing.SupportsIndex = 0.0, floor_area_m2: typing.SupportsFloat | typing.SupportsIndex = 0.0, production_units: typing.SupportsFloat | typing.SupportsIndex = 0.0, persons: typing.SupportsFloat | typing.SupportsIndex = 0.0, grid_kg_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.5366, electricity_equal_value_kgce_per_kwh: typing.SupportsFloat | typing.SupportsIndex = ..., certificates_retired_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, residual_kg_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.5856) -> dict:
     """
     Standard coal equivalent (GB/T 2589-2020), intensities and location-based carbon of a period (a dict).
     """
@@ -153,13 +153,17 @@ def read_interval(store: ehub._core.store.Store, point: str, grid: ehub._core.co
     """
     A store point (measured, or virtual: evaluated from its formula) on a grid.
     """
-def register_to_interval(point: str, t_unix_s: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], reading: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], grid: ehub._core.core.TimeGrid, rollover_at: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_rate_per_h: typing.SupportsFloat | typing.SupportsIndex = 1e+300, replacements: collections.abc.Sequence[MeterReplacement] = []) -> IntervalData:
+def register_to_interval(point: str, t_unix_s: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], reading: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], grid: ehub._core.core.TimeGrid, rollover_at: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_rate_per_h: typing.SupportsFloat | typing.SupportsIndex = 1e+300, replacements: collections.abc.Sequence[MeterReplacement] = [], drop_is_reset: bool = False) -> IntervalData:
     """
     Interval energy from cumulative register reads (rollover, replacements, apportioned by time).
     """
 def roll_up(groups: collections.abc.Sequence[str], values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], parent_of: collections.abc.Mapping[str, str]) -> tuple[list[str], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]]:
     """
     Group rows rolled up a hierarchy {child: parent}: (names, rows); a cycle is an InputError.
+    """
+def tariff_cost(data: IntervalData, hour_labels: collections.abc.Sequence[str], price_per_kwh: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> float:
+    """
+    Energy cost of a power series under a time-of-use tariff (a price per label of local hour).
     """
 def write_edits(store: ehub._core.store.Store, point: str, cleaned: Cleaned) -> int:
     """
