@@ -209,8 +209,8 @@ Command add_ems_command(CLI::App& app) {
   cl->add_option("--profile-days", a->profile_days, "How far to look for a similar day (default 14)");
   auto* st = c->add_subcommand("stats", "Load statistics and totals per hour, day, week, month or year (JSON)");
   input(st);
-  st->add_option("--period", a->period, "hour, day, week, month (default) or year")
-      ->check(CLI::IsMember({"hour", "day", "week", "month", "year"}));
+  st->add_option("--period", a->period, "quarter_hour, hour, day, week, month (default) or year")
+      ->check(CLI::IsMember({"quarter_hour", "hour", "day", "week", "month", "year"}));
   auto* kp = c->add_subcommand("kpis", "Standard coal equivalent (GB/T 2589-2020), intensities and carbon of a period (JSON)");
   kp->add_option("--electricity-kwh", a->electricity_kwh, "Net purchased electricity");
   kp->add_option("--gas-m3", a->gas_m3, "Natural gas")->check(CLI::NonNegativeNumber);

@@ -18,6 +18,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 std::int64_t period_start(std::int64_t t, Period p, int offset) {
   const LocalTime l = to_local(t, offset);
   switch (p) {
+    case Period::quarter_hour: return from_local(l.year, l.month, l.day, l.hour, l.minute - l.minute % 15, 0, offset);
     case Period::hour: return from_local(l.year, l.month, l.day, l.hour, 0, 0, offset);
     case Period::day: return from_local(l.year, l.month, l.day, 0, 0, 0, offset);
     case Period::week: return from_local(l.year, l.month, l.day, 0, 0, 0, offset) - std::int64_t{86400} * l.weekday;
@@ -31,6 +32,7 @@ std::int64_t period_start(std::int64_t t, Period p, int offset) {
 std::int64_t next_start(std::int64_t s, Period p, int offset) {
   const LocalTime l = to_local(s, offset);
   switch (p) {
+    case Period::quarter_hour: return s + 900;
     case Period::hour: return s + 3600;
     case Period::day: return s + 86400;
     case Period::week: return s + 7 * 86400;
@@ -49,14 +51,15 @@ std::string_view to_string(Period p) noexcept {
     case Period::week: return "week";
     case Period::month: return "month";
     case Period::year: return "year";
+    case Period::quarter_hour: return "quarter_hour";
   }
   return "day";
 }
 
 Period period_from_string(std::string_view name) {
-  for (auto p : {Period::hour, Period::day, Period::week, Period::month, Period::year})
+  for (auto p : {Period::quarter_hour, Period::hour, Period::day, Period::week, Period::month, Period::year})
     if (to_string(p) == name) return p;
-  throw InputError("", "", "unknown period \"" + std::string(name) + "\" (hour, day, week, month, year)");
+  throw InputError("", "", "unknown period \"" + std::string(name) + "\" (quarter_hour, hour, day, week, month, year)");
 }
 
 LoadStatistics load_statistics(const IntervalData& d, const StatisticsOptions& o) {
@@ -112,8 +115,9 @@ PeriodTotals period_totals(const IntervalData& d, Period p, const StatisticsOpti
   PeriodTotals out;
   out.period = p;
   if (d.size() == 0) return out;
-  if (p == Period::hour && d.grid.step_minutes() > 60)
-    throw InputError("", d.point, "steps longer than an hour cannot be totalled per hour");
+  if ((p == Period::hour && d.grid.step_minutes() > 60) || (p == Period::quarter_hour && d.grid.step_minutes() > 15))
+    throw InputError("", d.point, "steps of " + std::to_string(d.grid.step_minutes()) + " minutes cannot be totalled per " +
+                                      std::string(to_string(p)));
   const double h = d.grid.step_hours();
   std::int64_t s = period_start(d.grid.start_unix_s(), p, o.utc_offset_minutes);
   std::int64_t e = next_start(s, p, o.utc_offset_minutes);

@@ -226,6 +226,15 @@ TEST(Statistics, MonthsInLocalTimeAndYearOnYear) {
   EXPECT_DOUBLE_EQ(t.energy_kwh[0], 24);
   EXPECT_DOUBLE_EQ(t.completeness[0], 24.0 / 744);
   EXPECT_DOUBLE_EQ(t.completeness[1], 24.0 / 672);
+  // 1-minute data to quarter hours: minute m has value m (0..29): the first quarter hour holds
+  // sum(0..14) / 60 h = 105 / 60 kWh, the second sum(15..29) / 60 = 330 / 60.
+  std::vector<double> minutes(30);
+  for (int m = 0; m < 30; ++m) minutes[static_cast<std::size_t>(m)] = m;
+  const auto q = period_totals(series(minutes, 1), Period::quarter_hour, o);
+  ASSERT_EQ(q.energy_kwh.size(), 2u);
+  EXPECT_DOUBLE_EQ(q.energy_kwh[0], 105.0 / 60);
+  EXPECT_DOUBLE_EQ(q.energy_kwh[1], 330.0 / 60);
+  EXPECT_DOUBLE_EQ(q.peak_kw[1], 29);
   const auto yoy = change_ratio({100, 110, 0, 5}, 2);  // 0 / 100 - 1 = -1; 5 / 110 - 1
   EXPECT_TRUE(std::isnan(yoy[1]));
   EXPECT_DOUBLE_EQ(yoy[2], -1);

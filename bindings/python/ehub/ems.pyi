@@ -33,8 +33,8 @@ def statistics(series, utc_offset_minutes: int = 0, **options) -> dict:
     ...
 
 def period_totals(series, period: str = 'month', utc_offset_minutes: int = 0):
-    """Energy (kWh), peak (kW) and completeness of a power series per local hour, day, week, month or
-    year, with period-on-period change (and year-on-year for months)."""
+    """Energy (kWh), peak (kW) and completeness of a power series per local quarter_hour, hour, day,
+    week, month or year, with period-on-period change (and year-on-year for months)."""
     ...
 
 def tree_balance(meters: dict, threshold_share: float = 0.05):

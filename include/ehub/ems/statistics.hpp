@@ -45,8 +45,8 @@ struct LoadStatistics {
 EHUB_EXPORT LoadStatistics load_statistics(const IntervalData& power_kw, const StatisticsOptions& options = {});
 
 /// Calendar periods in local time.
-enum class Period : std::uint8_t { hour = 0, day = 1, week = 2, month = 3, year = 4 };
-/// "hour", "day", "week", "month", "year".
+enum class Period : std::uint8_t { hour = 0, day = 1, week = 2, month = 3, year = 4, quarter_hour = 5 };
+/// "hour", "day", "week", "month", "year", "quarter_hour".
 EHUB_EXPORT std::string_view to_string(Period p) noexcept;
 /// Inverse of to_string; throws InputError.
 EHUB_EXPORT Period period_from_string(std::string_view name);
