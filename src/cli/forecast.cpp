@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "ehub/io/json.hpp"
 #include "ehub/io/text_file.hpp"
 #include "ehub/core/error.hpp"
 #include "ehub/forecast/forecast.hpp"
@@ -100,12 +101,7 @@ nlohmann::json read_model_options(const std::string& spec) {
     text = ss.str();
     source = spec;
   }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(source, "", std::string("not valid JSON: ") + e.what());
-  }
+  const nlohmann::json j = io::parse_json(text, source);
   if (!j.is_object()) throw InputError(source, "", "must be a JSON object {\"<model>\": {options}, ...}");
   return j;
 }
