@@ -15,11 +15,13 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <utility>
 
 #include "ehub/core/error.hpp"
+#include "ehub/io/text_file.hpp"
 
 namespace ehub::io {
 namespace {
@@ -130,8 +132,6 @@ void with_object(const H5::H5File& file, const std::vector<std::string>& parts, 
   }
 }
 
-std::atomic<unsigned long> g_temp_counter{0};
-
 void fsync_path(const std::string& p, bool directory) {
   const int fd = ::open(p.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
   if (fd < 0) return;  // best effort: durability, not correctness
@@ -146,6 +146,7 @@ void fsync_path(const std::string& p, bool directory) {
 
 struct H5Writer::Impl {
   std::string path;
+  OutputTarget target;  // where the committed file goes (symlinks resolved)
   std::string temp;
   std::optional<H5::H5File> file;
   bool committed = false;
@@ -238,17 +239,24 @@ H5Writer::H5Writer(std::string path) : impl_(std::make_unique<Impl>()) {
   impl_->path = std::move(path);
   const std::string& p = impl_->path;
   if (p.empty()) throw InputError("", "", "cannot create an HDF5 file with an empty path");
-  fs::path parent = fs::path(p).parent_path();
-  if (parent.empty()) parent = ".";
-  std::error_code ec;
-  if (!fs::is_directory(parent, ec))
-    throw InputError(p, "", "cannot create HDF5 file: directory \"" + parent.string() + "\" does not exist");
-  if (fs::is_directory(p, ec)) throw InputError(p, "", "cannot create HDF5 file: the path is a directory");
-  const std::string temp = p + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(g_temp_counter++);
+  // Symlinks are followed (the file they name is replaced); a character device, pipe or "-"
+  // receives the finished file's bytes from a temporary file in the system's temp folder.
+  impl_->target = resolve_output_path(p);
+  OutputTarget temp_at = impl_->target;
+  if (temp_at.kind != OutputTarget::Kind::file) {
+    std::error_code ec;
+    const fs::path dir = fs::temp_directory_path(ec);
+    temp_at.kind = OutputTarget::Kind::file;
+    temp_at.dir = ec ? std::string("/tmp") : dir.string();
+    temp_at.path = (fs::path(temp_at.dir) / "ehub-stream.h5").string();
+  }
+  // Created exclusively by ehub first (a unique name; ehub's own message when the folder is
+  // read-only or not a real folder such as /proc), then truncated and opened by HDF5.
+  const std::string temp = create_temp_file(temp_at);
+  impl_->temp = temp;
   const auto lock = h5_lock();
   try {
-    impl_->file.emplace(temp, H5F_ACC_EXCL);
-    impl_->temp = temp;
+    impl_->file.emplace(temp, H5F_ACC_TRUNC);
   } catch (const H5::Exception& e) {
     throw InputError(p, "", "cannot create HDF5 file \"" + temp + "\": " + h5_detail(e));
   }
@@ -327,9 +335,26 @@ void H5Writer::commit() {
     }
     im.file.reset();
   }
+  if (im.target.kind != OutputTarget::Kind::file) {  // a device, a pipe or stdout: copy the bytes
+    std::string bytes;
+    try {
+      bytes = read_text_file(im.temp, std::numeric_limits<std::size_t>::max());
+    } catch (const InputError& e) {
+      std::error_code ignored;
+      fs::remove(im.temp, ignored);
+      im.temp.clear();
+      io_error(im.path, "cannot read back the temporary file: " + e.detail());
+    }
+    std::error_code ignored;
+    fs::remove(im.temp, ignored);
+    im.temp.clear();
+    write_stream(im.target, bytes);
+    im.committed = true;
+    return;
+  }
   fsync_path(im.temp, false);
   std::error_code ec;
-  fs::rename(im.temp, im.path, ec);
+  fs::rename(im.temp, im.target.path, ec);
   if (ec) {
     std::error_code ignored;
     fs::remove(im.temp, ignored);
@@ -338,7 +363,7 @@ void H5Writer::commit() {
   }
   im.committed = true;
   im.temp.clear();
-  fs::path parent = fs::path(im.path).parent_path();
+  fs::path parent = fs::path(im.target.path).parent_path();
   fsync_path(parent.empty() ? std::string(".") : parent.string(), true);
 }
 

@@ -1,0 +1,215 @@
+// Robustness of the readers and writers (issue 14, items 13.7 and 13.8): deep JSON nesting,
+// invalid UTF-8 in messages, endless inputs, output paths that are devices, pipes, symlinks or
+// other special files, unwritable folders checked up front, and temporary names that never clash.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "ehub/core/error.hpp"
+#include "ehub/io/hdf5.hpp"
+#include "ehub/io/json.hpp"
+#include "ehub/io/text_file.hpp"
+
+namespace fs = std::filesystem;
+using ehub::InputError;
+
+namespace {
+
+template <typename F>
+InputError input_error(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected an InputError";
+  return InputError("", "", "");
+}
+
+// A fresh, empty folder for one test.
+fs::path scratch(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("ehub_robust_io_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(RobustJson, DeepNestingIsAnInputErrorWithLineAndColumn) {
+  // 60,000 nested objects overflowed the stack in the recursive copy of the parsed document.
+  std::string deep;
+  for (int i = 0; i < 60000; ++i) deep += "{\"a\":";
+  deep += "1";
+  deep += std::string(60000, '}');
+  const InputError e = input_error([&] { ehub::io::parse_json(deep, "deep.json"); });
+  EXPECT_EQ(e.file(), "deep.json");
+  // Level 257 opens at the 257th '{', column 5 * 256 + 1.
+  EXPECT_EQ(e.path(), "line 1, column 1281");
+  EXPECT_NE(e.detail().find("deeper than 256"), std::string::npos);
+  const std::string arrays = std::string(130000, '[') + std::string(130000, ']');
+  EXPECT_EQ(input_error([&] { ehub::io::parse_json(arrays, "a.json"); }).path(), "line 1, column 257");
+  // Exactly 256 levels are fine; brackets inside strings do not count.
+  const std::string ok = std::string(256, '[') + "\"[[[[{{{{\"" + std::string(256, ']');
+  EXPECT_NO_THROW(ehub::io::parse_json(ok, "ok.json"));
+}
+
+TEST(RobustJson, DeepNestingInMemoryIsCheckedWithoutRecursion) {
+  nlohmann::json j = 1;
+  for (int i = 0; i < 300; ++i) j = nlohmann::json::array({std::move(j)});
+  EXPECT_NE(std::string(input_error([&] { ehub::io::check_json_depth(j, "<mem>"); }).what()).find("deeper than 256"),
+            std::string::npos);
+}
+
+TEST(RobustErrors, InvalidUtf8InAMessageIsEscaped) {
+  // {"name": "ab\xff\xfe" (unterminated): the parser quotes the bad bytes in its message.
+  const std::string text = "{\"name\": \"ab\xff\xfe\"";
+  const InputError e = input_error([&] { ehub::io::parse_json(text, "bad.json"); });
+  const std::string what = e.what();
+  EXPECT_EQ(ehub::printable_utf8(what), what) << "the message must be valid UTF-8";
+  EXPECT_NE(what.find("bad.json"), std::string::npos);
+  EXPECT_EQ(ehub::printable_utf8("a\xff" "b"), "a\\xFFb");
+  EXPECT_EQ(ehub::printable_utf8(std::string("a\0b", 3)), "a\\x00b");
+  EXPECT_EQ(ehub::printable_utf8("gr\xc3\xbc\xc3\x9f"), "gr\xc3\xbc\xc3\x9f");  // valid UTF-8 unchanged
+  EXPECT_EQ(ehub::printable_utf8("\xed\xa0\x80"), "\\xED\\xA0\\x80");           // a surrogate is not UTF-8
+}
+
+TEST(RobustText, EndlessInputIsBoundedNotAnOutOfMemoryCrash) {
+  const InputError e = input_error([] { ehub::io::read_text_file("/dev/zero", 1 << 20); });
+  EXPECT_EQ(e.file(), "/dev/zero");
+  EXPECT_NE(e.detail().find("more than 1048576 bytes"), std::string::npos) << e.what();
+}
+
+// ---- 13.7: output paths ------------------------------------------------------------------------
+
+TEST(RobustOutput, CharacterDeviceIsWrittenThroughNotReplaced) {
+  struct stat before {};
+  ASSERT_EQ(::stat("/dev/null", &before), 0);
+  ehub::io::write_text_file_atomically("/dev/null", "{}\n");
+  struct stat after {};
+  ASSERT_EQ(::stat("/dev/null", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode));
+  EXPECT_EQ(before.st_rdev, after.st_rdev);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+  // HDF5 output to a device: the file's bytes go through, the device stays.
+  ehub::io::H5Writer w("/dev/null");
+  w.write_string_attribute("/", "format", "test");
+  w.commit();
+  ASSERT_EQ(::stat("/dev/null", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode));
+}
+
+TEST(RobustOutput, PipeIsWrittenThrough) {
+  const fs::path d = scratch("fifo");
+  const fs::path fifo = d / "p";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = slurp(fifo); });
+  ehub::io::write_text_file_atomically(fifo.string(), "hello\n");
+  reader.join();
+  EXPECT_EQ(got, "hello\n");
+  EXPECT_EQ(fs::symlink_status(fifo).type(), fs::file_type::fifo);
+  fs::remove_all(d);
+}
+
+TEST(RobustOutput, SymlinkIsKeptAndTheFileItNamesReplaced) {
+  const fs::path d = scratch("symlink");
+  fs::create_directories(d / "real");
+  std::ofstream(d / "real" / "out.json") << "old";
+  fs::create_symlink("real/out.json", d / "link.json");  // relative target
+  ehub::io::write_text_file_atomically((d / "link.json").string(), "new");
+  EXPECT_EQ(fs::symlink_status(d / "link.json").type(), fs::file_type::symlink);
+  EXPECT_EQ(slurp(d / "real" / "out.json"), "new");
+  // A dangling link names the file to create; an HDF5 file through a link likewise.
+  fs::create_symlink(d / "real" / "made.h5", d / "dangling.h5");
+  {
+    ehub::io::H5Writer w((d / "dangling.h5").string());
+    w.write_double_attribute("/", "x", 1.5);
+    w.commit();
+  }
+  EXPECT_EQ(fs::symlink_status(d / "dangling.h5").type(), fs::file_type::symlink);
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(d / "real" / "made.h5")));
+  EXPECT_DOUBLE_EQ(ehub::io::H5Reader((d / "real" / "made.h5").string()).double_attribute("/", "x"), 1.5);
+  // Nothing else is left in the folders (no temporary files).
+  EXPECT_EQ(std::distance(fs::directory_iterator(d / "real"), fs::directory_iterator()), 2);
+  fs::remove_all(d);
+}
+
+TEST(RobustOutput, SocketAndDirectoryAreRefused) {
+  const fs::path d = scratch("socket");
+  const fs::path sock = d / "s";
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const InputError e = input_error([&] { ehub::io::write_text_file_atomically(sock.string(), "x"); });
+  EXPECT_EQ(e.file(), sock.string());
+  EXPECT_NE(e.detail().find("is a socket"), std::string::npos) << e.what();
+  EXPECT_EQ(fs::symlink_status(sock).type(), fs::file_type::socket);
+  EXPECT_NE(std::string(input_error([&] { ehub::io::H5Writer w(sock.string()); }).what()).find("socket"),
+            std::string::npos);
+  ::close(fd);
+  EXPECT_NE(input_error([&] { ehub::io::check_output_path(d.string()); }).detail().find("directory"),
+            std::string::npos);
+  fs::remove_all(d);
+}
+
+// ---- 13.8: output paths checked before any work -------------------------------------------------
+
+TEST(RobustOutput, MissingFolderAndProcAreEhubErrorsUpFront) {
+  const InputError e = input_error([] { ehub::io::check_output_path("/nonexistent-ehub-dir/x.h5"); });
+  EXPECT_EQ(e.file(), "/nonexistent-ehub-dir/x.h5");
+  EXPECT_NE(e.detail().find("does not exist"), std::string::npos) << e.what();
+  // /proc accepts no new files: ehub's message, not HDF5's internals.
+  for (const auto& f : {std::function<void()>([] { ehub::io::check_output_path("/proc/x.h5"); }),
+                        std::function<void()>([] { ehub::io::H5Writer w("/proc/x.h5"); })}) {
+    const InputError p = input_error(f);
+    EXPECT_EQ(p.file(), "/proc/x.h5");
+    EXPECT_NE(p.detail().find("cannot write in directory \"/proc\""), std::string::npos) << p.what();
+    EXPECT_EQ(std::string(p.what()).find("H5"), std::string::npos) << p.what();
+  }
+  EXPECT_NO_THROW(ehub::io::check_output_path("-"));
+  EXPECT_NO_THROW(ehub::io::check_output_path("/dev/null"));
+}
+
+TEST(RobustOutput, LeftoverTemporaryFilesDoNotBreakALaterRun) {
+  // A killed run left "<target>.tmp-<pid>-0" behind (the old name of the first temporary file).
+  const fs::path d = scratch("leftover");
+  const std::string target = (d / "r.h5").string();
+  std::ofstream(target + ".tmp-" + std::to_string(::getpid()) + "-0") << "junk";
+  std::ofstream(target + ".tmp-" + std::to_string(::getpid()) + "-1") << "junk";
+  {
+    ehub::io::H5Writer w(target);
+    w.write_double_attribute("/", "x", 2.0);
+    w.commit();
+  }
+  EXPECT_DOUBLE_EQ(ehub::io::H5Reader(target).double_attribute("/", "x"), 2.0);
+  // Temporary names differ from call to call; a writer destroyed without commit removes its file.
+  const auto t = ehub::io::resolve_output_path(target);
+  const std::string a = ehub::io::create_temp_file(t), b = ehub::io::create_temp_file(t);
+  EXPECT_NE(a, b);
+  fs::remove(a);
+  fs::remove(b);
+  { ehub::io::H5Writer abandoned((d / "never.h5").string()); }
+  EXPECT_FALSE(fs::exists(d / "never.h5"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(d), fs::directory_iterator()), 3);  // r.h5 + 2 junk
+  fs::remove_all(d);
+}
+
+}  // namespace
