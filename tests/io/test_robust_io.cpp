@@ -14,7 +14,16 @@
 #include <string>
 #include <thread>
 
+#include <H5Cpp.h>
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "ehub/carbon/ledger.hpp"
+#include "ehub/carbon/results_file.hpp"
 #include "ehub/core/error.hpp"
+#include "ehub/dispatch/dispatch.hpp"
+#include "ehub/hub/scenario.hpp"
 #include "ehub/io/hdf5.hpp"
 #include "ehub/io/json.hpp"
 #include "ehub/io/text_file.hpp"
@@ -209,6 +218,86 @@ TEST(RobustOutput, LeftoverTemporaryFilesDoNotBreakALaterRun) {
   { ehub::io::H5Writer abandoned((d / "never.h5").string()); }
   EXPECT_FALSE(fs::exists(d / "never.h5"));
   EXPECT_EQ(std::distance(fs::directory_iterator(d), fs::directory_iterator()), 3);  // r.h5 + 2 junk
+  fs::remove_all(d);
+}
+
+// ---- corrupt and cyclic HDF5 files ---------------------------------------------------------------
+
+// Offsets of the variable-length string references in `bytes` that point into the global heap
+// collection at `gcol` (4-byte length, 8-byte address, 4-byte index).
+std::vector<std::size_t> vlen_references(const std::string& bytes, std::uint64_t gcol) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 4; i + 12 <= bytes.size(); ++i) {
+    std::uint64_t a = 0;
+    for (int k = 7; k >= 0; --k) a = (a << 8) | static_cast<unsigned char>(bytes[i + static_cast<std::size_t>(k)]);
+    if (a == gcol) out.push_back(i - 4);
+  }
+  return out;
+}
+
+TEST(RobustHdf5, CorruptHeapIndexOfAStringAttributeIsAnInputError) {
+  // One flipped bit in a string attribute's heap index made HDF5 1.10 segfault in H5HG_read.
+  const fs::path d = scratch("heap");
+  const std::string f = (d / "a.h5").string();
+  {
+    ehub::io::H5Writer w(f);
+    w.write_vector("/x", std::vector<double>{1, 2});
+    w.write_string_attribute("/x", "carrier", "electricity");
+    w.commit();
+  }
+  EXPECT_EQ(ehub::io::H5Reader(f).string_attribute("/x", "carrier"), "electricity");
+  std::string bytes = slurp(f);
+  const std::size_t gcol = bytes.find("GCOL");
+  ASSERT_NE(gcol, std::string::npos);
+  const auto refs = vlen_references(bytes, gcol);
+  ASSERT_EQ(refs.size(), 1u);
+  bytes[refs[0] + 12 + 2] = static_cast<char>(bytes[refs[0] + 12 + 2] ^ 0x01);  // index 1 -> 65537
+  std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
+  const InputError e = input_error([&] { ehub::io::H5Reader(f).string_attribute("/x", "carrier"); });
+  EXPECT_EQ(e.file(), f);
+  EXPECT_EQ(e.path(), "/x");
+  EXPECT_NE(e.detail().find("bad heap index 65537"), std::string::npos) << e.what();
+  // The heap address pointing elsewhere in the file: no collection there.
+  bytes[refs[0] + 12 + 2] = static_cast<char>(bytes[refs[0] + 12 + 2] ^ 0x01);
+  bytes[refs[0] + 4] = static_cast<char>(bytes[refs[0] + 4] ^ 0x08);
+  std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
+  EXPECT_NE(input_error([&] { ehub::io::H5Reader(f).string_attribute("/x", "carrier"); }).detail().find("corrupt"),
+            std::string::npos);
+  fs::remove_all(d);
+}
+
+// Adds a hard link `link` -> "/" to the file at `path` (what a crafted or damaged file may hold).
+void add_cycle(const std::string& path, const std::string& group, const std::string& link) {
+  H5::H5File f(path, H5F_ACC_RDWR);
+  if (!f.nameExists(group)) f.createGroup(group);
+  ASSERT_GE(H5Lcreate_hard(f.getId(), "/", f.getId(), link.c_str(), H5P_DEFAULT, H5P_DEFAULT), 0);
+}
+
+TEST(RobustHdf5, HardLinkCycleEndsTheWalkInsteadOfLooping) {
+  const fs::path d = scratch("cycle");
+  const std::string series = (d / "s.h5").string();
+  const ehub::TimeGrid g(ehub::parse_iso8601("2025-01-01T00:00:00Z"), 60, 3);
+  ehub::io::write_series_h5(series, {{"load_kw", ehub::Series(g, Eigen::Vector3d(1, 2, 3), ehub::SeriesKind::power)}});
+  add_cycle(series, "/green", "/green/loop");
+  const auto read = ehub::io::read_series_h5(series);  // used to hang
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_DOUBLE_EQ(read.at("load_kw").values()[2], 3.0);
+
+  // `ehub certify --out` copied forever; now the second link to "/" is named.
+  const nlohmann::json sc{
+      {"time", {{"start", "2025-01-01T00:00:00Z"}, {"step_minutes", 60}, {"steps", 2}}},
+      {"buses", nlohmann::json::array({{{"name", "el"}, {"carrier", "electricity"}}})},
+      {"devices", nlohmann::json::array({{{"name", "grid"}, {"type", "grid"}, {"bus", "el"}, {"buy_price_per_kwh", 1}},
+                                         {{"name", "load"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", 10}}})}};
+  const auto r = ehub::dispatch::solve(ehub::hub::scenario_from_json(sc, "c.json", "."), {});
+  const std::string results = (d / "r.h5").string();
+  ehub::dispatch::write_result_h5(r, results);
+  add_cycle(results, "/green", "/green/loop");
+  const auto ledger = ehub::carbon::certify(ehub::carbon::read_results_h5(results));
+  const InputError e = input_error([&] { ehub::carbon::write_certified_h5(results, ledger, (d / "out.h5").string()); });
+  EXPECT_EQ(e.path(), "/green/loop");
+  EXPECT_NE(e.detail().find("second hard link to /"), std::string::npos) << e.what();
+  EXPECT_FALSE(fs::exists(d / "out.h5"));
   fs::remove_all(d);
 }
 

@@ -90,6 +90,9 @@ class EHUB_EXPORT H5Reader {
   std::vector<std::string> list(const std::string& group_path = "/") const;
   /// True when a group or dataset exists at `object_path`.
   bool has(const std::string& object_path) const;
+  /// Address of the object's header in the file: equal for two paths that are hard links to the
+  /// same group or dataset (what a walk uses to visit each object once and not loop on a cycle).
+  std::uint64_t object_address(const std::string& object_path) const;
   /// True when a dataset exists at `object_path`.
   bool is_dataset(const std::string& object_path) const;
   /// True when a group exists at `object_path`.
