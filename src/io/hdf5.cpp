@@ -254,18 +254,26 @@ std::string check_vlen_string_attribute(const H5::H5File& file, const std::strin
   if (index == 0 || index > 0xffff) return "bad heap index " + std::to_string(index);
   const auto align8 = [](std::uint64_t x) { return (x + 7) / 8 * 8; };
   const std::size_t obj_header = 8 + sizeof_size;
+  // The whole collection is walked the way HDF5 1.10 loads it (H5HG__cache_heap_deserialize),
+  // free space (index 0) included: an object that does not advance the walk (size 0 in the free
+  // space) makes HDF5 loop forever, one that runs past the end makes it read outside the block.
+  bool found = false;
   std::uint64_t p = align8(header);
-  while (p + obj_header <= coll.size()) {
+  while (p < coll.size()) {
+    if (p + obj_header > coll.size()) break;  // the last bytes are free space
     const std::uint64_t idx = decode_le(coll.data() + p, 2);
     const std::uint64_t size = decode_le(coll.data() + p + 8, sizeof_size);
-    if (idx == 0) break;  // the free space: no objects after it
-    if (size > coll.size() - p - obj_header) return "heap object " + std::to_string(idx) + " runs past its collection";
-    if (idx == index) {
+    if (size > coll.size() - p) return "heap object " + std::to_string(idx) + " runs past its collection";
+    const std::uint64_t need = idx > 0 ? obj_header + align8(size) : size;
+    if (need == 0 || need > coll.size() - p)
+      return "heap object " + std::to_string(idx) + " has an impossible size " + std::to_string(size);
+    if (idx > 0 && idx == index) {
       if (size < length) return "the string is longer than its heap object";
-      return {};
+      found = true;
     }
-    p += obj_header + align8(size);
+    p += need;
   }
+  if (found) return {};
   return "bad heap index " + std::to_string(index) + " (no such object in its collection)";
 }
 

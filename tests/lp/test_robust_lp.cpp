@@ -54,8 +54,9 @@ TEST(RobustLp, InfiniteCoefficientInMpsNamesFileAndLine) {
 
 TEST(RobustLp, UpperBoundMinus1e308InMpsIsMinusInfinity) {
   // "UP BND y -1e308": Clp aborted in ClpSimplexPrimal. An upper bound of -inf leaves y no value.
-  for (const auto& [name, line] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [file, line] : std::vector<std::pair<std::string, std::string>>{
            {"mps_up_m1e308_abort.mps", "line 9"}, {"mps_clp_assert_primal.mps", "line 11"}}) {
+    const std::string name = file;  // (clang 14 cannot capture a structured binding)
     const InputError e = input_error([&] { ehub::lp::read_mps(kRobust + name); });
     EXPECT_EQ(e.file(), kRobust + name);
     EXPECT_EQ(e.path(), line) << e.what();
