@@ -38,19 +38,31 @@ for h in "${harnesses[@]}"; do
   [ -x "$bin" ] || { log "missing $bin: build the asan preset first (cmake/ehub.sh asan)"; exit 1; }
   corpus="$build/fuzz-corpus/$h" artifacts="$build/fuzz-artifacts/$h"
   seed "$h" "$corpus"
-  mkdir -p "$artifacts"
+  rm -rf "$artifacts" && mkdir -p "$artifacts"
   log "$h: ${seconds} s from $(ls "$corpus" | wc -l) inputs"
   # Leaks are left to the ctest run of the asan build: HDF5 and COIN-OR keep global state that
   # LeakSanitizer would report on every input.
   if ! ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
       "$bin" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=131072 \
       -print_final_stats=1 -artifact_prefix="$artifacts/" >"$build/fuzz-$h.log" 2>&1; then
-    rc=1
-    mkdir -p "tests/data/fuzz/$h"
+    # A memory error whose innermost frame (past the sanitizer's interceptors) is inside HDF5's
+    # own decoding of a damaged object header is an open HDF5 1.10 defect, not ehub's: kept under
+    # tests/data/fuzz/known_hdf5/ and reported, without failing the run (docs/io.md). Everything
+    # else, hangs in HDF5 included, fails the run.
+    keep="tests/data/fuzz/$h" fatal=1
+    frame=$(grep -E '^    #[0-9]+ 0x' "$build/fuzz-$h.log" |
+            grep -vE ' in (__interceptor_|__asan|__sanitizer|__ubsan|strdup|memcpy|memmove|strlen|malloc|free)' |
+            head -1 || true)
+    if grep -q 'ERROR: AddressSanitizer' "$build/fuzz-$h.log" && [[ $frame == *libhdf5* ]]; then
+      keep="tests/data/fuzz/known_hdf5" fatal=0
+      log "$h: a memory error inside HDF5 itself (innermost frame: ${frame##* in })"
+    fi
+    [ $fatal = 1 ] && rc=1
+    mkdir -p "$keep"
     for a in "$artifacts"/*; do
       [ -f "$a" ] || continue
-      cp "$a" "tests/data/fuzz/$h/"
-      log "$h: FOUND $(basename "$a"), kept as tests/data/fuzz/$h/$(basename "$a")"
+      cp "$a" "$keep/"
+      log "$h: FOUND $(basename "$a"), kept as $keep/$(basename "$a")"
     done
     tail -40 "$build/fuzz-$h.log" >&2
   else

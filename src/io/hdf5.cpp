@@ -141,6 +141,9 @@ void fsync_path(const std::string& p, bool directory) {
   ::close(fd);
 }
 
+// Longest 1-D dataset the reader allocates for (10^8 values, 800 MB as float64).
+constexpr hsize_t kMaxDatasetLength = 100'000'000;
+
 // --- defensive reading of variable-length strings ------------------------------------------------
 // HDF5 1.10 trusts the global-heap reference of a variable-length string: a corrupt index reads
 // outside the heap's object table and segfaults (h5py's newer HDF5 reports "bad heap index").
@@ -394,7 +397,13 @@ H5Writer::H5Writer(std::string path) : impl_(std::make_unique<Impl>()) {
   impl_->temp = temp;
   const auto lock = h5_lock();
   try {
-    impl_->file.emplace(temp, H5F_ACC_TRUNC);
+    // The 1.8 file format (superblock v2, object header v2): HDF5 checksums every object header,
+    // so a damaged header is reported ("incorrect metadata checksum") instead of decoded; HDF5
+    // 1.10 decodes damaged v1 headers out of bounds (found by the fuzzer). h5py, pandas and any
+    // HDF5 >= 1.8 read it.
+    H5::FileAccPropList fapl;
+    fapl.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_V18);
+    impl_->file.emplace(temp, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, fapl);
   } catch (const H5::Exception& e) {
     throw InputError(p, "", "cannot create HDF5 file \"" + temp + "\": " + h5_detail(e));
   }
@@ -545,6 +554,20 @@ struct H5Reader::Impl {
     const int rank = space.getSimpleExtentNdims();
     if (rank != 1) throw InputError(path, p, "expected a 1-D dataset, got rank " + std::to_string(rank));
     space.getSimpleExtentDims(&n);
+    // The length comes from the file: bounded before anything is allocated for it, and for
+    // contiguous data checked against the bytes the file really stores (a damaged header once
+    // claimed 2^54 values).
+    if (n > kMaxDatasetLength)
+      throw InputError(path, p, "claims " + std::to_string(n) + " values, more than the " +
+                                    std::to_string(kMaxDatasetLength) + " a dataset may have (a damaged file?)");
+    const H5::DSetCreatPropList props = ds.getCreatePlist();
+    if (props.getLayout() == H5D_CONTIGUOUS && n > 0) {
+      const hsize_t stored = ds.getStorageSize();
+      const std::size_t elem = ds.getDataType().getSize();
+      if (elem == 0 || stored / elem < n)
+        throw InputError(path, p, "claims " + std::to_string(n) + " values but stores only " + std::to_string(stored) +
+                                      " bytes (a damaged file?)");
+    }
     return ds;
   }
 

@@ -236,15 +236,41 @@ std::vector<std::size_t> vlen_references(const std::string& bytes, std::uint64_t
   return out;
 }
 
-TEST(RobustHdf5, CorruptHeapIndexOfAStringAttributeIsAnInputError) {
-  // One flipped bit in a string attribute's heap index made HDF5 1.10 segfault in H5HG_read.
-  const fs::path d = scratch("heap");
+TEST(RobustHdf5, EhubFilesCarryMetadataChecksums) {
+  // ehub writes the 1.8 format: a flipped bit in an object header is HDF5's checksum error, not a
+  // decode of damaged bytes (HDF5 1.10 read past a damaged attribute message in the fuzzer).
+  const fs::path d = scratch("checksum");
   const std::string f = (d / "a.h5").string();
   {
     ehub::io::H5Writer w(f);
     w.write_vector("/x", std::vector<double>{1, 2});
     w.write_string_attribute("/x", "carrier", "electricity");
     w.commit();
+  }
+  std::string bytes = slurp(f);
+  const std::size_t at = bytes.find("carrier");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = 'C';
+  std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
+  const InputError e = input_error([&] { ehub::io::H5Reader(f).string_attribute("/x", "carrier"); });
+  EXPECT_NE(e.detail().find("checksum"), std::string::npos) << e.what();
+  fs::remove_all(d);
+}
+
+TEST(RobustHdf5, CorruptHeapIndexOfAStringAttributeIsAnInputError) {
+  // One flipped bit in a string attribute's heap index made HDF5 1.10 segfault in H5HG_read.
+  // The file is written in HDF5's default (1.6-compatible) format, without metadata checksums,
+  // like files of older ehub versions and other tools: the heap reference check must catch it.
+  const fs::path d = scratch("heap");
+  const std::string f = (d / "a.h5").string();
+  {
+    H5::H5File h(f, H5F_ACC_TRUNC);
+    const hsize_t n = 2;
+    const double v[2] = {1, 2};
+    H5::DataSet ds = h.createDataSet("/x", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &n));
+    ds.write(v, H5::PredType::NATIVE_DOUBLE);
+    H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
+    ds.createAttribute("carrier", t, H5::DataSpace(H5S_SCALAR)).write(t, std::string("electricity"));
   }
   EXPECT_EQ(ehub::io::H5Reader(f).string_attribute("/x", "carrier"), "electricity");
   std::string bytes = slurp(f);
@@ -314,13 +340,21 @@ void read_all(const ehub::io::H5Reader& r, const std::string& group, std::set<st
       } catch (const InputError&) {
       }
     }
-    if (r.is_group(p)) read_all(r, p, seen);
+    if (r.is_group(p)) {
+      read_all(r, p, seen);
+    } else if (r.is_dataset(p)) {
+      try {
+        (void)r.read_vector(p);
+      } catch (const InputError&) {
+      }
+    }
   }
 }
 
 TEST(RobustHdf5, InputsFoundByTheFuzzerAreInputErrors) {
   // tests/data/fuzz/results_h5/: files on which the result readers crashed or hung (a global heap
-  // collection with a size-0 free-space object made HDF5 1.10 loop in H5HG__protect).
+  // collection with a size-0 free-space object made HDF5 1.10 loop in H5HG__protect; a dataset
+  // header claiming 2^54 values made the reader allocate for them).
   const fs::path dir = fs::path(EHUB_TEST_DATA_DIR) / "fuzz" / "results_h5";
   ASSERT_TRUE(fs::is_directory(dir));
   int files = 0;
