@@ -102,7 +102,7 @@ demo() {  # the examples, the reference park: a day's dispatch, a week's frontie
 asan() {
   preset=asan; build
   ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$here/cmake/lsan.supp" \
-    UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j "$jobs" -LE consumer
+    UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j "$jobs" -LE 'consumer|slow'
 }
 
 # ThreadSanitizer on the concurrency tests only (the C++ tests that run threads: 4-thread solves

@@ -26,8 +26,12 @@ std::string describe(const nlohmann::json& j) {
       return j.get<bool>() ? "boolean true" : "boolean false";
     case nlohmann::json::value_t::string: {
       std::string s = j.get_ref<const std::string&>();
-      if (s.size() > 40) s = s.substr(0, 40) + "...";
-      return "string " + nlohmann::json(s).dump();
+      if (s.size() > 40) {  // cut at a character boundary: half a UTF-8 sequence made dump() throw
+        std::size_t cut = 40;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+        s = s.substr(0, cut) + "...";
+      }
+      return "string " + nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:

@@ -98,6 +98,17 @@ TEST(RobustErrors, InvalidUtf8InAMessageIsEscaped) {
   EXPECT_EQ(ehub::printable_utf8("\xed\xa0\x80"), "\\xED\\xA0\\x80");           // a surrogate is not UTF-8
 }
 
+TEST(RobustJson, LongNonAsciiStringInAMessageIsCutAtACharacter) {
+  // Found by the fuzzer: "expected a number, got string ..." cut a 41-byte UTF-8 string after byte
+  // 40, in the middle of a character, and nlohmann's dump() threw type_error 316 (not an InputError).
+  const std::string s = std::string(39, 'a') + "\xc3\xa9" + "bbbb";  // byte 40 is inside the "é"
+  const nlohmann::json j = ehub::io::parse_json("{\"x\": \"" + s + "\"}", "t.json");
+  const InputError e = input_error([&] { ehub::io::JsonReader(j, "t.json").required_number("x"); });
+  EXPECT_EQ(e.path(), "/x");
+  EXPECT_NE(e.detail().find("expected a number, got string \"" + std::string(39, 'a') + "...\""), std::string::npos)
+      << e.what();
+}
+
 TEST(RobustText, EndlessInputIsBoundedNotAnOutOfMemoryCrash) {
   const InputError e = input_error([] { ehub::io::read_text_file("/dev/zero", 1 << 20); });
   EXPECT_EQ(e.file(), "/dev/zero");
