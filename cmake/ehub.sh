@@ -98,11 +98,11 @@ demo() {  # the examples, the reference park: a day's dispatch, a week's frontie
 
 # The C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang; the same build holds the
 # libFuzzer harnesses). LeakSanitizer runs too, with the suppressions of cmake/lsan.supp
-# (third-party libraries' one-time allocations).
+# (HDF5 leaks on damaged files). The slow and consumer tests are left out (CMakePresets.json).
 asan() {
   preset=asan; build
   ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$here/cmake/lsan.supp" \
-    UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j "$jobs" -LE 'consumer|slow'
+    UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j "$jobs"
 }
 
 # ThreadSanitizer on the concurrency tests only (the C++ tests that run threads: 4-thread solves
