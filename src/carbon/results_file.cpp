@@ -41,14 +41,26 @@ void copy_attributes(const io::H5Reader& r, io::H5Writer& w, const std::string& 
   }
 }
 
-void copy_group(const io::H5Reader& r, io::H5Writer& w, const std::string& group) {
+// Copies `group` recursively. Every object is visited once: a second hard link to a group or
+// dataset already copied (a cycle such as /green/loop -> / among them) cannot be reproduced by
+// the writer, so it is an InputError naming both paths, never an endless copy.
+void copy_group(const io::H5Reader& r, io::H5Writer& w, const std::string& group,
+                std::map<std::uint64_t, std::string>& seen) {
+  seen.emplace(r.object_address(group), group);
   for (const auto& name : r.list(group)) {
     const std::string p = join(group, name);
     if (p == "/certificates") continue;  // re-certifying replaces the old tables
+    if (r.is_group(p) || r.is_dataset(p)) {
+      const auto [it, fresh] = seen.emplace(r.object_address(p), p);
+      if (!fresh)
+        throw InputError(r.path(), p,
+                         "is a second hard link to " + it->second +
+                             " (a link cycle or a shared object; a results file has none)");
+    }
     if (r.is_group(p)) {
       w.create_group(p);
       copy_attributes(r, w, p);
-      copy_group(r, w, p);
+      copy_group(r, w, p, seen);
     } else if (r.is_dataset(p)) {
       bool done = false;
       try {
@@ -63,22 +75,16 @@ void copy_group(const io::H5Reader& r, io::H5Writer& w, const std::string& group
   }
 }
 
+// An attribute that is missing takes its default; one that is present must be readable and of
+// the right type (a corrupt or mistyped attribute is an InputError, never silently the default).
 double attr_or(const io::H5Reader& r, const std::string& p, const char* name, double dflt) {
   if (!r.has_attribute(p, name)) return dflt;
-  try {
-    return r.double_attribute(p, name);
-  } catch (const InputError&) {
-    return dflt;
-  }
+  return r.double_attribute(p, name);
 }
 
 std::string str_attr_or(const io::H5Reader& r, const std::string& p, const char* name, const std::string& dflt) {
   if (!r.has_attribute(p, name)) return dflt;
-  try {
-    return r.string_attribute(p, name);
-  } catch (const InputError&) {
-    return dflt;
-  }
+  return r.string_attribute(p, name);
 }
 
 }  // namespace
@@ -284,7 +290,8 @@ void write_certified_h5(const std::string& results_path, const Ledger& L, const 
   const io::H5Reader r(results_path);
   io::H5Writer w(out_path);
   copy_attributes(r, w, "/");
-  copy_group(r, w, "/");
+  std::map<std::uint64_t, std::string> seen;
+  copy_group(r, w, "/", seen);
   const std::string C = "/certificates";
   w.create_group(C);
   const nlohmann::json summary = L.summary();

@@ -44,6 +44,8 @@ struct CertifyArgs {
 };
 
 int run_certify(const CertifyArgs& a) {
+  for (const std::string* p : {&a.out, &a.summary})  // checked before any work
+    if (!p->empty()) io::check_output_path(*p);
   carbon::Options opt;
   carbon::ReadOptions ro;
   if (!a.policy.empty()) opt.policy = carbon::policy_from_string(a.policy);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "ehub/io/json.hpp"
 #include "ehub/io/text_file.hpp"
 #include "ehub/core/error.hpp"
 #include "ehub/forecast/forecast.hpp"
@@ -100,12 +101,7 @@ nlohmann::json read_model_options(const std::string& spec) {
     text = ss.str();
     source = spec;
   }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(source, "", std::string("not valid JSON: ") + e.what());
-  }
+  const nlohmann::json j = io::parse_json(text, source);
   if (!j.is_object()) throw InputError(source, "", "must be a JSON object {\"<model>\": {options}, ...}");
   return j;
 }
@@ -120,8 +116,22 @@ int run_list() {
   return kExitOk;
 }
 
+// Runs fn; an InputError about the data that names no file (a model's "needs 14 days of
+// history") is re-thrown naming the target CSV and column.
+template <typename Fn>
+auto naming_the_csv(const std::string& file, const std::string& column, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const InputError& e) {
+    if (!e.file().empty() || (!e.path().empty() && e.path().rfind("--", 0) == 0)) throw;
+    throw InputError(file, "column " + column + (e.path().empty() ? "" : ": " + e.path()), e.detail());
+  }
+}
+
 int run_forecast(const ForecastArgs& a) {
   if (a.list_models) return run_list();
+  for (const std::string* p : {&a.out, &a.summary})  // checked before any work
+    if (!p->empty()) io::check_output_path(*p);
   if (a.target.empty()) throw InputError("", "--target", "give --target FILE.csv:COLUMN (or --list-models)");
   const auto colon = a.target.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == a.target.size())
@@ -191,7 +201,7 @@ int run_forecast(const ForecastArgs& a) {
     bo.benchmark = a.benchmark;
     if (a.capacity > 0) bo.normaliser = a.capacity;
     bo.quantiles = a.quantile_source == "model" ? fc::QuantileSource::model : fc::QuantileSource::online;
-    const fc::BacktestResult r = fc::backtest(data, models, bo);
+    const fc::BacktestResult r = naming_the_csv(file, column, [&] { return fc::backtest(data, models, bo); });
     std::cout << r.brief_report() << std::flush;
     nlohmann::json s = r.summary();
     s["target"] = a.target;
@@ -235,11 +245,17 @@ int run_forecast(const ForecastArgs& a) {
     fc::History train = data;
     const std::int64_t n = std::min<std::int64_t>(data.target.size(), (origin - data.target.grid().start_unix_s()) /
                                                                           data.target.grid().step_s());
-    if (n <= 0) throw InputError("", "--origin", "lies before the target's first value");
+    if (n <= 0) {
+      if (!a.origin.empty()) throw InputError("", "--origin", "lies before the target's first value");
+      throw InputError(file, "column " + column,
+                       "too short for a forecast: its latest origin (" +
+                           format_iso8601(origin, fo.calendar.utc_offset_minutes) +
+                           ", the last origin hour before its end) leaves no history before it");
+    }
     train.target = ehub::Series(data.target.grid().slice(0, n), data.target.values().head(n), data.target.kind(),
                                 data.target.name());
-    m.fit(train);
-    fcs.push_back(m.predict(data, origin));
+    naming_the_csv(file, column, [&] { m.fit(train); return 0; });
+    fcs.push_back(naming_the_csv(file, column, [&] { return m.predict(data, origin); }));
     csv_out += "," + m.name();
     for (double q : fo.quantile_levels) {
       char b[48];

@@ -130,7 +130,15 @@ void emit(const SolveArgs& a, const nlohmann::json& summary) {
   else std::cout << text << std::endl;
 }
 
+// Every output path is checked before any work (13.8): a missing folder must not surface after
+// a long solve, with the summary lost too.
+void check_outputs(const SolveArgs& a) {
+  for (const std::string* p : {&a.out, &a.summary})
+    if (!p->empty()) ehub::io::check_output_path(*p);
+}
+
 int run_solve(const SolveArgs& a) {
+  check_outputs(a);
   const auto scenario = load(a);
   const auto r = ehub::dispatch::solve(scenario, dispatch_options(a));
   std::cerr << r.brief_report() << '\n';
@@ -140,6 +148,7 @@ int run_solve(const SolveArgs& a) {
 }
 
 int run_pareto(const SolveArgs& a) {
+  check_outputs(a);
   const auto scenario = load(a);
   const auto pts = ehub::dispatch::pareto(scenario, dispatch_options(a), a.points);
   nlohmann::json list = nlohmann::json::array();

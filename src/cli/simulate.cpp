@@ -157,6 +157,8 @@ std::string table(const std::vector<sim::LoopReport>& reps) {
 }
 
 int run_simulate(const SimulateArgs& a) {
+  for (const std::string* p : {&a.out, &a.summary})  // checked before the loop runs
+    if (!p->empty()) io::check_output_path(*p);
   std::vector<sim::Strategy> strategies;
   if (a.strategy == "all") strategies = {sim::Strategy::rules, sim::Strategy::mpc, sim::Strategy::perfect};
   else strategies = {sim::strategy_from_string(a.strategy)};

@@ -25,6 +25,15 @@ void check_name(const std::string& kind, const std::string& name) {
   if (name.empty()) throw InputError("", "/" + kind, "a name must not be empty");
   if (name.find('/') != std::string::npos)
     throw InputError("", "/" + kind + "/" + name, "a name must not contain '/'");
+  // Names become HDF5 object names and CSV/JSON keys of every result: checked here, once, so a
+  // run never fails at --out after its solve.
+  if (name == "." || name == "..")
+    throw InputError("", "/" + kind + "/" + name, "\".\" and \"..\" are not valid names");
+  for (const char c : name)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      throw InputError("", "/" + kind + "/" + name,
+                       "a name must not contain control characters (NUL, tab, newline, ...)");
+  if (printable_utf8(name) != name) throw InputError("", "/" + kind + "/" + name, "a name must be valid UTF-8");
 }
 }  // namespace
 

@@ -130,6 +130,7 @@ int iso_offset_minutes(const std::string& iso) {
 
 Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, const std::string& base_dir,
                             const HorizonOptions& horizon) {
+  io::check_json_depth(j, file);  // before the copy into sc.source, which recurses
   const io::JsonReader root(j, file);
   Scenario sc;
   sc.file = file;
@@ -165,6 +166,10 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
   const int data_step = static_cast<int>(time.required_int("step_minutes"));
   if (!is_valid_step_minutes(data_step))
     throw time.error_at("step_minutes", "must be 5, 15, 30 or 60, got " + std::to_string(data_step));
+  // Bounded before any series is allocated: "steps": 1e9 would ask for gigabytes per series.
+  if (const std::int64_t steps = time.required_int("steps"); steps > kMaxScenarioSteps)
+    throw time.error_at("steps", "must be at most " + std::to_string(kMaxScenarioSteps) +
+                                     " (ten years of 5-minute steps), got " + std::to_string(steps));
   sc.data_grid = wrap(time, "start", [&] { return TimeGrid(start_unix_s, data_step, time.required_int("steps")); });
   if (sc.data_grid.size() < 1) throw time.error_at("steps", "must be >= 1");
   {

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "ehub/core/error.hpp"
+#include "ehub/io/text_file.hpp"
 
 namespace ehub::io {
 namespace {
@@ -312,14 +313,7 @@ CsvSeriesTable read_timeseries_csv_string(std::string_view text, const std::stri
 }
 
 CsvSeriesTable read_timeseries_csv(const std::string& path, const CsvOptions& options) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", "cannot open: is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw InputError(path, "", "cannot read the file");
-  const std::string text = std::move(buf).str();
+  const std::string text = read_text_file(path);
   if (text.empty()) throw InputError(path, "", "empty file: no header row");
   return read_timeseries_csv_string(text, path, options);
 }

@@ -12,14 +12,18 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "ehub/core/error.hpp"
+#include "ehub/io/text_file.hpp"
 
 namespace ehub::io {
 namespace {
@@ -130,13 +134,150 @@ void with_object(const H5::H5File& file, const std::vector<std::string>& parts, 
   }
 }
 
-std::atomic<unsigned long> g_temp_counter{0};
-
 void fsync_path(const std::string& p, bool directory) {
   const int fd = ::open(p.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
   if (fd < 0) return;  // best effort: durability, not correctness
   (void)::fsync(fd);
   ::close(fd);
+}
+
+// Longest 1-D dataset the reader allocates for (10^8 values, 800 MB as float64).
+constexpr hsize_t kMaxDatasetLength = 100'000'000;
+
+// --- defensive reading of variable-length strings ------------------------------------------------
+// HDF5 1.10 trusts the global-heap reference of a variable-length string: a corrupt index reads
+// outside the heap's object table and segfaults (h5py's newer HDF5 reports "bad heap index").
+// Before such a string is read, its raw reference (length, heap collection address, index) is
+// fetched through a conversion to an opaque type that copies bytes only, and the collection is
+// parsed from the file itself: signature, size within the file, the object present and as long
+// as the string. Only then does HDF5 read it.
+
+constexpr const char* kRawVlenTag = "ehub.raw_vlen_reference";
+constexpr std::size_t kRawVlenSize = 32;
+
+// A soft conversion from any variable-length string to the opaque type tagged kRawVlenTag: copies
+// the element's file representation, never touching the heap.
+herr_t raw_vlen_conversion(hid_t src, hid_t dst, H5T_cdata_t* cdata, size_t nelmts, size_t buf_stride, size_t,
+                           void* buf, void*, hid_t) {
+  switch (cdata->command) {
+    case H5T_CONV_INIT: {
+      if (H5Tget_class(src) != H5T_STRING || H5Tis_variable_str(src) <= 0 || H5Tget_class(dst) != H5T_OPAQUE)
+        return -1;
+      char* tag = H5Tget_tag(dst);
+      const bool ours = tag != nullptr && std::string(tag) == kRawVlenTag;
+      H5free_memory(tag);
+      if (!ours || H5Tget_size(src) > kRawVlenSize) return -1;
+      cdata->need_bkg = H5T_BKG_NO;
+      return 0;
+    }
+    case H5T_CONV_FREE: return 0;
+    case H5T_CONV_CONV: {
+      const std::size_t ss = H5Tget_size(src), ds = H5Tget_size(dst);
+      if (ss == 0 || ss > ds) return -1;
+      auto* b = static_cast<unsigned char*>(buf);
+      // In place and backwards: each element grows from ss to ds bytes.
+      for (std::size_t k = nelmts; k-- > 0;) {
+        unsigned char* from = b + k * (buf_stride ? buf_stride : ss);
+        unsigned char* to = b + k * (buf_stride ? buf_stride : ds);
+        std::memmove(to, from, ss);
+        std::memset(to + ss, 0, ds - ss);
+      }
+      return 0;
+    }
+    default: return -1;
+  }
+}
+
+// Little-endian unsigned integer of `n` bytes at `p`.
+std::uint64_t decode_le(const unsigned char* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = n; i-- > 0;) v = (v << 8) | p[i];
+  return v;
+}
+
+// Empty when the variable-length string attribute `attr` of `file` can be read safely, else what
+// is wrong with its heap reference. Called with the HDF5 lock held.
+std::string check_vlen_string_attribute(const H5::H5File& file, const std::string& path, const H5::Attribute& attr) {
+  static bool registered = false;
+  if (!registered) {
+    const hid_t opaque = H5Tcreate(H5T_OPAQUE, kRawVlenSize);
+    H5Tset_tag(opaque, kRawVlenTag);
+    const hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    H5Tregister(H5T_PERS_SOFT, "ehub_raw_vlen", str, opaque, raw_vlen_conversion);
+    H5Tclose(str);
+    H5Tclose(opaque);
+    registered = true;
+  }
+  const hid_t raw_type = H5Tcreate(H5T_OPAQUE, kRawVlenSize);
+  H5Tset_tag(raw_type, kRawVlenTag);
+  std::array<unsigned char, kRawVlenSize> raw{};
+  const herr_t rc = H5Aread(attr.getId(), raw_type, raw.data());
+  H5Tclose(raw_type);
+  if (rc < 0) return "its value cannot be read";
+  hsize_t userblock = 0;
+  std::size_t sizeof_addr = 8, sizeof_size = 8;
+  {
+    const hid_t fcpl = H5Fget_create_plist(file.getId());
+    if (fcpl >= 0) {
+      H5Pget_userblock(fcpl, &userblock);
+      H5Pget_sizes(fcpl, &sizeof_addr, &sizeof_size);
+      H5Pclose(fcpl);
+    }
+  }
+  if (sizeof_addr < 2 || sizeof_addr > 8 || sizeof_size < 2 || sizeof_size > 8) return "unsupported address sizes";
+  const std::uint64_t length = decode_le(raw.data(), 4);
+  const std::uint64_t addr = decode_le(raw.data() + 4, sizeof_addr);
+  const std::uint64_t index = decode_le(raw.data() + 4 + sizeof_addr, 4);
+  if (addr == 0 && length == 0) return {};  // an empty string has no heap object
+  std::error_code ec;
+  const std::uintmax_t file_size = fs::file_size(path, ec);
+  if (ec) return "the file's size is unknown";
+  const std::uint64_t at = userblock + addr;
+  const std::size_t header = 8 + sizeof_size;
+  if (addr >= file_size || at + header > file_size) return "its heap address lies outside the file";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "the file cannot be opened again";
+  std::array<unsigned char, 16> head{};
+  const bool got_head = ::pread(fd, head.data(), header, static_cast<off_t>(at)) == static_cast<ssize_t>(header);
+  const std::uint64_t coll_size = got_head ? decode_le(head.data() + 8, sizeof_size) : 0;
+  std::vector<unsigned char> coll;
+  std::string problem;
+  if (!got_head || std::memcmp(head.data(), "GCOL", 4) != 0 || head[4] != 1) {
+    problem = "its heap address holds no global heap collection";
+  } else if (coll_size < header || coll_size > file_size - at || coll_size > (std::uint64_t{1} << 30)) {
+    problem = "its global heap collection has an impossible size";
+  } else {
+    coll.resize(static_cast<std::size_t>(coll_size));
+    if (::pread(fd, coll.data(), coll.size(), static_cast<off_t>(at)) != static_cast<ssize_t>(coll.size()))
+      problem = "its global heap collection cannot be read";
+  }
+  ::close(fd);
+  if (!problem.empty()) return problem;
+  if (index == 0 || index > 0xffff) return "bad heap index " + std::to_string(index);
+  const auto align8 = [](std::uint64_t x) { return (x + 7) / 8 * 8; };
+  const std::size_t obj_header = 8 + sizeof_size;
+  // The whole collection is walked the way HDF5 1.10 loads it (H5HG__cache_heap_deserialize),
+  // free space (index 0) included: an object that does not advance the walk (size 0 in the free
+  // space) makes HDF5 loop forever, one that runs past the end makes it read outside the block.
+  bool found = false;
+  std::uint64_t p = align8(header);
+  while (p < coll.size()) {
+    if (p + obj_header > coll.size()) break;  // the last bytes are free space
+    const std::uint64_t idx = decode_le(coll.data() + p, 2);
+    const std::uint64_t size = decode_le(coll.data() + p + 8, sizeof_size);
+    if (size > coll.size() - p) return "heap object " + std::to_string(idx) + " runs past its collection";
+    const std::uint64_t need = idx > 0 ? obj_header + align8(size) : size;
+    if (need == 0 || need > coll.size() - p)
+      return "heap object " + std::to_string(idx) + " has an impossible size " + std::to_string(size);
+    if (idx > 0 && idx == index) {
+      if (size < length) return "the string is longer than its heap object";
+      found = true;
+    }
+    p += need;
+  }
+  if (found) return {};
+  return "bad heap index " + std::to_string(index) + " (no such object in its collection)";
 }
 
 }  // namespace
@@ -146,6 +287,7 @@ void fsync_path(const std::string& p, bool directory) {
 
 struct H5Writer::Impl {
   std::string path;
+  OutputTarget target;  // where the committed file goes (symlinks resolved)
   std::string temp;
   std::optional<H5::H5File> file;
   bool committed = false;
@@ -238,17 +380,30 @@ H5Writer::H5Writer(std::string path) : impl_(std::make_unique<Impl>()) {
   impl_->path = std::move(path);
   const std::string& p = impl_->path;
   if (p.empty()) throw InputError("", "", "cannot create an HDF5 file with an empty path");
-  fs::path parent = fs::path(p).parent_path();
-  if (parent.empty()) parent = ".";
-  std::error_code ec;
-  if (!fs::is_directory(parent, ec))
-    throw InputError(p, "", "cannot create HDF5 file: directory \"" + parent.string() + "\" does not exist");
-  if (fs::is_directory(p, ec)) throw InputError(p, "", "cannot create HDF5 file: the path is a directory");
-  const std::string temp = p + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(g_temp_counter++);
+  // Symlinks are followed (the file they name is replaced); a character device, pipe or "-"
+  // receives the finished file's bytes from a temporary file in the system's temp folder.
+  impl_->target = resolve_output_path(p);
+  OutputTarget temp_at = impl_->target;
+  if (temp_at.kind != OutputTarget::Kind::file) {
+    std::error_code ec;
+    const fs::path dir = fs::temp_directory_path(ec);
+    temp_at.kind = OutputTarget::Kind::file;
+    temp_at.dir = ec ? std::string("/tmp") : dir.string();
+    temp_at.path = (fs::path(temp_at.dir) / "ehub-stream.h5").string();
+  }
+  // Created exclusively by ehub first (a unique name; ehub's own message when the folder is
+  // read-only or not a real folder such as /proc), then truncated and opened by HDF5.
+  const std::string temp = create_temp_file(temp_at);
+  impl_->temp = temp;
   const auto lock = h5_lock();
   try {
-    impl_->file.emplace(temp, H5F_ACC_EXCL);
-    impl_->temp = temp;
+    // The 1.8 file format (superblock v2, object header v2): HDF5 checksums every object header,
+    // so a damaged header is reported ("incorrect metadata checksum") instead of decoded; HDF5
+    // 1.10 decodes damaged v1 headers out of bounds (found by the fuzzer). h5py, pandas and any
+    // HDF5 >= 1.8 read it.
+    H5::FileAccPropList fapl;
+    fapl.setLibverBounds(H5F_LIBVER_V18, H5F_LIBVER_V18);
+    impl_->file.emplace(temp, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, fapl);
   } catch (const H5::Exception& e) {
     throw InputError(p, "", "cannot create HDF5 file \"" + temp + "\": " + h5_detail(e));
   }
@@ -327,9 +482,26 @@ void H5Writer::commit() {
     }
     im.file.reset();
   }
+  if (im.target.kind != OutputTarget::Kind::file) {  // a device, a pipe or stdout: copy the bytes
+    std::string bytes;
+    try {
+      bytes = read_text_file(im.temp, std::numeric_limits<std::size_t>::max());
+    } catch (const InputError& e) {
+      std::error_code ignored;
+      fs::remove(im.temp, ignored);
+      im.temp.clear();
+      io_error(im.path, "cannot read back the temporary file: " + e.detail());
+    }
+    std::error_code ignored;
+    fs::remove(im.temp, ignored);
+    im.temp.clear();
+    write_stream(im.target, bytes);
+    im.committed = true;
+    return;
+  }
   fsync_path(im.temp, false);
   std::error_code ec;
-  fs::rename(im.temp, im.path, ec);
+  fs::rename(im.temp, im.target.path, ec);
   if (ec) {
     std::error_code ignored;
     fs::remove(im.temp, ignored);
@@ -338,7 +510,7 @@ void H5Writer::commit() {
   }
   im.committed = true;
   im.temp.clear();
-  fs::path parent = fs::path(im.path).parent_path();
+  fs::path parent = fs::path(im.target.path).parent_path();
   fsync_path(parent.empty() ? std::string(".") : parent.string(), true);
 }
 
@@ -382,6 +554,20 @@ struct H5Reader::Impl {
     const int rank = space.getSimpleExtentNdims();
     if (rank != 1) throw InputError(path, p, "expected a 1-D dataset, got rank " + std::to_string(rank));
     space.getSimpleExtentDims(&n);
+    // The length comes from the file: bounded before anything is allocated for it, and for
+    // contiguous data checked against the bytes the file really stores (a damaged header once
+    // claimed 2^54 values).
+    if (n > kMaxDatasetLength)
+      throw InputError(path, p, "claims " + std::to_string(n) + " values, more than the " +
+                                    std::to_string(kMaxDatasetLength) + " a dataset may have (a damaged file?)");
+    const H5::DSetCreatPropList props = ds.getCreatePlist();
+    if (props.getLayout() == H5D_CONTIGUOUS && n > 0) {
+      const hsize_t stored = ds.getStorageSize();
+      const std::size_t elem = ds.getDataType().getSize();
+      if (elem == 0 || stored / elem < n)
+        throw InputError(path, p, "claims " + std::to_string(n) + " values but stores only " + std::to_string(stored) +
+                                      " bytes (a damaged file?)");
+    }
     return ds;
   }
 
@@ -463,6 +649,20 @@ bool H5Reader::is_dataset(const std::string& object_path) const {
   });
 }
 
+std::uint64_t H5Reader::object_address(const std::string& object_path) const {
+  if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
+  const auto parts = split_path(impl_->path, object_path);
+  const std::string p = join_path(parts);
+  return impl_->guarded(p, "the object", [&](const H5::H5File& f) {
+    const auto t = object_type(f, parts);
+    if (!t) throw InputError(impl_->path, p, "no such object");
+    H5O_info_t info{};
+    if (H5Oget_info_by_name2(f.getId(), p.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+      throw InputError(impl_->path, p, "cannot read the object's header: " + last_h5_error());
+    return static_cast<std::uint64_t>(info.addr);
+  });
+}
+
 bool H5Reader::is_group(const std::string& object_path) const {
   if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
   const auto parts = split_path(impl_->path, object_path);
@@ -532,6 +732,9 @@ std::string H5Reader::string_attribute(const std::string& object_path, const std
     const H5::Attribute attr = impl_->open_attribute(f, parts, name);
     if (attr.getTypeClass() != H5T_STRING)
       throw InputError(impl_->path, p, "attribute \"" + name + "\" is not a string");
+    if (attr.getStrType().isVariableStr())
+      if (const std::string bad = check_vlen_string_attribute(f, impl_->path, attr); !bad.empty())
+        throw InputError(impl_->path, p, "attribute \"" + name + "\" is corrupt: " + bad);
     std::string value;
     attr.read(attr.getStrType(), value);
     while (!value.empty() && value.back() == '\0') value.pop_back();  // fixed-length, null-padded
@@ -590,12 +793,15 @@ void write_series_h5(const std::string& path, const std::map<std::string, Series
 
 namespace {
 
-// Collects the datasets below `group` (recursively) that carry a "kind" attribute.
-void collect_series(const H5Reader& r, const std::string& group, std::vector<std::string>& out) {
+// Collects the datasets below `group` (recursively) that carry a "kind" attribute. Each group is
+// visited once (`seen` holds their addresses): a hard link back to a parent ends the descent.
+void collect_series(const H5Reader& r, const std::string& group, std::vector<std::string>& out,
+                    std::set<std::uint64_t>& seen) {
+  if (!seen.insert(r.object_address(group)).second) return;
   for (const auto& name : r.list(group)) {
     const std::string p = (group == "/" ? "" : group) + "/" + name;
     if (r.is_group(p)) {
-      collect_series(r, p, out);
+      collect_series(r, p, out, seen);
     } else if (r.is_dataset(p) && r.has_attribute(p, "kind")) {
       out.push_back(p);
     }
@@ -651,7 +857,8 @@ std::map<std::string, Series> read_series_h5(const std::string& path) {
   }
 
   std::vector<std::string> datasets;
-  collect_series(r, "/", datasets);
+  std::set<std::uint64_t> seen;
+  collect_series(r, "/", datasets, seen);
   std::map<std::string, Series> out;
   for (const auto& p : datasets) {
     Eigen::VectorXd values = r.read_vector(p);

@@ -12,6 +12,8 @@
 #include <limits>
 #include <sstream>
 
+#include "ehub/io/text_file.hpp"
+
 namespace ehub::io {
 namespace {
 
@@ -24,8 +26,12 @@ std::string describe(const nlohmann::json& j) {
       return j.get<bool>() ? "boolean true" : "boolean false";
     case nlohmann::json::value_t::string: {
       std::string s = j.get_ref<const std::string&>();
-      if (s.size() > 40) s = s.substr(0, 40) + "...";
-      return "string " + nlohmann::json(s).dump();
+      if (s.size() > 40) {  // cut at a character boundary: half a UTF-8 sequence made dump() throw
+        std::size_t cut = 40;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+        s = s.substr(0, cut) + "...";
+      }
+      return "string " + nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
@@ -91,7 +97,50 @@ std::string escape_json_pointer_token(std::string_view key) {
   return out;
 }
 
+void check_json_depth(std::string_view text, const std::string& source_name, std::size_t max_depth) {
+  std::size_t depth = 0, line = 1, line_start = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        throw InputError(source_name, "line " + std::to_string(line) + ", column " + std::to_string(i - line_start + 1),
+                         "JSON nested deeper than " + std::to_string(max_depth) + " levels");
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+}
+
+void check_json_depth(const nlohmann::json& j, const std::string& source_name, std::size_t max_depth) {
+  // Iterative (an explicit stack of containers and their depth): the check itself must not recurse.
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> todo{{&j, 0}};
+  while (!todo.empty()) {
+    const auto [v, depth] = todo.back();
+    todo.pop_back();
+    if (!v->is_structured()) continue;
+    if (depth + 1 > max_depth)
+      throw InputError(source_name, "", "JSON nested deeper than " + std::to_string(max_depth) + " levels");
+    for (const auto& child : *v)
+      if (child.is_structured()) todo.emplace_back(&child, depth + 1);
+  }
+}
+
 nlohmann::json parse_json(std::string_view text, const std::string& source_name) {
+  // Copies, dumps and comparisons of nlohmann::json recurse: bound the nesting before parsing.
+  check_json_depth(text, source_name, kMaxJsonDepth);
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
@@ -108,14 +157,7 @@ nlohmann::json parse_json(std::string_view text, const std::string& source_name)
 }
 
 nlohmann::json load_json_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", "cannot open: is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw InputError(path, "", "cannot read the file");
-  const std::string text = std::move(buf).str();
+  const std::string text = read_text_file(path);
   return parse_json(text, path);
 }
 

@@ -100,12 +100,13 @@ class CbcBackend final : public Solver {
     model.validate();
     const Stopwatch sw;
     const CscMatrix a = to_csc(model, "cbc");
+    const std::vector<double> col_lb = backend_bounds(model.col_lower()), col_ub = backend_bounds(model.col_upper());
+    const std::vector<double> row_lb = backend_bounds(model.row_lower()), row_ub = backend_bounds(model.row_upper());
     auto osi = std::make_unique<OsiClpSolverInterface>();
     osi->passInMessageHandler(&handler_);
     osi->messageHandler()->setLogLevel(0);
     osi->loadProblem(model.num_vars(), model.num_rows(), a.start.data(), a.index.data(), a.value.data(),
-                     model.col_lower().data(), model.col_upper().data(), model.objective().data(),
-                     model.row_lower().data(), model.row_upper().data());
+                     col_lb.data(), col_ub.data(), model.objective().data(), row_lb.data(), row_ub.data());
     osi->setObjSense(model.sense() == Sense::maximize ? -1.0 : 1.0);
     std::vector<int> ints;
     const auto types = model.col_type();
@@ -152,14 +153,14 @@ class CbcBackend final : public Solver {
   void set_var_bounds(std::int32_t var, double lb, double ub) override {
     require_loaded();
     check_var_bounds_call(var, num_vars_, lb, ub);
-    osi_->setColBounds(var, lb, ub);
+    osi_->setColBounds(var, backend_bound(lb), backend_bound(ub));
     lp_state_.bounds_changed = true;
   }
 
   void set_row_bounds(std::int32_t row, double lb, double ub) override {
     require_loaded();
     check_row_bounds_call(row, num_rows_, lb, ub);
-    osi_->setRowBounds(row, lb, ub);
+    osi_->setRowBounds(row, backend_bound(lb), backend_bound(ub));
     lp_state_.bounds_changed = true;
   }
 

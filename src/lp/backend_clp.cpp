@@ -252,12 +252,13 @@ class ClpBackend final : public Solver {
                                    " integer variables: use cbc or glpk");
     const Stopwatch sw;
     const CscMatrix a = to_csc(model, "clp");
+    const std::vector<double> col_lb = backend_bounds(model.col_lower()), col_ub = backend_bounds(model.col_upper());
+    const std::vector<double> row_lb = backend_bounds(model.row_lower()), row_ub = backend_bounds(model.row_upper());
     auto clp = std::make_unique<ClpSimplex>();
     clp->passInMessageHandler(&handler_);
     clp->setLogLevel(0);
     clp->loadProblem(model.num_vars(), model.num_rows(), a.start.data(), a.index.data(), a.value.data(),
-                     model.col_lower().data(), model.col_upper().data(), model.objective().data(),
-                     model.row_lower().data(), model.row_upper().data());
+                     col_lb.data(), col_ub.data(), model.objective().data(), row_lb.data(), row_ub.data());
     clp->setOptimizationDirection(model.sense() == Sense::maximize ? -1.0 : 1.0);
     clp_ = std::move(clp);
     state_ = ClpLpState{};
@@ -292,14 +293,14 @@ class ClpBackend final : public Solver {
   void set_var_bounds(std::int32_t var, double lb, double ub) override {
     require_loaded();
     check_var_bounds_call(var, num_vars_, lb, ub);
-    clp_->setColumnBounds(var, lb, ub);
+    clp_->setColumnBounds(var, backend_bound(lb), backend_bound(ub));
     state_.bounds_changed = true;
   }
 
   void set_row_bounds(std::int32_t row, double lb, double ub) override {
     require_loaded();
     check_row_bounds_call(row, num_rows_, lb, ub);
-    clp_->setRowBounds(row, lb, ub);
+    clp_->setRowBounds(row, backend_bound(lb), backend_bound(ub));
     state_.bounds_changed = true;
   }
 

@@ -125,19 +125,37 @@ inline void check_handle(const char* fn, const char* kind, std::int32_t handle, 
                          std::to_string(count) + ")");
 }
 
-/// Throws InputError for NaN bounds, lb = +inf, ub = -inf or lb > ub (same rules as Model::validate).
+/// Throws InputError for NaN bounds, lb = +inf, ub = -inf or lb > ub (same rules as Model::validate,
+/// bounds of magnitude >= kInfBound counting as infinite).
 inline void check_bounds(const char* fn, const std::string& path, double lb, double ub) {
   std::string e;
   if (std::isnan(lb) || std::isnan(ub)) e = "bound is NaN";
-  else if (lb == kInf) e = "lower bound is +inf";
-  else if (ub == -kInf) e = "upper bound is -inf";
+  else if (lb >= kInfBound) e = "lower bound " + fmt_num(lb) + " is +inf (|bound| >= 1e20 is infinite)";
+  else if (ub <= -kInfBound) e = "upper bound " + fmt_num(ub) + " is -inf (|bound| >= 1e20 is infinite)";
   else if (lb > ub) e = "lower bound " + fmt_num(lb) + " > upper bound " + fmt_num(ub);
   if (!e.empty()) throw InputError("", path, std::string(fn) + ": " + e);
 }
 
-/// Throws InputError unless `coef` is finite.
+/// Throws InputError unless `coef` is finite and of magnitude <= kMaxCoefficient.
 inline void check_coef(const char* fn, const std::string& path, double coef) {
   if (!std::isfinite(coef)) throw InputError("", path, std::string(fn) + ": coefficient is " + fmt_num(coef));
+  if (std::abs(coef) > kMaxCoefficient)
+    throw InputError("", path, std::string(fn) + ": coefficient " + fmt_num(coef) +
+                                   " is larger in magnitude than 1e15, which the solvers cannot handle");
+}
+
+/// A bound as handed to a backend: magnitudes >= kInfBound become +-infinity (docs/lp.md).
+inline double backend_bound(double v) noexcept {
+  if (v >= kInfBound) return kInf;
+  if (v <= -kInfBound) return -kInf;
+  return v;
+}
+
+/// Copy of `bounds` with backend_bound() applied to every element.
+inline std::vector<double> backend_bounds(std::span<const double> bounds) {
+  std::vector<double> out(bounds.begin(), bounds.end());
+  for (double& v : out) v = backend_bound(v);
+  return out;
 }
 
 /// Validates the arguments of Solver::set_objective_coefficient (the same messages in every backend).

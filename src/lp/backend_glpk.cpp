@@ -41,6 +41,7 @@ namespace ehub::lp {
 
 namespace {
 
+using detail::backend_bound;
 using detail::LogSink;
 using detail::Stopwatch;
 
@@ -146,7 +147,9 @@ int ms_left(const Work& w) {
   return left_ms >= static_cast<double>(INT_MAX) ? INT_MAX : std::max(1, static_cast<int>(left_ms));
 }
 
+// Bounds of magnitude >= kInfBound count as infinite (backend_bound()).
 int bound_type(double lb, double ub) {
+  lb = backend_bound(lb), ub = backend_bound(ub);
   if (lb == -kInf && ub == kInf) return GLP_FR;
   if (lb == -kInf) return GLP_UP;
   if (ub == kInf) return GLP_LO;

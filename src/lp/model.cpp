@@ -204,14 +204,20 @@ void Model::validate() const {
     if (lb == kInf) return "lower bound is +inf";
     if (ub == -kInf) return "upper bound is -inf";
     if (lb > ub) return "lower bound " + num(lb) + " > upper bound " + num(ub);
+    if (lb >= kInfBound) return "lower bound " + num(lb) + " is treated as +inf (|bound| >= 1e20 is infinite)";
+    if (ub <= -kInfBound) return "upper bound " + num(ub) + " is treated as -inf (|bound| >= 1e20 is infinite)";
     return {};
   };
+  auto too_large = [](double v) { return std::fabs(v) > kMaxCoefficient; };
+  const std::string limit = " is larger in magnitude than 1e15, which the solvers cannot handle";
   for (std::int32_t j = 0; j < n; ++j) {
     const auto k = static_cast<std::size_t>(j);
     if (auto e = check_bounds(col_lb_[k], col_ub_[k]); !e.empty()) throw InputError("", var_path(j), e);
     if (!std::isfinite(obj_[k])) throw InputError("", var_path(j), "objective coefficient is " + num(obj_[k]));
+    if (too_large(obj_[k])) throw InputError("", var_path(j), "objective coefficient " + num(obj_[k]) + limit);
   }
   if (!std::isfinite(obj_constant_)) throw InputError("", "/objective_constant", "is " + num(obj_constant_));
+  if (too_large(obj_constant_)) throw InputError("", "/objective_constant", num(obj_constant_) + limit);
   if (row_start_.empty() || row_start_.front() != 0 || row_start_.size() != row_lb_.size() + 1 ||
       row_start_.back() != static_cast<std::int64_t>(value_.size()))
     throw InputError("", "/rows", "add_term() was called before any begin_row()");
@@ -227,6 +233,8 @@ void Model::validate() const {
                                               std::to_string(n) + ")");
       if (!std::isfinite(value_[pk]))
         throw InputError("", row_path(i), "coefficient of " + var_name(j) + " is " + num(value_[pk]));
+      if (too_large(value_[pk]))
+        throw InputError("", row_path(i), "coefficient " + num(value_[pk]) + " of " + var_name(j) + limit);
       auto& s = seen[static_cast<std::size_t>(j)];
       if (s == i) throw InputError("", row_path(i), "variable " + var_name(j) + " appears twice in the row");
       s = i;

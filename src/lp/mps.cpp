@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -155,6 +156,22 @@ class MpsReader {
     double v = 0.0;
     if (!parse_double(field, v)) fail("cannot read " + quoted(field) + " as a number (" + what + ")");
     return v;
+  }
+
+  // Matrix and objective entries must be finite and within what the backends handle
+  // (lp::kMaxCoefficient; docs/lp.md, "Huge and infinite values").
+  void check_coefficient(double v, std::string_view col, std::string_view row) const {
+    if (!std::isfinite(v) || std::fabs(v) > kMaxCoefficient)
+      fail("coefficient " + format_value(v) + " of column " + quoted(col) + " in row " + quoted(row) +
+           (std::isfinite(v) ? " is larger in magnitude than " + format_value(kMaxCoefficient) + ", which the solvers cannot handle"
+                             : " is not finite"));
+  }
+
+  static std::string format_value(double v) {
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
   }
 
   std::int32_t row_slot(std::string_view name) const {
@@ -309,6 +326,7 @@ class MpsReader {
       const std::int32_t slot = row_slot(fl[k]);
       const double v = number(fl[k + 1], "coefficient");
       if (slot == kDroppedRow) continue;
+      check_coefficient(v, name, fl[k]);
       if (slot == kObjectiveRow) {
         if (obj_given_) fail("column " + quoted(name) + " has two entries in the objective row");
         obj_given_ = true;
@@ -357,8 +375,21 @@ class MpsReader {
     for (std::size_t k = k0; k + 1 < fl.n; k += 2) {
       const std::int32_t slot = row_slot(fl[k]);
       const double v = number(fl[k + 1], "right-hand side");
-      if (slot == kObjectiveRow) obj_constant_ = -v;
-      else if (slot >= 0) rhs_[static_cast<std::size_t>(slot)] = v;
+      if (slot >= 0) {
+        const char t = row_type_[static_cast<std::size_t>(slot)];
+        if ((t == 'G' || t == 'E') && v >= kInfBound)
+          fail("right-hand side " + format_value(v) + " of row " + quoted(fl[k]) +
+               " is +inf (values of magnitude >= 1e20 are infinite): the row cannot be met");
+        if ((t == 'L' || t == 'E') && v <= -kInfBound)
+          fail("right-hand side " + format_value(v) + " of row " + quoted(fl[k]) +
+               " is -inf (values of magnitude >= 1e20 are infinite): the row cannot be met");
+      }
+      if (slot == kObjectiveRow) {
+        if (!std::isfinite(v) || std::fabs(v) > kMaxCoefficient)
+          fail("objective constant " + format_value(-v) + " (the objective row's right-hand side) is not finite or "
+               "larger in magnitude than 1e15");
+        obj_constant_ = -v;
+      } else if (slot >= 0) rhs_[static_cast<std::size_t>(slot)] = v;
     }
   }
 
@@ -420,6 +451,14 @@ class MpsReader {
     if (has_value && std::isinf(v) && kind == Kind::value && (type == "FX" || type == "LI" || type == "UI"))
       fail("bound " + std::string(type) + " of column " + quoted(col) + " is infinite");
 
+    // Bounds of magnitude >= kInfBound are infinite (docs/lp.md): one that leaves no value is
+    // reported here, with its line.
+    if (has_value && (type == "LO" || type == "LI" || type == "FX") && v >= kInfBound)
+      fail("lower bound " + format_value(v) + " of column " + quoted(col) +
+           " is +inf (bounds of magnitude >= 1e20 are infinite): the column has no feasible value");
+    if (has_value && (type == "UP" || type == "UI" || type == "FX") && v <= -kInfBound)
+      fail("upper bound " + format_value(v) + " of column " + quoted(col) +
+           " is -inf (bounds of magnitude >= 1e20 are infinite): the column has no feasible value");
     double& lb = col_lb_[j];
     double& ub = col_ub_[j];
     if (type == "UP" || type == "UI") {
@@ -613,19 +652,7 @@ Model read_mps_string(std::string_view text, const std::string& source_name) {
 }
 
 Model read_mps(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", "cannot open: is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", std::string("cannot open: ") + std::strerror(errno));
-  std::string text;
-  in.seekg(0, std::ios::end);
-  const auto size = in.tellg();
-  if (size > 0) {
-    text.resize(static_cast<std::size_t>(size));
-    in.seekg(0, std::ios::beg);
-    in.read(text.data(), size);
-  }
-  if (!in) throw InputError(path, "", std::string("cannot read: ") + std::strerror(errno));
+  const std::string text = io::read_text_file(path);
   return read_mps_string(text, path);
 }
 

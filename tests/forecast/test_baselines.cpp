@@ -15,8 +15,8 @@ TEST(Baselines, SeasonalNaiveAndPersistenceOnARamp) {
   // window is Thursday 00:00-24:00 (steps 408..431).
   const History h = make_history("2025-01-06T00:00:00Z", 28, [](std::int64_t i) { return static_cast<double>(i); });
   const std::int64_t origin = parse_iso8601("2025-01-22T10:00:00Z");
-  Forecaster day(SeasonalNaive(SeasonalNaive::Period::day));
-  Forecaster week(SeasonalNaive(SeasonalNaive::Period::week));
+  Forecaster day{SeasonalNaive(SeasonalNaive::Period::day)};
+  Forecaster week{SeasonalNaive(SeasonalNaive::Period::week)};
   Forecaster last(Persistence{});
   for (Forecaster* f : {&day, &week, &last}) f->fit(h);
   const Forecast fd = day.predict(h, origin), fw = week.predict(h, origin), fp = last.predict(h, origin);
@@ -80,7 +80,7 @@ TEST(Baselines, TooShortHistoriesAndHorizonsAreErrors) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("holt_winters needs at least 336 h"), std::string::npos) << e.what();
   }
-  Forecaster day(SeasonalNaive(SeasonalNaive::Period::day));
+  Forecaster day{SeasonalNaive(SeasonalNaive::Period::day)};
   day.fit(h);
   // A 96-step window from an origin 26 h after the start: longer than the history allows.
   ForecastOptions o;

@@ -7,6 +7,7 @@
 #include "ehub/dispatch/dispatch.hpp"
 #include "ehub/hub/device.hpp"
 #include "ehub/hub/scenario.hpp"
+#include "ehub/io/json.hpp"
 
 namespace ehub::python {
 namespace {
@@ -62,7 +63,7 @@ void bind_hub(py::module_& m) {
             h.start = format_iso8601(t[3].cast<std::int64_t>());
             h.steps = t[4].cast<std::int64_t>();
             h.step_minutes = t[5].cast<int>();
-            return hub::scenario_from_json(nlohmann::json::parse(t[0].cast<std::string>()), t[1].cast<std::string>(),
+            return hub::scenario_from_json(io::parse_json(t[0].cast<std::string>(), t[1].cast<std::string>()), t[1].cast<std::string>(),
                                            t[2].cast<std::string>(), h);
           }));
   m.def(

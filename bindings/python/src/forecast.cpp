@@ -15,6 +15,7 @@
 #include "bindings.hpp"
 #include "ehub/core/error.hpp"
 #include "ehub/forecast/forecast.hpp"
+#include "ehub/io/json.hpp"
 
 namespace ehub::python {
 namespace {
@@ -25,7 +26,7 @@ using Vec = Eigen::VectorXd;
 nlohmann::json to_json(const py::handle& o) {
   if (o.is_none()) return nlohmann::json::object();
   const std::string text = py::module_::import("json").attr("dumps")(o).cast<std::string>();
-  return nlohmann::json::parse(text);
+  return ehub::io::parse_json(text, "<python>");
 }
 
 py::object from_json(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }

@@ -9,6 +9,11 @@
 
 namespace ehub {
 
+/// `s` with every byte that is not part of valid UTF-8 (and every NUL) written as "\xNN", so an
+/// error message that quotes bad input is always printable and always valid UTF-8 (Python
+/// decodes it without a UnicodeDecodeError). Valid UTF-8 comes back unchanged.
+EHUB_EXPORT std::string printable_utf8(std::string s);
+
 /// Base of every exception ehub throws. `id()` is a stable identifier such as "ehub.input".
 class EHUB_EXPORT Error : public std::runtime_error {
  public:

@@ -47,6 +47,9 @@ struct Options {
   std::optional<double> max_grid_import_kwh;  ///< hard constraint: grid import <= this
   bool diagnose_infeasible = true;  ///< on infeasibility, re-solve with penalised slacks and explain
   bool milp_prices = true;          ///< MILP: fix the integers and re-solve the LP for bus prices
+  /// MILP: compare the backend's "optimal" with the LP relaxation (Clp) and a rounded relaxation
+  /// schedule; a better integer-feasible schedule replaces a wrong "optimal" (docs/objectives.md).
+  bool relaxation_check = true;
 
   /// Throws InputError naming the bad field.
   void validate() const;

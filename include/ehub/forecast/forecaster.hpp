@@ -106,8 +106,10 @@ struct FitSummary {
 /// A forecasting model as a value (type-erased ForecastModel): fit, predict, quantiles.
 class EHUB_EXPORT Forecaster {
  public:
-  /// Wraps a model with options (validated).
-  template <ForecastModel M>
+  /// Wraps a model with options (validated). (Forecaster itself is excluded first: checking
+  /// ForecastModel<Forecaster> would need copy_constructible<Forecaster>, a recursion clang rejects.)
+  template <class M>
+    requires(!std::is_same_v<std::remove_cvref_t<M>, Forecaster>) && ForecastModel<M>
   explicit Forecaster(M model, ForecastOptions options = {})
       : impl_(std::make_shared<Model<M>>(std::move(model))), options_(std::move(options)) {
     options_.validate();

@@ -13,6 +13,10 @@
 
 namespace ehub::hub {
 
+/// Most steps a scenario's time grid may have (ten years of 5-minute steps); "time.steps" above
+/// it is an InputError, checked before any series is allocated.
+inline constexpr std::int64_t kMaxScenarioSteps = 1'051'920;
+
 /// Horizon overrides applied when loading (the CLI's --start, --steps, --step-minutes).
 struct HorizonOptions {
   std::optional<std::string> start;   ///< ISO-8601 start; default: the scenario's time.start

@@ -28,8 +28,10 @@ namespace ehub::io {
 /// by one process-wide mutex, so writers and readers may be used from several threads.
 class EHUB_EXPORT H5Writer {
  public:
-  /// Creates the temporary file next to `path`. Throws InputError when the directory of `path`
-  /// does not exist.
+  /// Creates the temporary file (a unique name, opened exclusively) next to `path`, or next to the
+  /// file a symlink `path` names; for a character device, a pipe or "-" (stdout) in the system's
+  /// temp folder, its bytes copied there at commit(). Throws InputError when the directory of
+  /// `path` does not exist or cannot be written, or `path` is a directory or another special file.
   explicit H5Writer(std::string path);
   /// Removes the temporary file unless commit() succeeded.
   ~H5Writer();
@@ -88,6 +90,9 @@ class EHUB_EXPORT H5Reader {
   std::vector<std::string> list(const std::string& group_path = "/") const;
   /// True when a group or dataset exists at `object_path`.
   bool has(const std::string& object_path) const;
+  /// Address of the object's header in the file: equal for two paths that are hard links to the
+  /// same group or dataset (what a walk uses to visit each object once and not loop on a cycle).
+  std::uint64_t object_address(const std::string& object_path) const;
   /// True when a dataset exists at `object_path`.
   bool is_dataset(const std::string& object_path) const;
   /// True when a group exists at `object_path`.

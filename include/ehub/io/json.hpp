@@ -15,9 +15,23 @@
 
 namespace ehub::io {
 
+/// Deepest nesting of arrays and objects the JSON readers accept; deeper input is an InputError
+/// (copying, printing or comparing a deeper document would recurse past the stack).
+inline constexpr std::size_t kMaxJsonDepth = 256;
+
+/// Throws InputError(source_name, "line L, column C", "JSON nested deeper than N levels") at the
+/// first bracket of `text` that opens level `max_depth` + 1 (brackets inside strings do not count).
+EHUB_EXPORT void check_json_depth(std::string_view text, const std::string& source_name,
+                                  std::size_t max_depth = kMaxJsonDepth);
+
+/// The same limit for a JSON value already in memory (checked without recursion); throws
+/// InputError(source_name, "", ...) when `j` is nested deeper than `max_depth`.
+EHUB_EXPORT void check_json_depth(const nlohmann::json& j, const std::string& source_name,
+                                  std::size_t max_depth = kMaxJsonDepth);
+
 /// Reads and parses the JSON file at `path`. Throws InputError(path, "", "cannot open ...") when
 /// the file cannot be read and InputError(path, "line L, column C", parser message) when it is
-/// not valid JSON.
+/// not valid JSON or nested deeper than kMaxJsonDepth.
 EHUB_EXPORT nlohmann::json load_json_file(const std::string& path);
 
 /// Parses JSON text held in memory; `source_name` stands in for the file name in errors (it may

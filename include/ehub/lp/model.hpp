@@ -16,6 +16,16 @@ namespace ehub::lp {
 /// +infinity for bounds: `lp::kInf` as an upper bound means "no upper bound".
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
+/// Bounds (of variables and rows) of magnitude >= kInfBound are treated as infinite by every
+/// built-in backend, the convention of CPLEX and the MPS format: `ub = 1e30` means no upper bound.
+/// A lower bound >= kInfBound or an upper bound <= -kInfBound leaves no value and is an InputError.
+inline constexpr double kInfBound = 1e20;
+
+/// Largest magnitude of an objective or matrix coefficient (and of the objective constant) a
+/// model may hold: larger finite values make COIN-OR Clp abort on internal assertions, so
+/// Model::validate() rejects them with an InputError instead (docs/lp.md).
+inline constexpr double kMaxCoefficient = 1e15;
+
 /// Variable domain. Explicit numbers; append-only.
 enum class VarType : std::uint8_t { continuous = 0, integer = 1, binary = 2 };
 
@@ -141,8 +151,9 @@ class EHUB_EXPORT Model {
   bool has_names() const noexcept { return !var_names_.empty() || !row_names_.empty(); }
 
   /// Checks every number and handle: finite coefficients, no NaN bounds, lb <= ub, no
-  /// +inf lower or -inf upper bound, variable handles in range, no variable twice in a row.
-  /// Throws InputError with path `/vars/<j>` or `/rows/<i>` (and the name, if any).
+  /// +inf lower or -inf upper bound (bounds of magnitude >= kInfBound count as infinite),
+  /// coefficients and objective constant of magnitude <= kMaxCoefficient, variable handles in
+  /// range, no variable twice in a row. Throws InputError with path `/vars/<j>` or `/rows/<i>` (and the name, if any).
   void validate() const;
 
   /// Memory held by the model's arrays in bytes (capacity, not size).

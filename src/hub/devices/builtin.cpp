@@ -659,10 +659,21 @@ class Storage final : public Device {
     auto& m = b.model();
     const std::string port = ports()[0].name;
     const double dt = b.dt_h();
-    IndexRange ch = b.add_vars("charge_kw", 0.0, p_.charge_kw);
-    IndexRange dis = b.add_vars("discharge_kw", 0.0, p_.discharge_kw);
-    IndexRange soc = b.add_vars("soc_kwh", p_.soc_min * p_.energy_kwh, p_.soc_max * p_.energy_kwh);
     const double keep = 1.0 - p_.loss_per_h * dt;
+    // With exclusive charge/discharge a step either charges or discharges, so neither can move
+    // more energy than the SOC window allows in one step: those limits bound the flows and are
+    // the big-M of the charging binary (power_kw = 1e12 with 400 kWh gives M ~ 400 kW, not 1e12,
+    // which Cbc's scaling cannot handle). Without exclusivity, simultaneous charge and discharge
+    // can move any amount, so the rated powers stay.
+    double charge_kw = p_.charge_kw, discharge_kw = p_.discharge_kw;
+    if (p_.exclusive) {
+      const double lo = p_.soc_min * p_.energy_kwh, hi = p_.soc_max * p_.energy_kwh;
+      charge_kw = std::min(charge_kw, std::max(0.0, hi - keep * lo) / (p_.eta_c * dt));
+      discharge_kw = std::min(discharge_kw, std::max(0.0, keep * hi - lo) * p_.eta_d / dt);
+    }
+    IndexRange ch = b.add_vars("charge_kw", 0.0, charge_kw);
+    IndexRange dis = b.add_vars("discharge_kw", 0.0, discharge_kw);
+    IndexRange soc = b.add_vars("soc_kwh", p_.soc_min * p_.energy_kwh, p_.soc_max * p_.energy_kwh);
     const double soc0 = p_.soc_initial * p_.energy_kwh;
     for (std::int32_t t = 0; t < b.steps(); ++t) {
       const double rhs = t == 0 ? keep * soc0 : 0.0;
@@ -680,10 +691,10 @@ class Storage final : public Device {
       for (std::int32_t t = 0; t < b.steps(); ++t) {
         m.begin_row(-kInf, 0.0);
         m.add_term(ch[t], 1.0);
-        m.add_term(y[t], -p_.charge_kw);
-        m.begin_row(-kInf, p_.discharge_kw);
+        m.add_term(y[t], -charge_kw);
+        m.begin_row(-kInf, discharge_kw);
         m.add_term(dis[t], 1.0);
-        m.add_term(y[t], p_.discharge_kw);
+        m.add_term(y[t], discharge_kw);
       }
     }
     b.add_port_flow(port, dis, 1.0);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer harness of fuzz/ (built by the asan preset) for EHUB_FUZZ_SECONDS seconds
+# each (default 30) from seed corpora made of tests/data, examples/data and, for the HDF5 reader,
+# result files written by the asan build's own `ehub solve`. Inputs found before (kept under
+# tests/data/fuzz/<harness>/) are replayed first. A crash, a hang (> 10 s per input), a leak, a
+# sanitizer report or an exception other than ehub::InputError fails the run; the input is copied
+# to tests/data/fuzz/<harness>/ so that, once fixed, it stays a regression test (fuzz/CMakeLists.txt).
+#   cmake/fuzz.sh [harness ...]      (default: all four)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+build=${EHUB_FUZZ_BUILD_DIR:-build/asan}
+seconds=${EHUB_FUZZ_SECONDS:-30}
+harnesses=("$@")
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(scenario_json csv mps results_h5)
+log() { printf '[ehub fuzz] %s\n' "$*" >&2; }
+
+seed() {  # seed <harness> <corpus dir>: copies the seed files (small ones) into the corpus
+  local h=$1 dir=$2
+  mkdir -p "$dir"
+  case $h in
+    scenario_json) find tests/data examples/data -name '*.json' -size -200k -exec cp {} "$dir/" \; ;;
+    csv) find tests/data examples/data -name '*.csv' -size -200k -exec cp {} "$dir/" \; ;;
+    mps) find tests/data -name '*.mps' -size -200k -exec cp {} "$dir/" \; ;;
+    results_h5)
+      local ehub="$build/src/cli/ehub"
+      for s in tests/data/robust/battery_power_1e12.json tests/data/robust/battery_1e10.json; do
+        ASAN_OPTIONS=detect_leaks=0 "$ehub" solve "$s" --out "$dir/$(basename "$s" .json).h5" \
+          --summary /dev/null 2>/dev/null || log "warning: could not make a seed from $s"
+      done ;;
+  esac
+  if [ -d "tests/data/fuzz/$h" ]; then cp tests/data/fuzz/"$h"/* "$dir/" 2>/dev/null || true; fi
+}
+
+rc=0
+for h in "${harnesses[@]}"; do
+  bin="$build/fuzz/ehub_fuzz_$h"
+  [ -x "$bin" ] || { log "missing $bin: build the asan preset first (cmake/ehub.sh asan)"; exit 1; }
+  corpus="$build/fuzz-corpus/$h" artifacts="$build/fuzz-artifacts/$h"
+  seed "$h" "$corpus"
+  rm -rf "$artifacts" && mkdir -p "$artifacts"
+  log "$h: ${seconds} s from $(ls "$corpus" | wc -l) inputs"
+  # Leaks are left to the ctest run of the asan build: HDF5 and COIN-OR keep global state that
+  # LeakSanitizer would report on every input.
+  if ! ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      "$bin" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=131072 \
+      -print_final_stats=1 -artifact_prefix="$artifacts/" >"$build/fuzz-$h.log" 2>&1; then
+    # A memory error whose innermost frame (past the sanitizer's interceptors) is inside HDF5's
+    # own decoding of a damaged object header is an open HDF5 1.10 defect, not ehub's: kept under
+    # tests/data/fuzz/known_hdf5/ and reported, without failing the run (docs/io.md). Everything
+    # else, hangs in HDF5 included, fails the run.
+    keep="tests/data/fuzz/$h" fatal=1
+    frame=$(grep -E '^    #[0-9]+ 0x' "$build/fuzz-$h.log" |
+            grep -vE ' in (__interceptor_|__asan|__sanitizer|__ubsan|strdup|memcpy|memmove|strlen|malloc|free)' |
+            head -1 || true)
+    if grep -q 'ERROR: AddressSanitizer' "$build/fuzz-$h.log" && [[ $frame == *libhdf5* ]]; then
+      keep="tests/data/fuzz/known_hdf5" fatal=0
+      log "$h: a memory error inside HDF5 itself (innermost frame: ${frame##* in })"
+    fi
+    [ $fatal = 1 ] && rc=1
+    mkdir -p "$keep"
+    for a in "$artifacts"/*; do
+      [ -f "$a" ] || continue
+      cp "$a" "$keep/"
+      log "$h: FOUND $(basename "$a"), kept as $keep/$(basename "$a")"
+    done
+    tail -40 "$build/fuzz-$h.log" >&2
+  else
+    log "$h: $(grep -E '^stat::number_of_executed_units' "$build/fuzz-$h.log" | awk '{print $2}') runs, no finding"
+  fi
+done
+exit $rc
