@@ -557,6 +557,7 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   k.unserved_kwh = tally("energy.unserved_kwh");
   k.renewable_kwh = tally("energy.renewable_kwh");
   k.certificates_sold_kwh = tally("energy.certificates_sold_kwh");
+  k.heat_dumped_kwh = tally("energy.heat_dumped_kwh");  // summed over every CHP
   colour_schedule(B, x, r, o.relax_integers);
   k.self_sufficiency =
       k.electricity_consumption_kwh > 0 ? std::max(0.0, 1.0 - k.grid_import_kwh / k.electricity_consumption_kwh) : 0.0;
@@ -675,9 +676,10 @@ Result solve_model(const Prepared& p, const lp::Model& m, const Options& o, bool
   return r;
 }
 
-// The green share is raised by how energy is supplied, never by serving less: demand left unserved
-// and load curtailed are kept at most at the cost optimum's amounts (any carrier: less cooling
-// served would also cut chiller electricity).
+// Every objective other than cost is met by how energy is supplied, never by serving less (less
+// demand served raises the green share and cuts emissions): demand left unserved and load
+// curtailed are kept at most at the cost optimum's amounts (any carrier: less cooling served would
+// also cut chiller electricity).
 void limit_shedding(Prepared& p, const Result& cost_optimum) {
   for (const char* key : {"energy.unserved_kwh", "energy.load_curtailed_kwh"}) {
     const auto it = cost_optimum.tallies.find(key);
@@ -780,6 +782,7 @@ nlohmann::json kpis_json(const Kpis& kpis) {
   k["grid_export_kwh"] = kpis.grid_export_kwh;
   k["certificates_sold_kwh"] = kpis.certificates_sold_kwh;
   k["curtailment_kwh"] = kpis.curtailment_kwh;
+  k["heat_dumped_kwh"] = kpis.heat_dumped_kwh;
   k["unserved_kwh"] = kpis.unserved_kwh;
   k["storage_cycles"] = kpis.storage_cycles;
   return k;
@@ -822,6 +825,11 @@ Result solve(const hub::Scenario& sc, const Options& options) {
   switch (o.objective) {
     case Objective::cost: return solve_model(p, p.base, o, true);
     case Objective::carbon: {
+      // Emissions fall by serving less too: keep unserved and curtailed energy at the cost
+      // optimum's amounts, as for every objective other than cost.
+      Result c = solve_model(p, p.base, o, true);
+      if (!lp::has_solution(c.status)) return c;
+      limit_shedding(p, c);
       lp::Model m = p.base;
       set_tally_objective(B, m, "emissions.", 1.0);
       Result first = solve_model(p, m, o, false);
@@ -838,6 +846,7 @@ Result solve(const hub::Scenario& sc, const Options& options) {
       if (o.objective == Objective::lexicographic && o.cost_first) {
         Result c = solve_model(p, p.base, o, true);
         if (!lp::has_solution(c.status)) return c;
+        limit_shedding(p, c);
         lp::Model m = p.base;  // best green share with cost within tolerance of the least cost
         add_tally_row(B, m, "cost.", -kInf, c.kpis.cost_total + tol * std::abs(c.kpis.cost_total) + 1e-9, "cost_best");
         set_green_objective(B, m, c.kpis.green_share);

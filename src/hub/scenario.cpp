@@ -44,6 +44,7 @@ class ScenarioSeries final : public SeriesSource {
       return resolve(root_.at("series").at(name), kind, depth + 1);
     }
     if (j.is_object()) {
+      r.expect_only_keys({"values", "csv", "column", "scale"}, "of a series object");
       if (r.has("values")) return fit_values(r.at("values").numbers(), kind, r.at("values"));
       if (r.has("csv")) {
         const std::string rel = r.required_string("csv");
@@ -131,6 +132,10 @@ int iso_offset_minutes(const std::string& iso) {
 Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, const std::string& base_dir,
                             const HorizonOptions& horizon) {
   const io::JsonReader root(j, file);
+  // Unknown keys are errors everywhere (a misspelt "constraint" must not be dropped silently).
+  root.expect_only_keys({"name", "description", "currency", "carbon_price_per_t", "certificate_price_per_mwh", "time",
+                         "series", "buses", "devices", "constraints"},
+                        "at the top level of the scenario");
   Scenario sc;
   sc.file = file;
   sc.base_dir = base_dir;
@@ -143,12 +148,13 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
 
   if (root.has("constraints")) {
     const io::JsonReader c = root.at("constraints");
-    c.expect_only_keys({"min_green_share", "max_emissions_kg", "max_grid_import_kwh"});
+    c.expect_only_keys({"min_green_share", "max_emissions_kg", "max_grid_import_kwh"}, "in /constraints");
     if (c.has("min_green_share")) sc.min_green_share = c.number_in_range("min_green_share", 0.0, 1.0);
     if (c.has("max_emissions_kg")) sc.max_emissions_kg = c.non_negative_number("max_emissions_kg");
     if (c.has("max_grid_import_kwh")) sc.max_grid_import_kwh = c.non_negative_number("max_grid_import_kwh");
   }
   const io::JsonReader time = root.at("time");
+  time.expect_only_keys({"start", "step_minutes", "steps", "utc_offset_minutes"}, "in /time");
   const std::string start_iso = time.required_string("start");
   const auto wrap = [&](const io::JsonReader& at, std::string_view key, auto fn) {
     try {
@@ -186,6 +192,7 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
   }
 
   for (const auto& b : root.at("buses").elements()) {
+    b.expect_only_keys({"name", "carrier", "description"}, "of a bus");
     const std::string name = b.required_string("name");
     Carrier c;
     try {

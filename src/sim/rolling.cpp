@@ -471,6 +471,7 @@ void add_kpis(dispatch::Kpis& a, const dispatch::Kpis& k, double& self_used) {
   a.grid_export_kwh += k.grid_export_kwh;
   a.curtailment_kwh += k.curtailment_kwh;
   a.unserved_kwh += k.unserved_kwh;
+  a.heat_dumped_kwh += k.heat_dumped_kwh;
   a.certificates_sold_kwh += k.certificates_sold_kwh;
   for (const auto& [n, v] : k.storage_cycles) a.storage_cycles[n] += v;
   self_used += k.self_consumption * (k.renewable_kwh + k.curtailment_kwh);

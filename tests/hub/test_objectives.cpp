@@ -237,3 +237,33 @@ TEST(GreenShare, WeightedObjectiveByHand) {
   EXPECT_NEAR(r.kpis.green_share, 0.0, 1e-6);
   EXPECT_NEAR(r.kpis.cost_total, -10.0, 1e-5);
 }
+
+TEST(Carbon, CarbonObjectiveNeverShedsDemand) {
+  // Issue 13 item 2. Grid 1.0 per kWh at 0.5 kg/kWh; load 100 kW for 2 h, unserved at 2.0 per kWh
+  // (above the grid price, so the cost optimum serves it all). Without the guard the least-emission
+  // schedule leaves all 200 kWh unserved (0 kg). With unserved kept at the cost optimum's 0 kWh the
+  // only schedule imports 200 kWh: 100 kg, cost 200. The same holds for the weighted objective and
+  // for lexicographic cost-first.
+  json j = base(2, json::array({{{"name", "grid"}, {"type", "grid"}, {"bus", "el"}, {"buy_price_per_kwh", 1.0},
+                                 {"emission_factor_kg_per_kwh", 0.5}},
+                                {{"name", "load"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", {100.0, 100.0}},
+                                 {"value_of_lost_load_per_kwh", 2.0}}}));
+  for (const auto obj : {d::Objective::carbon, d::Objective::weighted, d::Objective::lexicographic}) {
+    auto o = opts(obj, "clp");
+    o.cost_first = true;
+    const auto r = run(j, o);
+    ASSERT_EQ(r.status, ehub::lp::Status::optimal) << d::to_string(obj);
+    EXPECT_NEAR(r.kpis.unserved_kwh, 0.0, 1e-6) << d::to_string(obj);
+    EXPECT_NEAR(r.kpis.emissions_kg, 100.0, 1e-6) << d::to_string(obj);
+    EXPECT_NEAR(r.kpis.cost_total, 200.0, 1e-6) << d::to_string(obj);
+  }
+  // A curtailable load (half of it, at 0.5 per kWh below the grid price) is curtailed by the cost
+  // optimum: 100 kWh curtailed, 100 kWh bought (cost 100 + 50 = 150, 50 kg). The carbon objective
+  // must not curtail more: 50 kg, not 0.
+  j["devices"][1]["curtailable_share"] = 0.5;
+  j["devices"][1]["curtail_penalty_per_kwh"] = 0.5;
+  const auto r = run(j, opts(d::Objective::carbon, "clp"));
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(r.kpis.emissions_kg, 50.0, 1e-6);
+  EXPECT_NEAR(r.kpis.cost_total, 150.0, 1e-6);
+}

@@ -86,6 +86,7 @@ struct Kpis {
   double self_consumption = 0;              ///< renewable used on site (directly or stored) / renewable generation
   double self_sufficiency = 0;              ///< 1 - grid import / electricity consumption
   double grid_import_kwh = 0, grid_export_kwh = 0, curtailment_kwh = 0, unserved_kwh = 0;
+  double heat_dumped_kwh = 0;               ///< CHP heat released unused (heat_dump), all CHPs
   double certificates_sold_kwh = 0;         ///< certificates of exported renewable energy sold (scenario certificate_price_per_mwh > 0)
   std::map<std::string, double> storage_cycles;  ///< equivalent full cycles per storage
 };
