@@ -143,12 +143,19 @@ int run_pareto(const SolveArgs& a) {
   const auto scenario = load(a);
   const auto pts = ehub::dispatch::pareto(scenario, dispatch_options(a), a.points);
   nlohmann::json list = nlohmann::json::array();
+  // A point without a schedule has no figures: "null" in JSON, "no schedule" on stderr (never 0).
+  const auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   for (const auto& p : pts) {
-    std::cerr << "green_share=" << p.green_share << " cost_total=" << p.cost_total << " ("
-              << ehub::lp::to_string(p.status) << ")\n";
-    list.push_back({{"green_share", p.green_share},
-                    {"cost_total", p.cost_total},
-                    {"emissions_kg", p.emissions_kg},
+    if (ehub::lp::has_solution(p.status))
+      std::cerr << "green_share=" << p.green_share << " cost_total=" << p.cost_total << " ("
+                << ehub::lp::to_string(p.status) << ")\n";
+    else
+      std::cerr << "target green_share>=" << p.target_green_share << ": no schedule ("
+                << ehub::lp::to_string(p.status) << ")\n";
+    list.push_back({{"green_share", num(p.green_share)},
+                    {"cost_total", num(p.cost_total)},
+                    {"emissions_kg", num(p.emissions_kg)},
+                    {"target_green_share", num(p.target_green_share)},
                     {"status", std::string(ehub::lp::to_string(p.status))}});
   }
   if (!a.out.empty()) ehub::dispatch::write_pareto_h5(pts, a.out);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 #include "ehub/core/error.hpp"
@@ -497,6 +498,7 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   r.status = sr.status;
   r.solver = sr.solver;
   r.message = sr.message;
+  for (const auto& w : sr.warnings) r.message += "; " + w;  // e.g. Cbc solved again without preprocessing
   r.objective = sr.objective;
   if (!lp::has_solution(sr.status)) return r;
   const auto& x = sr.x;
@@ -709,6 +711,9 @@ GreenBest max_green(const Prepared& p, const Options& o) {
       best.result.solve_s = seconds_since(t0);
       return best;
     }
+    // The share of a point that breaks the model would be overstated (issue 13: the next solve,
+    // share >= it, was then infeasible): check it as every returned schedule is checked.
+    check_rows(m, sr.x, o.check_tolerance, o.relax_integers);
     const auto n = static_cast<std::int32_t>(B.sc->grid.size());
     double M = 0, L = 0;
     for (std::int32_t t = 0; t < n; ++t) {
@@ -891,6 +896,22 @@ Result solve(const hub::Scenario& sc, const Options& options) {
   return solve_model(p, p.base, o, true);
 }
 
+// A frontier point from a solve for green share >= target; NaN figures when there is no schedule.
+ParetoPoint pareto_point(double target, Result r) {
+  ParetoPoint pt;
+  pt.status = r.status;
+  pt.target_green_share = target;
+  if (lp::has_solution(r.status)) {
+    pt.green_share = r.kpis.green_share;
+    pt.cost_total = r.kpis.cost_total;
+    pt.emissions_kg = r.kpis.emissions_kg;
+  } else {
+    pt.green_share = pt.cost_total = pt.emissions_kg = std::numeric_limits<double>::quiet_NaN();
+  }
+  pt.result = std::move(r);
+  return pt;
+}
+
 std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options, int points) {
   const Options o = with_scenario_constraints(sc, options);
   o.validate();
@@ -900,7 +921,7 @@ std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options,
   std::vector<ParetoPoint> out;
   Result lo = solve_model(p, p.base, o, true);
   if (!lp::has_solution(lo.status)) {
-    out.push_back({0, 0, 0, lo.status, std::move(lo)});
+    out.push_back(pareto_point(std::numeric_limits<double>::quiet_NaN(), std::move(lo)));
     return out;
   }
   limit_shedding(p, lo);
@@ -908,19 +929,19 @@ std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options,
   const double s_lo = lo.kpis.green_share;
   const double s_hi = g.ok ? std::max(g.share, s_lo) : s_lo;
   for (int k = 0; k < points; ++k) {
-    Result r;
     if (k == 0) {
-      r = lo;
-    } else {
-      const double target = s_lo + (s_hi - s_lo) * k / (points - 1);
-      lp::Model m = p.base;
-      add_share_row(B, m, k == points - 1 ? std::max(0.0, target - 1e-9) : target);
-      r = solve_model(p, m, o, true);
+      out.push_back(pareto_point(s_lo, lo));
+      continue;
     }
-    ParetoPoint pt{r.kpis.green_share, r.kpis.cost_total, r.kpis.emissions_kg, r.status, std::move(r)};
-    out.push_back(std::move(pt));
+    const double target = s_lo + (s_hi - s_lo) * k / (points - 1);
+    lp::Model m = p.base;
+    add_share_row(B, m, k == points - 1 ? std::max(0.0, target - 1e-9) : target);
+    out.push_back(pareto_point(target, solve_model(p, m, o, true)));
   }
-  std::stable_sort(out.begin(), out.end(), [](const ParetoPoint& a, const ParetoPoint& b) { return a.green_share < b.green_share; });
+  // In target order (each point's share is at least its target, so this is green-share order for
+  // the points with a schedule; a point without one stays at its target's place).
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ParetoPoint& a, const ParetoPoint& b) { return a.target_green_share < b.target_green_share; });
   return out;
 }
 
@@ -960,8 +981,9 @@ void write_result_h5(const Result& r, const std::string& path) {
 
 void write_pareto_h5(const std::vector<ParetoPoint>& points, const std::string& path) {
   io::H5Writer w(path);
-  std::vector<double> share, cost, em;
+  std::vector<double> share, cost, em, target;
   for (std::size_t k = 0; k < points.size(); ++k) {
+    target.push_back(points[k].target_green_share);
     share.push_back(points[k].green_share);
     cost.push_back(points[k].cost_total);
     em.push_back(points[k].emissions_kg);
@@ -970,6 +992,7 @@ void write_pareto_h5(const std::vector<ParetoPoint>& points, const std::string& 
   w.write_vector("/frontier/green_share", share);
   w.write_vector("/frontier/cost_total", cost);
   w.write_vector("/frontier/emissions_kg", em);
+  w.write_vector("/frontier/target_green_share", target);
   w.commit();
 }
 
