@@ -313,6 +313,25 @@ TEST(ScenarioErrors, ExactMessages) {
             "[ehub.input] park.json: /devices/1/profile_kw: series has 3 values but its time grid has 2 steps");
 }
 
+TEST(ScenarioErrors, HeatLoadWithoutCarrierNamesTheKey) {
+  // Issue 13 item 10: a heat load without "carrier" said only "the port needs electricity".
+  json buses = json::array({{{"name", "el"}, {"carrier", "electricity"}}, {{"name", "dh"}, {"carrier", "heat"}},
+                            {{"name", "gas"}, {"carrier", "gas"}}});
+  json heat_load = {{"name", "heat"}, {"type", "load"}, {"bus", "dh"}, {"profile_kw", {1}}};
+  json devs = json::array({grid(1.0), load("el", {1}), heat_load,
+                           {{"name", "gas"}, {"type", "gas_supply"}, {"bus", "gas"}, {"price_per_m3", 3.0}},
+                           {{"name", "boiler"}, {"type", "gas_boiler"}, {"capacity_kw", 10}, {"efficiency", 0.9},
+                            {"ports", {{"in", "gas"}, {"out", "dh"}}}}});
+  try {
+    ehub::hub::scenario_from_json(scenario(1, buses, devs), "park.json", ".");
+    FAIL() << "no error";
+  } catch (const ehub::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/devices/heat/ports/in: bus \"dh\" carries heat, the port needs electricity "
+                                         "(a load is electric unless its \"carrier\" key says otherwise: add \"carrier\": \"heat\")"),
+              std::string::npos) << e.what();
+  }
+}
+
 TEST(ScenarioErrors, UnknownKeysEverywhereAreErrorsWithTheNearestName) {
   // Issue 13 item 9: a misspelt key anywhere in the scenario used to be dropped silently (a tariff
   // period's "sell_price_per_kwh" made the export revenue 0; a top-level "constraint" dropped the
