@@ -9,10 +9,10 @@ from ._core import InputError, SolverError
 
 __version__: str = _core.__version__
 
-from . import carbon, core, dispatch, forecast, hub, io, lp, physics, sim  # noqa: E402  (submodules need _core first)
+from . import carbon, core, dispatch, examples, forecast, hub, io, lp, physics, sim  # noqa: E402  (submodules need _core first)
 from .dispatch import InfeasibleError  # noqa: E402
 
-__all__ = ["plot", "InputError", "SolverError", "InfeasibleError", "__version__", "carbon", "core", "dispatch", "forecast", "hub", "io", "lp", "physics", "sim", "version"]
+__all__ = ["plot", "InputError", "SolverError", "InfeasibleError", "__version__", "carbon", "core", "dispatch", "examples", "forecast", "hub", "io", "lp", "physics", "sim", "version"]
 
 
 def __getattr__(name):
