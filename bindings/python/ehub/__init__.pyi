@@ -15,6 +15,7 @@ from .dispatch import InfeasibleError as InfeasibleError
 from . import carbon as carbon
 from . import core as core
 from . import dispatch as dispatch
+from . import examples as examples
 from . import forecast as forecast
 from . import hub as hub
 from . import io as io
