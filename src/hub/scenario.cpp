@@ -3,6 +3,7 @@
 #include "ehub/hub/scenario.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 
 #include "ehub/core/error.hpp"
@@ -59,6 +60,10 @@ class ScenarioSeries final : public SeriesSource {
           } catch (const InputError& e) {
             std::string where = e.file();
             if (!e.path().empty()) where += ": " + e.path();
+            // The whole file is read for the first series that uses it; a bad value in another
+            // column belongs to the series that reads that column (issue 13).
+            const std::string at = series_reading(rel, bad_column(e.detail()));
+            if (!at.empty()) throw InputError(root_.file(), at + "/csv", where + ": " + e.detail());
             throw r.error_at("csv", where + ": " + e.detail());
           }
         }
@@ -76,6 +81,37 @@ class ScenarioSeries final : public SeriesSource {
       throw r.error("a series object needs \"values\" or \"csv\" and \"column\"");
     }
     throw r.error("expected a number, an array, a series name or {\"csv\": ..., \"column\": ...}");
+  }
+
+  // The column named by a CSV error ('column "b": cannot read ...'), or "".
+  static std::string bad_column(const std::string& detail) {
+    const std::string key = "column \"";
+    const auto p = detail.find(key);
+    if (p == std::string::npos) return "";
+    const auto q = detail.find('"', p + key.size());
+    return q == std::string::npos ? "" : detail.substr(p + key.size(), q - p - key.size());
+  }
+
+  // JSON pointer of the first series object that reads column `col` of CSV file `rel`, or "".
+  std::string series_reading(const std::string& rel, const std::string& col) const {
+    if (col.empty()) return "";
+    std::string found;
+    const std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& j,
+                                                                                 const std::string& ptr) {
+      if (!found.empty()) return;
+      if (j.is_object()) {
+        const auto c = j.find("csv"), k = j.find("column");
+        if (c != j.end() && k != j.end() && c->is_string() && k->is_string() && *c == rel && *k == col) {
+          found = ptr;
+          return;
+        }
+        for (auto it = j.begin(); it != j.end(); ++it) walk(*it, ptr + "/" + io::escape_json_pointer_token(it.key()));
+      } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], ptr + "/" + std::to_string(i));
+      }
+    };
+    walk(root_.json(), "");
+    return found;
   }
 
   static Eigen::VectorXd as_vector(const std::vector<double>& v) {

@@ -2,6 +2,9 @@
 // arithmetic is in each test's comment), plus the result invariants and the cost breakdown.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "ehub/core/error.hpp"
@@ -330,6 +333,28 @@ TEST(ScenarioErrors, HeatLoadWithoutCarrierNamesTheKey) {
                                          "(a load is electric unless its \"carrier\" key says otherwise: add \"carrier\": \"heat\")"),
               std::string::npos) << e.what();
   }
+}
+
+TEST(ScenarioErrors, BadCsvValueIsReportedAtTheSeriesThatReadsItsColumn) {
+  // Issue 13 item 10: a non-number in column "b" was reported at /series/a/csv, the first series
+  // reading the file. It belongs to /series/b, the series that reads column "b".
+  const auto dir = std::filesystem::temp_directory_path() / "ehub_csv_column_test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir / "d.csv");
+    f << "timestamp,a,b\n2025-01-01T00:00:00+08:00,1,2\n2025-01-01T01:00:00+08:00,1,x\n";
+  }
+  json j = scenario(2, el_bus(), json::array({grid(1.0), load("el", "a"),
+                                             {{"name", "l2"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", "b"}}}));
+  j["series"] = {{"a", {{"csv", "d.csv"}, {"column", "a"}}}, {"b", {{"csv", "d.csv"}, {"column", "b"}}}};
+  try {
+    ehub::hub::scenario_from_json(j, "park.json", dir.string());
+    FAIL() << "no error";
+  } catch (const ehub::InputError& e) {
+    EXPECT_EQ(e.path(), "/series/b/csv") << e.what();
+    EXPECT_NE(std::string(e.detail()).find("cannot read \"x\" as a number"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ScenarioErrors, UnknownKeysEverywhereAreErrorsWithTheNearestName) {
