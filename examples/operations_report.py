@@ -569,7 +569,7 @@ def build_report(h5_path: pathlib.Path, summary_path: Optional[pathlib.Path], ou
     md += [f"- {line}" for line in lines]
     md += ["", "Green share: hourly certificates (renewable electricity matched to consumption in the same "
            "hour, through storage included), over the whole run. Battery cycles: equivalent full cycles "
-           "(discharged energy / usable capacity). Forecast MAE: mpc only (the seasonal-naive forecaster "
+           "(discharged energy / nominal capacity energy_kwh). Forecast MAE: mpc only (the seasonal-naive forecaster "
            "against the actual data, executed steps).", "",
            "## Dispatch", "",
            f"Winter week ({week_text(winter)}, the 7 local days of the run with the highest heat load):", "",

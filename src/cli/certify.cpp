@@ -1,6 +1,7 @@
 // `ehub certify results.h5`: the green-certificate ledger and carbon accounting of any schedule
 // stored in the dispatch's HDF5 layout; prints (or writes) the summary JSON and, with --out, writes
 // a certified copy of the results with /certificates tables (docs/carbon.md).
+#include <filesystem>
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -92,6 +93,8 @@ int run_certify(const CertifyArgs& a) {
       }
     }
   }
+  if (!std::filesystem::is_regular_file(a.results))
+    throw InputError(a.results, "", std::filesystem::exists(a.results) ? "not a regular file" : "cannot open: no such file");
   carbon::Input in = carbon::read_results_h5(a.results, ro);
   in.gas_m3 = a.gas_m3;
   in.diesel_kg = a.diesel_kg;
@@ -111,7 +114,7 @@ Command add_certify_command(CLI::App& app) {
   auto a = std::make_shared<CertifyArgs>();
   auto* c = app.add_subcommand(
       "certify", "Green-certificate ledger and Scope 1/2 emissions of a results HDF5 file; prints or writes a summary");
-  c->add_option("results", a->results, "Results HDF5 file in the dispatch layout")->required()->check(CLI::ExistingFile);
+  c->add_option("results", a->results, "Results HDF5 file in the dispatch layout")->required();  // a missing file is bad input (exit 1), checked when run
   c->add_option("--policy", a->policy,
                 "Storage allocation: schedule (the dispatch's split), fifo, pro_rata, lifo "
                 "(default: schedule when the file has the split, else fifo)")
@@ -131,15 +134,15 @@ Command add_certify_command(CLI::App& app) {
   c->add_option("--alt-residual-factor", a->alt_residual_factor,
                 "Second residual factor reported for the annual market-based figure (default: the location factor)");
   c->add_option("--clean-share", a->clean_share, "Grid clean share: a number in [0, 1] or a dataset of the results file");
-  c->add_option("--carbon-price", a->carbon_price, "Carbon price per tonne CO2")->check(CLI::NonNegativeNumber);
+  c->add_option("--carbon-price", a->carbon_price, "Carbon price per tonne CO2")->check(ehub::cli::non_negative_number());
   c->add_option("--utc-offset", a->utc_offset, "Park's UTC offset in minutes (months, hours of day, GEC months)");
   c->add_option("--purchased-kwh", a->purchased_kwh, "Unbundled certificates retired for the period (annual view)")
-      ->check(CLI::NonNegativeNumber);
-  c->add_option("--gas-m3", a->gas_m3, "Natural gas burnt outside the schedule, m3 (Scope 1)")->check(CLI::NonNegativeNumber);
-  c->add_option("--diesel-kg", a->diesel_kg, "Diesel burnt outside the schedule, kg (Scope 1)")->check(CLI::NonNegativeNumber);
-  c->add_option("--floor-area", a->floor_area_m2, "Floor area in m2 (intensity per m2)")->check(CLI::NonNegativeNumber);
+      ->check(ehub::cli::non_negative_number());
+  c->add_option("--gas-m3", a->gas_m3, "Natural gas burnt outside the schedule, m3 (Scope 1)")->check(ehub::cli::non_negative_number());
+  c->add_option("--diesel-kg", a->diesel_kg, "Diesel burnt outside the schedule, kg (Scope 1)")->check(ehub::cli::non_negative_number());
+  c->add_option("--floor-area", a->floor_area_m2, "Floor area in m2 (intensity per m2)")->check(ehub::cli::non_negative_number());
   c->add_option("--production-units", a->production_units, "Units of product (intensity per unit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(ehub::cli::non_negative_number());
   c->add_option("--metered-window-months", a->metered_window_months, "Metered loss mode: audit window, 1..6 months")
       ->check(CLI::Range(1, 6));
   return {c, [a] { return run_certify(*a); }};

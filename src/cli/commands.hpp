@@ -20,6 +20,28 @@ struct Command {
   std::function<int()> run;    ///< returns the exit code
 };
 
+/// Number checks with messages a user can act on ("must be >= 0, got -1"), instead of CLI11's
+/// range checks that print the largest double in full (309 digits).
+inline CLI::Validator non_negative_number() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        double x = 0;
+        if (!CLI::detail::lexical_cast(v, x)) return "expected a number, got \"" + v + "\"";
+        return x >= 0 ? std::string() : "must be >= 0, got " + v;
+      },
+      "NUMBER >= 0");
+}
+/// As non_negative_number, for values that must be > 0.
+inline CLI::Validator positive_number() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        double x = 0;
+        if (!CLI::detail::lexical_cast(v, x)) return "expected a number, got \"" + v + "\"";
+        return x > 0 ? std::string() : "must be > 0, got " + v;
+      },
+      "NUMBER > 0");
+}
+
 /// Files commands write go through ehub::io::write_text_file_atomically (never half-written).
 
 }  // namespace ehub::cli

@@ -85,11 +85,11 @@ void add_dispatch_options(CLI::App* cmd, SolveArgs& sv) {
   cmd->add_option("file", sv.file, "Scenario JSON file")->required();
   cmd->add_option("--solver", sv.solver, "Backend (cbc, glpk; clp with --relax)");
   cmd->add_option("--start", sv.start, "Horizon start, ISO-8601 (default: the scenario's start)");
-  cmd->add_option("--steps", sv.steps, "Number of steps (default: all data)")->check(CLI::PositiveNumber);
+  cmd->add_option("--steps", sv.steps, "Number of steps (default: all data)")->check(ehub::cli::positive_number());
   cmd->add_option("--step-minutes", sv.step_minutes, "Re-grid to 5, 15, 30 or 60 minutes");
   cmd->add_option("--summary", sv.summary, "Write the summary JSON here instead of stdout");
-  cmd->add_option("--time-limit", sv.time_limit_s, "Solver time limit in seconds per solve")->check(CLI::PositiveNumber);
-  cmd->add_option("--mip-gap", sv.mip_gap, "Relative MIP gap")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--time-limit", sv.time_limit_s, "Solver time limit in seconds per solve")->check(ehub::cli::positive_number());
+  cmd->add_option("--mip-gap", sv.mip_gap, "Relative MIP gap")->check(ehub::cli::non_negative_number());
   cmd->add_flag("--relax", sv.relax, "Relax on/off and charge/discharge binaries (LP)");
   cmd->add_option("--min-green-share", sv.min_green_share, "Hard constraint: green share >= X (0..1)");
   cmd->add_option("--max-emissions-kg", sv.max_emissions_kg, "Hard constraint: emissions <= X kgCO2");
@@ -152,12 +152,19 @@ int run_pareto(const SolveArgs& a) {
   const auto scenario = load(a);
   const auto pts = ehub::dispatch::pareto(scenario, dispatch_options(a), a.points);
   nlohmann::json list = nlohmann::json::array();
+  // A point without a schedule has no figures: "null" in JSON, "no schedule" on stderr (never 0).
+  const auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   for (const auto& p : pts) {
-    std::cerr << "green_share=" << p.green_share << " cost_total=" << p.cost_total << " ("
-              << ehub::lp::to_string(p.status) << ")\n";
-    list.push_back({{"green_share", p.green_share},
-                    {"cost_total", p.cost_total},
-                    {"emissions_kg", p.emissions_kg},
+    if (ehub::lp::has_solution(p.status))
+      std::cerr << "green_share=" << p.green_share << " cost_total=" << p.cost_total << " ("
+                << ehub::lp::to_string(p.status) << ")\n";
+    else
+      std::cerr << "target green_share>=" << p.target_green_share << ": no schedule ("
+                << ehub::lp::to_string(p.status) << ")\n";
+    list.push_back({{"green_share", num(p.green_share)},
+                    {"cost_total", num(p.cost_total)},
+                    {"emissions_kg", num(p.emissions_kg)},
+                    {"target_green_share", num(p.target_green_share)},
                     {"status", std::string(ehub::lp::to_string(p.status))}});
   }
   if (!a.out.empty()) ehub::dispatch::write_pareto_h5(pts, a.out);
@@ -190,9 +197,9 @@ int main(int argc, char** argv) {
   auto* lp_cmd = app.add_subcommand("lp", "Solve an LP/MILP given as a free-format MPS file; prints one JSON object");
   lp_cmd->add_option("file", lp.file, "MPS file")->required();
   lp_cmd->add_option("--solver", lp.solver, "Backend: one of ehub's available solvers (cbc, clp, glpk, ...)");
-  lp_cmd->add_option("--time-limit", lp.time_limit_s, "Wall-clock limit in seconds")->check(CLI::PositiveNumber);
-  lp_cmd->add_option("--mip-gap", lp.mip_gap, "Relative MIP gap")->check(CLI::NonNegativeNumber);
-  lp_cmd->add_option("--threads", lp.threads, "Threads the backend may use")->check(CLI::PositiveNumber);
+  lp_cmd->add_option("--time-limit", lp.time_limit_s, "Wall-clock limit in seconds")->check(ehub::cli::positive_number());
+  lp_cmd->add_option("--mip-gap", lp.mip_gap, "Relative MIP gap")->check(ehub::cli::non_negative_number());
+  lp_cmd->add_option("--threads", lp.threads, "Threads the backend may use")->check(ehub::cli::positive_number());
   lp_cmd->add_option("-v,--verbosity", lp.verbosity, "Solver log to stderr: 0 silent .. 3 everything");
 
   SolveArgs sv;

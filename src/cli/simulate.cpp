@@ -224,27 +224,27 @@ Command add_simulate_command(CLI::App& app) {
   cmd->add_option("--strategy", args->strategy, "rules, mpc, perfect or all (default)")
       ->check(CLI::IsMember({"rules", "mpc", "perfect", "all"}));
   cmd->add_option("--days", args->days, "Days to simulate from the scenario start (default: all data)")
-      ->check(CLI::PositiveNumber);
+      ->check(ehub::cli::positive_number());
   cmd->add_option("--horizon-hours", args->horizon_hours, "Length of each plan in hours (default 48)")
-      ->check(CLI::PositiveNumber);
+      ->check(ehub::cli::positive_number());
   cmd->add_option("--reoptimize-every-hours", args->reoptimize_every_hours,
                   "Hours executed between decisions (default 24)")
-      ->check(CLI::PositiveNumber);
+      ->check(ehub::cli::positive_number());
   cmd->add_option("--solver", args->solver, "Backend (cbc, glpk; clp with --relax)");
   cmd->add_flag("--relax", args->relax, "Relax on/off and charge/discharge binaries (LP)");
   cmd->add_option("--time-limit", args->time_limit_s, "Solver time limit in seconds per solve")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--mip-gap", args->mip_gap, "Relative MIP gap")->check(CLI::NonNegativeNumber);
+      ->check(ehub::cli::positive_number());
+  cmd->add_option("--mip-gap", args->mip_gap, "Relative MIP gap")->check(ehub::cli::non_negative_number());
   cmd->add_option("--summary", args->summary, "Write each strategy's KPIs as JSON here");
   cmd->add_option("--forecaster", args->forecaster,
                   "mpc: ridge (default), another forecast model (ehub forecast --list-models) or seasonal_naive_day");
   cmd->add_option("--refit-every-days", args->refit_every_days, "mpc: refit interval of the forecast model (default 7)")
-      ->check(CLI::PositiveNumber);
+      ->check(ehub::cli::positive_number());
   cmd->add_option("--twin", args->twin, "causal (default: step by step) or window (the executed window at once)")
       ->check(CLI::IsMember({"causal", "window"}));
   cmd->add_option("--balancing-penalty", args->balancing_penalty,
                   "W of the twin's balancing order: storage W, units 2W, grid 4W, curtailment 8W (default 2)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(ehub::cli::non_negative_number());
   cmd->add_option("--battery-taper", args->battery_taper,
                   "Twin battery power taper band, fraction of energy next to soc_min/soc_max (default 0.1; 0: none)")
       ->check(CLI::Range(0.0, 0.5));

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <memory>
 
 #include "ehub/core/error.hpp"
@@ -589,6 +591,7 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   r.status = sr.status;
   r.solver = sr.solver;
   r.message = sr.message;
+  for (const auto& w : sr.warnings) r.message += "; " + w;  // e.g. Cbc solved again without preprocessing
   r.objective = sr.objective;
   if (!lp::has_solution(sr.status)) return r;
   const auto& x = sr.x;
@@ -649,6 +652,7 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   k.unserved_kwh = tally("energy.unserved_kwh");
   k.renewable_kwh = tally("energy.renewable_kwh");
   k.certificates_sold_kwh = tally("energy.certificates_sold_kwh");
+  k.heat_dumped_kwh = tally("energy.heat_dumped_kwh");  // summed over every CHP
   colour_schedule(B, x, r, o.relax_integers);
   k.self_sufficiency =
       k.electricity_consumption_kwh > 0 ? std::max(0.0, 1.0 - k.grid_import_kwh / k.electricity_consumption_kwh) : 0.0;
@@ -767,9 +771,10 @@ Result solve_model(const Prepared& p, const lp::Model& m, const Options& o, bool
   return r;
 }
 
-// The green share is raised by how energy is supplied, never by serving less: demand left unserved
-// and load curtailed are kept at most at the cost optimum's amounts (any carrier: less cooling
-// served would also cut chiller electricity).
+// Every objective other than cost is met by how energy is supplied, never by serving less (less
+// demand served raises the green share and cuts emissions): demand left unserved and load
+// curtailed are kept at most at the cost optimum's amounts (any carrier: less cooling served would
+// also cut chiller electricity).
 void limit_shedding(Prepared& p, const Result& cost_optimum) {
   for (const char* key : {"energy.unserved_kwh", "energy.load_curtailed_kwh"}) {
     const auto it = cost_optimum.tallies.find(key);
@@ -781,6 +786,7 @@ void limit_shedding(Prepared& p, const Result& cost_optimum) {
 // Largest green share by Dinkelbach's method: x <- M(z)/L(z), z = argmax M - x L.
 struct GreenBest {
   double share = 0;
+  double solve_s = 0;  // wall time of all Dinkelbach solves
   Result result;
   bool ok = false;
 };
@@ -794,11 +800,15 @@ GreenBest max_green(const Prepared& p, const Options& o) {
     set_green_objective(B, m, x);
     const auto t0 = std::chrono::steady_clock::now();
     const auto sr = run_solver(m, o);
+    best.solve_s += seconds_since(t0);
     if (!lp::has_solution(sr.status)) {
       best.result = make_result(B, m, sr, o, false);
       best.result.solve_s = seconds_since(t0);
       return best;
     }
+    // The share of a point that breaks the model would be overstated (issue 13: the next solve,
+    // share >= it, was then infeasible): check it as every returned schedule is checked.
+    check_rows(m, sr.x, o.check_tolerance, o.relax_integers);
     const auto n = static_cast<std::int32_t>(B.sc->grid.size());
     double M = 0, L = 0;
     for (std::int32_t t = 0; t < n; ++t) {
@@ -872,6 +882,7 @@ nlohmann::json kpis_json(const Kpis& kpis) {
   k["grid_export_kwh"] = kpis.grid_export_kwh;
   k["certificates_sold_kwh"] = kpis.certificates_sold_kwh;
   k["curtailment_kwh"] = kpis.curtailment_kwh;
+  k["heat_dumped_kwh"] = kpis.heat_dumped_kwh;
   k["unserved_kwh"] = kpis.unserved_kwh;
   k["storage_cycles"] = kpis.storage_cycles;
   return k;
@@ -914,6 +925,11 @@ Result solve(const hub::Scenario& sc, const Options& options) {
   switch (o.objective) {
     case Objective::cost: return solve_model(p, p.base, o, true);
     case Objective::carbon: {
+      // Emissions fall by serving less too: keep unserved and curtailed energy at the cost
+      // optimum's amounts, as for every objective other than cost.
+      Result c = solve_model(p, p.base, o, true);
+      if (!lp::has_solution(c.status)) return c;
+      limit_shedding(p, c);
       lp::Model m = p.base;
       set_tally_objective(B, m, "emissions.", 1.0);
       Result first = solve_model(p, m, o, false);
@@ -930,6 +946,7 @@ Result solve(const hub::Scenario& sc, const Options& options) {
       if (o.objective == Objective::lexicographic && o.cost_first) {
         Result c = solve_model(p, p.base, o, true);
         if (!lp::has_solution(c.status)) return c;
+        limit_shedding(p, c);
         lp::Model m = p.base;  // best green share with cost within tolerance of the least cost
         add_tally_row(B, m, "cost.", -kInf, c.kpis.cost_total + tol * std::abs(c.kpis.cost_total) + 1e-9, "cost_best");
         set_green_objective(B, m, c.kpis.green_share);
@@ -954,6 +971,7 @@ Result solve(const hub::Scenario& sc, const Options& options) {
       limit_shedding(p, c);
       GreenBest g = max_green(p, o);
       if (!g.ok) return g.result;
+      bool weighted_budget_note = false;
       // minimise w_c * cost / |C*| - w_g * M / (G* x L_ref), L_ref the cost optimum's consumption.
       lp::Model m = p.base;
       const double cnorm = std::max(1e-9, std::abs(c.kpis.cost_total));
@@ -966,12 +984,45 @@ Result solve(const hub::Scenario& sc, const Options& options) {
         m.add_obj(B.green.direct[t], -o.weight_green * dt / (gnorm * lref));
         for (const auto& st : B.green.stores) m.add_obj(st.gd[t], -o.weight_green * dt / (gnorm * lref));
       }
-      Result r = solve_model(p, m, o, false);
+      // + w_g (a column fixed at 1): the objective becomes w_c C/|C*| + w_g (1 - M/(G* L_ref)), about
+      // w_c + small at the optimum, so the relative MIP gap means what it means for the cost
+      // objective instead of applying to a difference of two near-equal terms.
+      m.add_var(1.0, 1.0, o.weight_green, lp::VarType::continuous, "weighted.offset");
+      // The weighted MILP can be far harder for Cbc than its single objectives (issue 13: the
+      // 168-h kunming park ran for many minutes inside Cbc's root heuristics). Without a time limit
+      // of the caller's, it is bounded by its single-objective solves: 10 x their solve time, at
+      // least 30 s; stopping there gives status "feasible" with the best schedule found.
+      Options ow = o;
+      if (!std::isfinite(o.solve.time_limit_s)) {
+        ow.solve.time_limit_s = std::max(30.0, 10.0 * (c.solve_s + g.solve_s));
+        weighted_budget_note = true;
+      }
+      Result r = solve_model(p, m, ow, false);
+      if (weighted_budget_note && r.status == lp::Status::feasible)
+        r.diagnosis.push_back("weighted objective: stopped at its time budget of " + fmt(ow.solve.time_limit_s) +
+                              " s (10 x the cost and green solves, at least 30 s); the schedule is the best found, "
+                              "not proven optimal; give --time-limit to choose the budget");
       r.objective_kind = o.objective;
       return r;
     }
   }
   return solve_model(p, p.base, o, true);
+}
+
+// A frontier point from a solve for green share >= target; NaN figures when there is no schedule.
+ParetoPoint pareto_point(double target, Result r) {
+  ParetoPoint pt;
+  pt.status = r.status;
+  pt.target_green_share = target;
+  if (lp::has_solution(r.status)) {
+    pt.green_share = r.kpis.green_share;
+    pt.cost_total = r.kpis.cost_total;
+    pt.emissions_kg = r.kpis.emissions_kg;
+  } else {
+    pt.green_share = pt.cost_total = pt.emissions_kg = std::numeric_limits<double>::quiet_NaN();
+  }
+  pt.result = std::move(r);
+  return pt;
 }
 
 std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options, int points) {
@@ -983,7 +1034,7 @@ std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options,
   std::vector<ParetoPoint> out;
   Result lo = solve_model(p, p.base, o, true);
   if (!lp::has_solution(lo.status)) {
-    out.push_back({0, 0, 0, lo.status, std::move(lo)});
+    out.push_back(pareto_point(std::numeric_limits<double>::quiet_NaN(), std::move(lo)));
     return out;
   }
   limit_shedding(p, lo);
@@ -991,19 +1042,19 @@ std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options,
   const double s_lo = lo.kpis.green_share;
   const double s_hi = g.ok ? std::max(g.share, s_lo) : s_lo;
   for (int k = 0; k < points; ++k) {
-    Result r;
     if (k == 0) {
-      r = lo;
-    } else {
-      const double target = s_lo + (s_hi - s_lo) * k / (points - 1);
-      lp::Model m = p.base;
-      add_share_row(B, m, k == points - 1 ? std::max(0.0, target - 1e-9) : target);
-      r = solve_model(p, m, o, true);
+      out.push_back(pareto_point(s_lo, lo));
+      continue;
     }
-    ParetoPoint pt{r.kpis.green_share, r.kpis.cost_total, r.kpis.emissions_kg, r.status, std::move(r)};
-    out.push_back(std::move(pt));
+    const double target = s_lo + (s_hi - s_lo) * k / (points - 1);
+    lp::Model m = p.base;
+    add_share_row(B, m, k == points - 1 ? std::max(0.0, target - 1e-9) : target);
+    out.push_back(pareto_point(target, solve_model(p, m, o, true)));
   }
-  std::stable_sort(out.begin(), out.end(), [](const ParetoPoint& a, const ParetoPoint& b) { return a.green_share < b.green_share; });
+  // In target order (each point's share is at least its target, so this is green-share order for
+  // the points with a schedule; a point without one stays at its target's place).
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ParetoPoint& a, const ParetoPoint& b) { return a.target_green_share < b.target_green_share; });
   return out;
 }
 
@@ -1043,8 +1094,9 @@ void write_result_h5(const Result& r, const std::string& path) {
 
 void write_pareto_h5(const std::vector<ParetoPoint>& points, const std::string& path) {
   io::H5Writer w(path);
-  std::vector<double> share, cost, em;
+  std::vector<double> share, cost, em, target;
   for (std::size_t k = 0; k < points.size(); ++k) {
+    target.push_back(points[k].target_green_share);
     share.push_back(points[k].green_share);
     cost.push_back(points[k].cost_total);
     em.push_back(points[k].emissions_kg);
@@ -1053,6 +1105,7 @@ void write_pareto_h5(const std::vector<ParetoPoint>& points, const std::string& 
   w.write_vector("/frontier/green_share", share);
   w.write_vector("/frontier/cost_total", cost);
   w.write_vector("/frontier/emissions_kg", em);
+  w.write_vector("/frontier/target_green_share", target);
   w.commit();
 }
 

@@ -122,7 +122,11 @@ std::vector<Problem> Hub::problems() const {
     const Bus& bus = buses_[static_cast<std::size_t>(*b)];
     if (bus.carrier != p->carrier) {
       out.push_back({path, "bus \"" + bus.name + "\" carries " + std::string(to_string(bus.carrier)) +
-                               ", the port needs " + std::string(to_string(p->carrier))});
+                               ", the port needs " + std::string(to_string(p->carrier)) +
+                               (p->carrier == Carrier::electricity && device(*find_device(c.device)).type() == "load"
+                                    ? " (a load is electric unless its \"carrier\" key says otherwise: add \"carrier\": \"" +
+                                          std::string(to_string(bus.carrier)) + "\")"
+                                    : "")});
       continue;
     }
     if (p->direction != PortDirection::input) ++supplies[static_cast<std::size_t>(*b)];

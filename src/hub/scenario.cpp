@@ -3,6 +3,7 @@
 #include "ehub/hub/scenario.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 
 #include "ehub/core/error.hpp"
@@ -44,6 +45,7 @@ class ScenarioSeries final : public SeriesSource {
       return resolve(root_.at("series").at(name), kind, depth + 1);
     }
     if (j.is_object()) {
+      r.expect_only_keys({"values", "csv", "column", "scale"}, "of a series object");
       if (r.has("values")) return fit_values(r.at("values").numbers(), kind, r.at("values"));
       if (r.has("csv")) {
         const std::string rel = r.required_string("csv");
@@ -58,6 +60,10 @@ class ScenarioSeries final : public SeriesSource {
           } catch (const InputError& e) {
             std::string where = e.file();
             if (!e.path().empty()) where += ": " + e.path();
+            // The whole file is read for the first series that uses it; a bad value in another
+            // column belongs to the series that reads that column (issue 13).
+            const std::string at = series_reading(rel, bad_column(e.detail()));
+            if (!at.empty()) throw InputError(root_.file(), at + "/csv", where + ": " + e.detail());
             throw r.error_at("csv", where + ": " + e.detail());
           }
         }
@@ -75,6 +81,37 @@ class ScenarioSeries final : public SeriesSource {
       throw r.error("a series object needs \"values\" or \"csv\" and \"column\"");
     }
     throw r.error("expected a number, an array, a series name or {\"csv\": ..., \"column\": ...}");
+  }
+
+  // The column named by a CSV error ('column "b": cannot read ...'), or "".
+  static std::string bad_column(const std::string& detail) {
+    const std::string key = "column \"";
+    const auto p = detail.find(key);
+    if (p == std::string::npos) return "";
+    const auto q = detail.find('"', p + key.size());
+    return q == std::string::npos ? "" : detail.substr(p + key.size(), q - p - key.size());
+  }
+
+  // JSON pointer of the first series object that reads column `col` of CSV file `rel`, or "".
+  std::string series_reading(const std::string& rel, const std::string& col) const {
+    if (col.empty()) return "";
+    std::string found;
+    const std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& j,
+                                                                                 const std::string& ptr) {
+      if (!found.empty()) return;
+      if (j.is_object()) {
+        const auto c = j.find("csv"), k = j.find("column");
+        if (c != j.end() && k != j.end() && c->is_string() && k->is_string() && *c == rel && *k == col) {
+          found = ptr;
+          return;
+        }
+        for (auto it = j.begin(); it != j.end(); ++it) walk(*it, ptr + "/" + io::escape_json_pointer_token(it.key()));
+      } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], ptr + "/" + std::to_string(i));
+      }
+    };
+    walk(root_.json(), "");
+    return found;
   }
 
   static Eigen::VectorXd as_vector(const std::vector<double>& v) {
@@ -132,6 +169,10 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
                             const HorizonOptions& horizon) {
   io::check_json_depth(j, file);  // before the copy into sc.source, which recurses
   const io::JsonReader root(j, file);
+  // Unknown keys are errors everywhere (a misspelt "constraint" must not be dropped silently).
+  root.expect_only_keys({"name", "description", "currency", "carbon_price_per_t", "certificate_price_per_mwh", "time",
+                         "series", "buses", "devices", "constraints"},
+                        "at the top level of the scenario");
   Scenario sc;
   sc.file = file;
   sc.base_dir = base_dir;
@@ -144,12 +185,13 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
 
   if (root.has("constraints")) {
     const io::JsonReader c = root.at("constraints");
-    c.expect_only_keys({"min_green_share", "max_emissions_kg", "max_grid_import_kwh"});
+    c.expect_only_keys({"min_green_share", "max_emissions_kg", "max_grid_import_kwh"}, "in /constraints");
     if (c.has("min_green_share")) sc.min_green_share = c.number_in_range("min_green_share", 0.0, 1.0);
     if (c.has("max_emissions_kg")) sc.max_emissions_kg = c.non_negative_number("max_emissions_kg");
     if (c.has("max_grid_import_kwh")) sc.max_grid_import_kwh = c.non_negative_number("max_grid_import_kwh");
   }
   const io::JsonReader time = root.at("time");
+  time.expect_only_keys({"start", "step_minutes", "steps", "utc_offset_minutes"}, "in /time");
   const std::string start_iso = time.required_string("start");
   const auto wrap = [&](const io::JsonReader& at, std::string_view key, auto fn) {
     try {
@@ -191,6 +233,7 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
   }
 
   for (const auto& b : root.at("buses").elements()) {
+    b.expect_only_keys({"name", "carrier", "description"}, "of a bus");
     const std::string name = b.required_string("name");
     Carrier c;
     try {

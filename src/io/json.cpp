@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -173,6 +174,50 @@ std::string JsonReader::pointer_of(std::string_view key) const {
 
 std::string JsonReader::pointer_of(std::size_t index) const { return pointer_ + "/" + std::to_string(index); }
 
+std::string nearest_name(std::string_view name, const std::vector<std::string>& candidates) {
+  const auto lower = [](std::string_view s) {
+    std::string o(s);
+    for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return o;
+  };
+  const std::string a = lower(name);
+  std::string best;
+  std::size_t best_d = std::numeric_limits<std::size_t>::max();
+  for (const auto& cand : candidates) {
+    const std::string b = lower(cand);
+    // Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a substring).
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    // A known name that contains the key or is contained in it ("sell" for "sell_per_kwh") counts
+    // as close too.
+    std::size_t dist = d[a.size()][b.size()];
+    if (a.size() >= 3 && b.size() >= 3 && (b.find(a) != std::string::npos || a.find(b) != std::string::npos))
+      dist = std::min(dist, std::size_t{2});
+    if (dist < best_d) {
+      best_d = dist;
+      best = cand;
+    }
+  }
+  if (best_d > std::max<std::size_t>(2, a.size() / 3)) return "";
+  return best;
+}
+
+std::string unknown_key_message(std::string_view key, const std::vector<std::string>& known, std::string_view what) {
+  std::string msg = "unknown key \"" + std::string(key) + "\"";
+  if (!what.empty()) msg += " " + std::string(what);
+  const std::string near = nearest_name(key, known);
+  if (!near.empty()) msg += " (did you mean \"" + near + "\"?)";
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  return msg + "; known keys: " + list;
+}
+
 InputError JsonReader::error(std::string detail) const { return InputError(file_, pointer_, std::move(detail)); }
 
 InputError JsonReader::error_at(std::string_view key, std::string detail) const {
@@ -225,12 +270,14 @@ std::vector<JsonReader> JsonReader::elements() const {
 }
 
 void JsonReader::expect_only_keys(std::initializer_list<std::string_view> allowed) const {
+  expect_only_keys(std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+void JsonReader::expect_only_keys(const std::vector<std::string>& allowed, std::string_view what) const {
   if (!j_->is_object()) throw error("expected an object, got " + describe(*j_));
   for (auto it = j_->begin(); it != j_->end(); ++it) {
-    if (std::find(allowed.begin(), allowed.end(), std::string_view(it.key())) != allowed.end()) continue;
-    std::string list;
-    for (const auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    throw error_at(it.key(), "unknown key (expected one of: " + list + ")");
+    if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
+    throw error_at(it.key(), unknown_key_message(it.key(), allowed, what));
   }
 }
 

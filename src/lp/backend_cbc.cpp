@@ -191,6 +191,37 @@ class CbcBackend final : public Solver {
     return a;
   }
 
+  // "" when `x` satisfies every row, bound and integrality of the loaded model within Cbc's own
+  // tolerances (scaled by the size of the row's terms), else what it breaks first.
+  std::string violation(const std::vector<double>& x) const {
+    const int n = osi_->getNumCols(), m = osi_->getNumRows();
+    const double* cl = osi_->getColLower();
+    const double* cu = osi_->getColUpper();
+    for (int j = 0; j < n; ++j) {
+      const double v = x[static_cast<std::size_t>(j)];
+      if (v < cl[j] - 1e-6 * std::max(1.0, std::abs(cl[j])) || v > cu[j] + 1e-6 * std::max(1.0, std::abs(cu[j])))
+        return "column " + std::to_string(j) + " = " + fmt_num(v) + " outside [" + fmt_num(cl[j]) + ", " + fmt_num(cu[j]) + "]";
+      if (types_[static_cast<std::size_t>(j)] != VarType::continuous && std::abs(v - std::round(v)) > 1e-5)
+        return "integer column " + std::to_string(j) + " = " + fmt_num(v);
+    }
+    const CoinPackedMatrix* a = osi_->getMatrixByRow();
+    const double* rl = osi_->getRowLower();
+    const double* ru = osi_->getRowUpper();
+    for (int i = 0; i < m; ++i) {
+      const auto first = a->getVectorFirst(i), last = a->getVectorLast(i);
+      double act = 0, scale = 1;
+      for (auto k = first; k < last; ++k) {
+        const double term = a->getElements()[k] * x[static_cast<std::size_t>(a->getIndices()[k])];
+        act += term;
+        scale = std::max(scale, std::abs(term));
+      }
+      if (act < rl[i] - 1e-6 * std::max(scale, std::abs(rl[i])) || act > ru[i] + 1e-6 * std::max(scale, std::abs(ru[i])))
+        return "row " + std::to_string(i) + " activity " + fmt_num(act) + " outside [" + fmt_num(rl[i]) + ", " +
+               fmt_num(ru[i]) + "]";
+    }
+    return "";
+  }
+
   // Objective c'x + c0 of `x` in the model's own sense.
   double objective_of(const std::vector<double>& x) const {
     const double* c = osi_->getObjCoefficients();
@@ -232,6 +263,37 @@ class CbcBackend final : public Solver {
     SinkScope scope(handler_, sink);
     r.handoff_seconds += handoff.seconds();
     CbcOutcome o = run_cbc_main(*osi_, handler_, args, start.empty() ? nullptr : &start);
+    // Cbc's preprocessing (CglPreProcess) can hand back a point that breaks the original model:
+    // its log then says "Postprocessing changed objective ... possible tolerance issue - try without
+    // preprocessing" and the result still claims optimality. On the kunming park (issue 13) the green
+    // objective's first solve returned such a point, which overstated the best green share and made
+    // the next solve infeasible. Every solution is checked against the original rows, bounds and
+    // integrality; a broken one is solved again without preprocessing, as Cbc suggests.
+    if (!o.x.empty() && options.presolve) {
+      const std::string broken = violation(o.x);
+      if (!broken.empty()) {
+        const double left = limit - sw.seconds();
+        if (left > 0.0) {
+          SolveResult scratch;
+          std::vector<std::string> again = cbc_args(options, left, scratch);
+          again.insert(again.end(), {"-preprocess", "off"});
+          o = run_cbc_main(*osi_, handler_, again, start.empty() ? nullptr : &start);
+          r.warnings.push_back("cbc: the preprocessed solve returned a point that violates the model (" + broken +
+                               "); solved again without preprocessing");
+        } else {
+          o.x.clear();
+          o.status = 1;
+          o.secondary = 4;
+        }
+      }
+    }
+    if (!o.x.empty()) {
+      if (const std::string broken = violation(o.x); !broken.empty()) {
+        r.status = Status::error;
+        r.message = "Cbc returned a point that violates the model (" + broken + ")";
+        return;
+      }
+    }
     r.nodes = o.nodes;
     r.iterations = o.iterations;
 

@@ -471,6 +471,7 @@ void add_kpis(dispatch::Kpis& a, const dispatch::Kpis& k, double& self_used) {
   a.grid_export_kwh += k.grid_export_kwh;
   a.curtailment_kwh += k.curtailment_kwh;
   a.unserved_kwh += k.unserved_kwh;
+  a.heat_dumped_kwh += k.heat_dumped_kwh;
   a.certificates_sold_kwh += k.certificates_sold_kwh;
   for (const auto& [n, v] : k.storage_cycles) a.storage_cycles[n] += v;
   self_used += k.self_consumption * (k.renewable_kwh + k.curtailment_kwh);
@@ -655,7 +656,12 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
   const int sm = P.grid.step_minutes();
   const std::int64_t per_h = 60 / sm, n = P.grid.size(), day = 24 * per_h;
   const std::int64_t H = options.horizon_hours * per_h, K = options.reoptimize_every_hours * per_h;
-  const std::int64_t total = options.days ? std::min<std::int64_t>(n, *options.days * day) : n;
+  if (options.days && *options.days * day > n)
+    throw InputError(file, "--days",
+                     "asks for " + std::to_string(*options.days) + " days but the scenario's data hold " +
+                         std::to_string(n / day) + (n % day ? " and a part" : "") + " days (" + std::to_string(n) +
+                         " steps); give --days " + std::to_string(n / day) + " or fewer, or omit it for all the data");
+  const std::int64_t total = options.days ? *options.days * day : n;
   const double dt = P.grid.step_hours();
 
   LoopReport rep;

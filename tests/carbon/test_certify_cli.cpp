@@ -328,9 +328,16 @@ TEST_F(CertifyCli, T8WeightingAndFuelFromFlows) {
 TEST_F(CertifyCli, UsageAndInputErrors) {
   const auto f = results("ok.h5", 2, {{"pv.el", "pv", {1, 0}, true}, {"load.in", "load", {-1, -1}}});
   EXPECT_EQ(certify({f, "--policy", "random"}), ehub::cli::kExitUsage);
-  EXPECT_EQ(certify({path("missing.h5")}), ehub::cli::kExitUsage);
-  EXPECT_EQ(certify({f, "--losses", "measured"}), ehub::cli::kExitUsage);
   std::string err;
+  // Issue 13 item 10: a missing results file is bad input (exit 1, as README documents), not a
+  // usage error with CLI11's message.
+  EXPECT_EQ(certify({path("missing.h5")}, nullptr, &err), ehub::cli::kExitInput);
+  EXPECT_NE(err.find("missing.h5: cannot open: no such file"), std::string::npos) << err;
+  EXPECT_EQ(certify({f, "--losses", "measured"}), ehub::cli::kExitUsage);
+  // A negative number is named plainly, not with CLI11's 309-digit range.
+  EXPECT_EQ(certify({f, "--carbon-price", "-1"}, nullptr, &err), ehub::cli::kExitUsage);
+  EXPECT_NE(err.find("must be >= 0, got -1"), std::string::npos) << err;
+  EXPECT_LT(err.size(), 120u) << err;
   EXPECT_EQ(certify({f, "--out", f}, nullptr, &err), ehub::cli::kExitInput);
   EXPECT_NE(err.find("new file"), std::string::npos) << err;
   EXPECT_EQ(certify({f, "--clean-share", "/series/none", "--summary", path("s.json")}, nullptr, &err), ehub::cli::kExitInput);

@@ -2,6 +2,9 @@
 // arithmetic is in each test's comment), plus the result invariants and the cost breakdown.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "ehub/core/error.hpp"
@@ -145,6 +148,38 @@ TEST(Dispatch, ChpCoversHeatAndPower) {
   EXPECT_NEAR(state(r, "chp", "on").values[0], 1.0, 1e-9);
 }
 
+TEST(Dispatch, ChpDumpedHeatIsReportedAsStateAndKpi) {
+  // Issue 13 item 4. Three hours of the case above without the boiler: the CHP runs at full load
+  // (100 kW el, 250 kW gas at 0.2/kWh = 50 per hour, against 100 per hour from the grid), makes
+  // 0.4 x 250 = 100 kW heat of which the 50 kW heat load uses 50: 50 kW dumped per hour, 150 kWh
+  // over the 3 hours. With "heat_dump": false the CHP must use all its heat: it can run only at
+  // 50 kW heat = 125 kW gas = 50 kW el (min load 30), the grid buys 50 kW: cost 3 x (25 + 50) = 225.
+  json buses = json::array({{{"name", "el"}, {"carrier", "electricity"}},
+                            {{"name", "heat"}, {"carrier", "heat"}},
+                            {{"name", "gas"}, {"carrier", "gas"}}});
+  json chp = {{"name", "chp"}, {"type", "chp"}, {"capacity_kw", 100}, {"electric_efficiency", 0.4},
+              {"thermal_efficiency", 0.4}, {"min_load", 0.3}, {"ports", {{"fuel", "gas"}, {"el", "el"}, {"heat", "heat"}}}};
+  json devs = json::array(
+      {grid(1.0), load("el", {100, 100, 100}), load("heat", {50, 50, 50}, "heat"),
+       {{"name", "gas"}, {"type", "gas_supply"}, {"bus", "gas"}, {"price_per_m3", 2.0},
+        {"heating_value_kwh_per_m3", 10.0}, {"emission_factor_kg_per_m3", 2.0}},
+       chp});
+  const auto r = run(scenario(3, buses, devs));
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(r.objective, 150.0, 1e-6);
+  EXPECT_NEAR(r.kpis.heat_dumped_kwh, 150.0, 1e-6);
+  for (int t = 0; t < 3; ++t) {
+    EXPECT_NEAR(state(r, "chp", "heat_dumped_kw").values[static_cast<std::size_t>(t)], 50.0, 1e-6);
+    EXPECT_NEAR(state(r, "chp", "heat_kw").values[static_cast<std::size_t>(t)], 50.0, 1e-6);
+  }
+  EXPECT_NEAR(d::kpis_json(r.kpis).at("heat_dumped_kwh").get<double>(), 150.0, 1e-6);
+  devs[4]["heat_dump"] = false;
+  const auto tied = run(scenario(3, buses, devs));
+  ASSERT_EQ(tied.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(tied.objective, 225.0, 1e-6);
+  EXPECT_NEAR(tied.kpis.heat_dumped_kwh, 0.0, 1e-9);
+}
+
 TEST(Dispatch, ElectricChillerAndCarbonPrice) {
   // Cooling 400 kW with COP 4 needs 100 kW el at 0.5 -> 50; emissions 100 x 0.5 = 50 kg at a
   // carbon price of 100 per t -> 5; objective 55.
@@ -274,11 +309,93 @@ TEST(ScenarioErrors, ExactMessages) {
   // A misspelt key is an error, not a silently dropped limit.
   EXPECT_EQ(msg(scenario(1, el_bus(), json::array({grid(1.0), {{"name", "pv"}, {"type", "pv"}, {"bus", "el"},
                                                                {"capcity_kw", 5}, {"availability", 1.0}}}))),
-            "[ehub.input] park.json: /devices/1/capcity_kw: unknown key for device type \"pv\"; known keys: "
-            "capacity_kw, availability, curtailable, om_per_kwh");
+            "[ehub.input] park.json: /devices/1/capcity_kw: unknown key for device type \"pv\" (did you mean "
+            "\"capacity_kw\"?); known keys: capacity_kw, availability, curtailable, om_per_kwh");
   // A series whose length does not match the grid.
   EXPECT_EQ(msg(scenario(2, el_bus(), json::array({grid(1.0), load("el", {1, 2, 3})}))),
             "[ehub.input] park.json: /devices/1/profile_kw: series has 3 values but its time grid has 2 steps");
+}
+
+TEST(ScenarioErrors, HeatLoadWithoutCarrierNamesTheKey) {
+  // Issue 13 item 10: a heat load without "carrier" said only "the port needs electricity".
+  json buses = json::array({{{"name", "el"}, {"carrier", "electricity"}}, {{"name", "dh"}, {"carrier", "heat"}},
+                            {{"name", "gas"}, {"carrier", "gas"}}});
+  json heat_load = {{"name", "heat"}, {"type", "load"}, {"bus", "dh"}, {"profile_kw", {1}}};
+  json devs = json::array({grid(1.0), load("el", {1}), heat_load,
+                           {{"name", "gas"}, {"type", "gas_supply"}, {"bus", "gas"}, {"price_per_m3", 3.0}},
+                           {{"name", "boiler"}, {"type", "gas_boiler"}, {"capacity_kw", 10}, {"efficiency", 0.9},
+                            {"ports", {{"in", "gas"}, {"out", "dh"}}}}});
+  try {
+    ehub::hub::scenario_from_json(scenario(1, buses, devs), "park.json", ".");
+    FAIL() << "no error";
+  } catch (const ehub::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/devices/heat/ports/in: bus \"dh\" carries heat, the port needs electricity "
+                                         "(a load is electric unless its \"carrier\" key says otherwise: add \"carrier\": \"heat\")"),
+              std::string::npos) << e.what();
+  }
+}
+
+TEST(ScenarioErrors, BadCsvValueIsReportedAtTheSeriesThatReadsItsColumn) {
+  // Issue 13 item 10: a non-number in column "b" was reported at /series/a/csv, the first series
+  // reading the file. It belongs to /series/b, the series that reads column "b".
+  const auto dir = std::filesystem::temp_directory_path() / "ehub_csv_column_test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir / "d.csv");
+    f << "timestamp,a,b\n2025-01-01T00:00:00+08:00,1,2\n2025-01-01T01:00:00+08:00,1,x\n";
+  }
+  json j = scenario(2, el_bus(), json::array({grid(1.0), load("el", "a"),
+                                             {{"name", "l2"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", "b"}}}));
+  j["series"] = {{"a", {{"csv", "d.csv"}, {"column", "a"}}}, {"b", {{"csv", "d.csv"}, {"column", "b"}}}};
+  try {
+    ehub::hub::scenario_from_json(j, "park.json", dir.string());
+    FAIL() << "no error";
+  } catch (const ehub::InputError& e) {
+    EXPECT_EQ(e.path(), "/series/b/csv") << e.what();
+    EXPECT_NE(std::string(e.detail()).find("cannot read \"x\" as a number"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ScenarioErrors, UnknownKeysEverywhereAreErrorsWithTheNearestName) {
+  // Issue 13 item 9: a misspelt key anywhere in the scenario used to be dropped silently (a tariff
+  // period's "sell_price_per_kwh" made the export revenue 0; a top-level "constraint" dropped the
+  // limit). Each is now an error at its JSON path, suggesting the valid name.
+  auto msg = [](const json& j) {
+    try {
+      ehub::hub::scenario_from_json(j, "park.json", ".");
+    } catch (const ehub::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const json tou_grid = {{"name", "grid"}, {"type", "grid"}, {"bus", "el"},
+                         {"tariff", {{"periods", json::array({{{"name", "all"}, {"hours", {{0, 24}}},
+                                                               {"buy_per_kwh", 1.0}, {"sell_price_per_kwh", 0.3}}})}}}};
+  EXPECT_EQ(msg(scenario(1, el_bus(), json::array({tou_grid, load("el", {1})}))),
+            "[ehub.input] park.json: /devices/0/tariff/periods/0/sell_price_per_kwh: unknown key \"sell_price_per_kwh\" "
+            "of a tariff period (did you mean \"sell_per_kwh\"?); known keys: name, hours, buy_per_kwh, sell_per_kwh");
+  json j = scenario(1, el_bus(), json::array({grid(1.0), load("el", {1})}));
+  j["constraint"] = {{"min_green_share", 0.5}};
+  EXPECT_EQ(msg(j).substr(0, 120),
+            std::string("[ehub.input] park.json: /constraint: unknown key \"constraint\" at the top level of the scenario "
+                        "(did you mean \"constraints\"?)").substr(0, 120));
+  j = scenario(1, el_bus(), json::array({grid(1.0), load("el", {1})}));
+  j["time"]["step_minute"] = 60;
+  EXPECT_NE(msg(j).find("/time/step_minute: unknown key \"step_minute\" in /time (did you mean \"step_minutes\"?)"),
+            std::string::npos) << msg(j);
+  j = scenario(1, el_bus(), json::array({grid(1.0), load("el", {1})}));
+  j["buses"][0]["carier"] = "electricity";
+  EXPECT_NE(msg(j).find("/buses/0/carier: unknown key \"carier\" of a bus (did you mean \"carrier\"?)"), std::string::npos)
+      << msg(j);
+  j = scenario(1, el_bus(), json::array({grid(1.0), load("el", "l")}));
+  j["series"] = {{"l", {{"values", {1}}, {"scal", 2}}}};
+  EXPECT_NE(msg(j).find("/series/l/scal: unknown key \"scal\" of a series object (did you mean \"scale\"?)"),
+            std::string::npos) << msg(j);
+  j["devices"][0]["tariff"] = {{"period", json::array()}};
+  j["series"] = {{"l", {{"values", {1}}}}};
+  EXPECT_NE(msg(j).find("/devices/0/tariff/period: unknown key \"period\" of a tariff (did you mean \"periods\"?)"),
+            std::string::npos) << msg(j);
 }
 
 TEST(Dispatch, ResultFileLayout) {

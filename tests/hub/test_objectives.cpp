@@ -2,6 +2,9 @@
 // solve by hand (the arithmetic is in each test's comment).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "ehub/core/error.hpp"
@@ -236,4 +239,116 @@ TEST(GreenShare, WeightedObjectiveByHand) {
   r = run(valley_vs_pv(), o);
   EXPECT_NEAR(r.kpis.green_share, 0.0, 1e-6);
   EXPECT_NEAR(r.kpis.cost_total, -10.0, 1e-5);
+}
+
+TEST(Carbon, CarbonObjectiveNeverShedsDemand) {
+  // Issue 13 item 2. Grid 1.0 per kWh at 0.5 kg/kWh; load 100 kW for 2 h, unserved at 2.0 per kWh
+  // (above the grid price, so the cost optimum serves it all). Without the guard the least-emission
+  // schedule leaves all 200 kWh unserved (0 kg). With unserved kept at the cost optimum's 0 kWh the
+  // only schedule imports 200 kWh: 100 kg, cost 200. The same holds for the weighted objective and
+  // for lexicographic cost-first.
+  json j = base(2, json::array({{{"name", "grid"}, {"type", "grid"}, {"bus", "el"}, {"buy_price_per_kwh", 1.0},
+                                 {"emission_factor_kg_per_kwh", 0.5}},
+                                {{"name", "load"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", {100.0, 100.0}},
+                                 {"value_of_lost_load_per_kwh", 2.0}}}));
+  for (const auto obj : {d::Objective::carbon, d::Objective::weighted, d::Objective::lexicographic}) {
+    auto o = opts(obj, "clp");
+    o.cost_first = true;
+    const auto r = run(j, o);
+    ASSERT_EQ(r.status, ehub::lp::Status::optimal) << d::to_string(obj);
+    EXPECT_NEAR(r.kpis.unserved_kwh, 0.0, 1e-6) << d::to_string(obj);
+    EXPECT_NEAR(r.kpis.emissions_kg, 100.0, 1e-6) << d::to_string(obj);
+    EXPECT_NEAR(r.kpis.cost_total, 200.0, 1e-6) << d::to_string(obj);
+  }
+  // A curtailable load (half of it, at 0.5 per kWh below the grid price) is curtailed by the cost
+  // optimum: 100 kWh curtailed, 100 kWh bought (cost 100 + 50 = 150, 50 kg). The carbon objective
+  // must not curtail more: 50 kg, not 0.
+  j["devices"][1]["curtailable_share"] = 0.5;
+  j["devices"][1]["curtail_penalty_per_kwh"] = 0.5;
+  const auto r = run(j, opts(d::Objective::carbon, "clp"));
+  ASSERT_EQ(r.status, ehub::lp::Status::optimal);
+  EXPECT_NEAR(r.kpis.emissions_kg, 50.0, 1e-6);
+  EXPECT_NEAR(r.kpis.cost_total, 150.0, 1e-6);
+}
+
+TEST(Pareto, PointWithoutScheduleHasNoFigures) {
+  // A park that cannot be supplied (hard heat demand 100 kW, boiler 60 kW): the frontier is the one
+  // infeasible cost optimum, reported with NaN figures (null in JSON), not as green share 0 at cost 0.
+  json j{{"time", {{"start", "2025-01-01T00:00:00+08:00"}, {"step_minutes", 60}, {"steps", 1}}},
+         {"buses", {{{"name", "el"}, {"carrier", "electricity"}}, {{"name", "dh"}, {"carrier", "heat"}},
+                    {{"name", "gas"}, {"carrier", "gas"}}}},
+         {"devices",
+          {{{"name", "grid"}, {"type", "grid"}, {"bus", "el"}, {"buy_price_per_kwh", 1.0}},
+           {{"name", "pv"}, {"type", "pv"}, {"bus", "el"}, {"capacity_kw", 10}, {"availability", 1.0}},
+           {{"name", "el_load"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", {20.0}}},
+           {{"name", "gas"}, {"type", "gas_supply"}, {"bus", "gas"}, {"price_per_m3", 3.2}},
+           {{"name", "boiler"}, {"type", "gas_boiler"}, {"capacity_kw", 60}, {"efficiency", 0.9},
+            {"ports", {{"in", "gas"}, {"out", "dh"}}}},
+           {{"name", "heat"}, {"type", "load"}, {"bus", "dh"}, {"carrier", "heat"}, {"profile_kw", {100.0}},
+            {"value_of_lost_load_per_kwh", nullptr}}}}};
+  const auto sc = ehub::hub::scenario_from_json(j, "obj.json", ".");
+  const auto pts = d::pareto(sc, opts(d::Objective::cost, "clp"), 4);
+  ASSERT_EQ(pts.size(), 1u);
+  EXPECT_EQ(pts[0].status, ehub::lp::Status::infeasible);
+  EXPECT_TRUE(std::isnan(pts[0].green_share));
+  EXPECT_TRUE(std::isnan(pts[0].cost_total));
+  EXPECT_TRUE(std::isnan(pts[0].emissions_kg));
+  EXPECT_EQ(json(pts[0].cost_total).dump(), "null");  // what the summary JSON and Python show
+}
+
+namespace {
+
+// The first 48 h of the issue-13 park (tests/data/kunming/README.md).
+ehub::hub::Scenario kunming_2days() {
+  return ehub::hub::load_scenario(std::string(EHUB_TEST_DATA_DIR) + "/kunming/kunming_2days.json");
+}
+
+}  // namespace
+
+TEST(Kunming, GreenObjectiveIsFeasibleAndAgreesWithoutTheContractLimit) {
+  // Issue 13 item 1: the green objective answered "infeasible" ("a device's own limits contradict
+  // each other") on this feasible park, because Cbc's preprocessing handed back a point violating
+  // the model in the first Dinkelbach solve (its log: "Postprocessing changed objective ...
+  // possible tolerance issue"), which overstated the best share. Independent check of the answer:
+  // the best schedule without the grid's contract limit (contract_kw "inf") imports at most 6000 kW
+  // in every hour (asserted below), so it is feasible with the limit too and the two best green
+  // shares must be equal; and no lower than the cost optimum's share.
+  const auto sc = kunming_2days();
+  const auto cost = d::solve(sc, opts(d::Objective::cost));
+  ASSERT_EQ(cost.status, ehub::lp::Status::optimal);
+  const auto green = d::solve(sc, opts(d::Objective::green));
+  ASSERT_EQ(green.status, ehub::lp::Status::optimal) << (green.diagnosis.empty() ? "" : green.diagnosis[0]);
+  EXPECT_GE(green.kpis.green_share, cost.kpis.green_share - 1e-9);
+  json j = sc.source;
+  j["devices"][0]["contract_kw"] = "inf";
+  const auto sc_inf = ehub::hub::scenario_from_json(j, sc.file, sc.base_dir);
+  const auto green_inf = d::solve(sc_inf, opts(d::Objective::green));
+  ASSERT_EQ(green_inf.status, ehub::lp::Status::optimal);
+  for (const auto& f : green_inf.flows) {
+    if (f.device == "grid") {
+      EXPECT_LE(*std::max_element(f.kw.begin(), f.kw.end()), 6000.0 + 1e-6);
+    }
+  }
+  EXPECT_NEAR(green.kpis.green_share, green_inf.kpis.green_share, 1e-6);
+  EXPECT_NEAR(green.kpis.unserved_kwh, 0.0, 1e-6);
+  // The default lexicographic objective failed the same way.
+  const auto lex = d::solve(sc, opts(d::Objective::lexicographic));
+  ASSERT_EQ(lex.status, ehub::lp::Status::optimal);
+  EXPECT_GE(lex.kpis.green_share, green.kpis.green_share - 0.001 - 1e-9);
+}
+
+TEST(Kunming, SixPointFrontierHasNoInfeasiblePoint) {
+  // Issue 13 item 1: `ehub pareto kunming.json --points 6` had 4 of 6 points infeasible. Every
+  // point must have a schedule, targets rise evenly, each point meets its target and cost never
+  // falls as the share rises (nested feasible sets).
+  const auto pts = d::pareto(kunming_2days(), opts(d::Objective::cost), 6);
+  ASSERT_EQ(pts.size(), 6u);
+  for (std::size_t k = 0; k < pts.size(); ++k) {
+    ASSERT_EQ(pts[k].status, ehub::lp::Status::optimal) << "point " << k;
+    EXPECT_GE(pts[k].green_share, pts[k].target_green_share - 1e-6);
+    if (k > 0) {
+      EXPECT_GE(pts[k].cost_total, pts[k - 1].cost_total - 1e-6 * std::abs(pts[k].cost_total));
+      EXPECT_GT(pts[k].target_green_share, pts[k - 1].target_green_share);
+    }
+  }
 }

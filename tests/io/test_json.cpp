@@ -166,8 +166,18 @@ TEST(Json, UnknownKeysAreReported) {
   const json j = json::parse(R"({"capacity_kw": 1, "capcity_kw": 2})");
   const InputError e = input_error([&] { JsonReader(j, "x.json", "/devices/0").expect_only_keys({"capacity_kw"}); });
   EXPECT_EQ(e.path(), "/devices/0/capcity_kw");
-  EXPECT_EQ(e.detail(), "unknown key (expected one of: capacity_kw)");
+  EXPECT_EQ(e.detail(), "unknown key \"capcity_kw\" (did you mean \"capacity_kw\"?); known keys: capacity_kw");
   EXPECT_NO_THROW(JsonReader(j, "x.json").expect_only_keys({"capacity_kw", "capcity_kw"}));
+}
+
+TEST(Json, NearestNameSuggestsOnlyLikelyMisspellings) {
+  const std::vector<std::string> keys = {"min_green_share", "max_emissions_kg", "constraints", "sell_per_kwh"};
+  EXPECT_EQ(ehub::io::nearest_name("constraint", keys), "constraints");      // one deletion
+  EXPECT_EQ(ehub::io::nearest_name("sell_per_kWh", keys), "sell_per_kwh");   // case only
+  EXPECT_EQ(ehub::io::nearest_name("max_emisions_kg", keys), "max_emissions_kg");
+  EXPECT_EQ(ehub::io::nearest_name("sell_price_per_kwh", keys), "sell_per_kwh");  // contains it
+  EXPECT_EQ(ehub::io::nearest_name("zzz", keys), "");                        // nothing close
+  EXPECT_EQ(ehub::io::unknown_key_message("zzz", {"a", "b"}, "in /time"), "unknown key \"zzz\" in /time; known keys: a, b");
 }
 
 TEST(Json, MalformedTextGivesLineAndColumn) {

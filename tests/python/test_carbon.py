@@ -215,4 +215,6 @@ def test_cli_certify(tmp_path, build_dir):
     bad = subprocess.run([str(exe), "certify", str(p), "--policy", "nope"], capture_output=True, text=True)
     assert bad.returncode == 2
     missing = subprocess.run([str(exe), "certify", str(tmp_path / "nope.h5")], capture_output=True, text=True)
-    assert missing.returncode == 2
+    # A missing file is bad input: exit 1 as README documents (issue 13 item 10), not 2.
+    assert missing.returncode == 1
+    assert "nope.h5: cannot open: no such file" in missing.stderr

@@ -77,3 +77,20 @@ def test_readme_python_example_runs(root):
                          text=True, check=True).stdout
     # Hand-computed: CHP at 4000 kW, grid 2000 kW -> 0.6*4000 + 0.9*2000 = 4200 CNY.
     assert out.strip() == f"{ehub.__version__} optimal cost 4200.0 CNY, CHP 4000.0 kW"
+
+
+def test_examples_reference_park_ships_with_the_package(tmp_path, monkeypatch):
+    # Issue 13 item 12: the reference park is found from any working directory, from the package
+    # copy (ehub/data), not through the repository's examples/ folder.
+    import pathlib
+
+    import ehub
+
+    monkeypatch.chdir(tmp_path)
+    p = pathlib.Path(ehub.examples.reference_park_path())
+    assert p.is_file() and p.parent.name == "data" and p.parent.parent.name == "ehub"
+    assert pathlib.Path(ehub.examples.reference_park_csv_path()).is_file()
+    sc = ehub.examples.reference_park(start="2025-07-01T00:00:00+08:00", steps=3)
+    # 3 hourly steps from 2025-07-01T00:00+08:00 = 2025-06-30T16:00Z = unix 1751299200.
+    assert len(sc.grid) == 3
+    assert sc.grid.start_unix_s == 1751299200

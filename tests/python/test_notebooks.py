@@ -1,5 +1,6 @@
 """Every notebook in examples/notebooks runs top to bottom without a cell error (nbclient, a python3
-kernel of this interpreter, working directory the repository root); notebooks are stored without
+kernel of this interpreter, working directory the notebook's own folder: the data come from
+ehub.examples, issue 13 item 12); notebooks are stored without
 outputs; the first code cell of notebook 01 is a Python example of the README.
 
 Needs nbclient, nbformat and ipykernel (and dask + distributed for notebook 05); skipped without them.
@@ -41,7 +42,7 @@ def test_notebook_runs(path, tmp_path):
         pytest.importorskip(mod, reason=f"{path.name} needs {mod}")
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
-                                     resources={"metadata": {"path": str(ROOT)}})
+                                     resources={"metadata": {"path": str(path.parent)}})
     t = time.perf_counter()
     try:
         client.execute()

@@ -111,6 +111,22 @@ def test_pareto_frontier(tmp_path):
     check_png(tmp_path / "pareto_df.png")
 
 
+def test_pareto_frontier_point_without_schedule_is_not_drawn_at_zero(tmp_path):
+    # Issue 13 item 1: an infeasible point (NaN figures) was drawn at (0, 0). It is a dashed line at
+    # its target share (45 %), and no plotted cost is 0.
+    pts = {"green_share": [0.4, float("nan"), 0.5], "cost_total": [1e5, float("nan"), 2e5],
+           "emissions_kg": [5e4, float("nan"), 3e4], "status": ["optimal", "infeasible", "optimal"],
+           "target_green_share": [0.4, 0.45, 0.5]}
+    fig = eplot.pareto_frontier(pts, path=tmp_path / "pareto_nan.png")
+    ax = fig.axes[0]
+    cost_line = ax.lines[0]
+    assert list(cost_line.get_ydata()) == [1e5, 2e5]
+    assert list(cost_line.get_xdata()) == pytest.approx([40.0, 50.0])
+    vlines = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert len(vlines) == 1 and vlines[0].get_xdata()[0] == pytest.approx(45.0)
+    assert "no schedule (infeasible)" in ax.get_legend_handles_labels()[1]
+
+
 def test_forecast_bands(tmp_path):
     idx = pd.date_range("2025-07-01", periods=96, freq="15min", tz="Asia/Shanghai")
     base = 1000 * np.sin(np.linspace(0, np.pi, 96))

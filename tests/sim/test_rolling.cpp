@@ -168,3 +168,19 @@ TEST(Rolling, DemandChargeOnTheExecutedMonthlyPeak) {
 }
 
 }  // namespace
+
+TEST(Rolling, MoreDaysThanTheDataIsAnError) {
+  // Issue 13 item 10: `simulate --days 30` on 2 days of data silently ran 2 days.
+  auto o = opts(ehub::sim::Strategy::perfect);
+  o.days = 30;
+  try {
+    ehub::sim::run_loop(tiny(2), "tiny.json", ".", o);
+    FAIL() << "no error";
+  } catch (const ehub::InputError& e) {
+    EXPECT_EQ(e.path(), "--days");
+    EXPECT_NE(std::string(e.detail()).find("asks for 30 days but the scenario's data hold 2 days (48 steps)"),
+              std::string::npos) << e.what();
+  }
+  o.days = 2;
+  EXPECT_NO_THROW(ehub::sim::run_loop(tiny(2), "tiny.json", ".", o));
+}

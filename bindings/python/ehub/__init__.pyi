@@ -16,6 +16,7 @@ from . import carbon as carbon
 from . import core as core
 from . import dispatch as dispatch
 from . import ems as ems
+from . import examples as examples
 from . import forecast as forecast
 from . import hub as hub
 from . import io as io

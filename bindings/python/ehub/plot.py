@@ -558,9 +558,13 @@ def pareto_frontier(points, *, currency: str = "CNY", annotate: bool = True, tit
     """Green share (x, %) against total cost (y) of a Pareto frontier, emissions on a second axis.
 
     points: the list from ``ehub.dispatch.pareto`` (objects with green_share, cost_total,
-    emissions_kg, status), or a pandas DataFrame / dict with those columns. Points whose status is
-    not optimal are drawn as open circles.
+    emissions_kg, status, target_green_share), or a pandas DataFrame / dict with those columns.
+    Points with a schedule that is not proven optimal are drawn as open circles. Points without a
+    schedule (infeasible, time limit: NaN or None figures) have no cost to draw: each is a dashed red
+    vertical line at its target green share, labelled "no schedule", never a point at (0, 0).
     """
+    import math
+
     import numpy as np
 
     if hasattr(points, "to_dict") and hasattr(points, "columns"):
@@ -570,17 +574,29 @@ def pareto_frontier(points, *, currency: str = "CNY", annotate: bool = True, tit
         rows = [dict(zip(keys, vals)) for vals in zip(*(points[k] for k in keys))]
     else:
         rows = [{"green_share": p.green_share, "cost_total": p.cost_total, "emissions_kg": p.emissions_kg,
-                 "status": getattr(p, "status", "optimal")} for p in points]
+                 "status": getattr(p, "status", "optimal"),
+                 "target_green_share": getattr(p, "target_green_share", None)} for p in points]
     if not rows:
         raise ValueError("no Pareto points")
+
+    def _finite(v):
+        return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+    missing = [r for r in rows if not (_finite(r.get("green_share")) and _finite(r.get("cost_total")))]
+    rows = [r for r in rows if r not in missing]
     rows.sort(key=lambda r: r["green_share"])
-    share = np.array([r["green_share"] for r in rows]) * 100
+    share = np.array([r["green_share"] for r in rows], dtype=float) * 100
     cost = np.array([r["cost_total"] for r in rows], dtype=float)
-    ok = np.array([r.get("status", "optimal") == "optimal" for r in rows])
+    ok = np.array([r.get("status", "optimal") == "optimal" for r in rows], dtype=bool)
     fig, (ax,) = _new_figure(ax, figsize)
     ax.plot(share[ok], cost[ok], "-o", color="#1f77b4", label=f"total cost ({currency})")
     if (~ok).any():
         ax.plot(share[~ok], cost[~ok], "o", mfc="none", color="#1f77b4", label="not optimal")
+    for k, r in enumerate(missing):
+        target = r.get("target_green_share")
+        if _finite(target):
+            ax.axvline(float(target) * 100, color="#d62728", linestyle="--", linewidth=1,
+                       label=f"no schedule ({r.get('status', 'infeasible')})" if k == 0 else None)
     ax.set_xlabel("green share of electricity consumption (%)")
     ax.set_ylabel(f"total cost ({currency})")
     ax.grid(True, alpha=0.3)

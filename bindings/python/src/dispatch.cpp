@@ -184,10 +184,13 @@ void bind_dispatch(py::module_& m) {
       },
       py::arg("scenario"), py::arg("options"),
       "Dispatch of a scenario; the GIL is released while the model is built and solved.");
-  py::class_<dispatch::ParetoPoint>(m, "ParetoPoint", "One point of the green-vs-cost frontier.")
+  py::class_<dispatch::ParetoPoint>(m, "ParetoPoint",
+                                    "One point of the green-vs-cost frontier (NaN figures when its solve found no schedule).")
       .def_readonly("green_share", &dispatch::ParetoPoint::green_share)
       .def_readonly("cost_total", &dispatch::ParetoPoint::cost_total)
       .def_readonly("emissions_kg", &dispatch::ParetoPoint::emissions_kg)
+      .def_readonly("target_green_share", &dispatch::ParetoPoint::target_green_share,
+                    "The point's epsilon constraint: green share >= this")
       .def_property_readonly("status", [](const dispatch::ParetoPoint& p) { return std::string(lp::to_string(p.status)); })
       .def_readonly("result", &dispatch::ParetoPoint::result);
   m.def(

@@ -89,6 +89,7 @@ struct Kpis {
   double self_consumption = 0;              ///< renewable used on site (directly or stored) / renewable generation
   double self_sufficiency = 0;              ///< 1 - grid import / electricity consumption
   double grid_import_kwh = 0, grid_export_kwh = 0, curtailment_kwh = 0, unserved_kwh = 0;
+  double heat_dumped_kwh = 0;               ///< CHP heat released unused (heat_dump), all CHPs
   double certificates_sold_kwh = 0;         ///< certificates of exported renewable energy sold (scenario certificate_price_per_mwh > 0)
   std::map<std::string, double> storage_cycles;  ///< equivalent full cycles per storage
 };
@@ -126,18 +127,22 @@ struct EHUB_EXPORT Result {
   nlohmann::json summary() const;
 };
 
-/// One point of a green-vs-cost frontier.
+/// One point of a green-vs-cost frontier. A point whose solve found no schedule (status
+/// infeasible, time_limit, ...) has NaN green_share, cost_total and emissions_kg (null in JSON):
+/// never zeros that read as a free, grey schedule.
 struct ParetoPoint {
-  double green_share = 0;   ///< certified green share of electricity consumption
-  double cost_total = 0;    ///< total cost
-  double emissions_kg = 0;  ///< total emissions
+  double green_share = 0;   ///< certified green share of electricity consumption (NaN without a schedule)
+  double cost_total = 0;    ///< total cost (NaN without a schedule)
+  double emissions_kg = 0;  ///< total emissions, kgCO2 (NaN without a schedule)
   lp::Status status = lp::Status::error;  ///< outcome of this point's solve
   Result result;            ///< the full schedule
+  double target_green_share = 0;  ///< the epsilon constraint: green share >= this (the cost optimum's own share for the first point)
 };
 
 /// The green-vs-cost frontier by the epsilon-constraint method: `points` (>= 2) schedules from the
 /// cost optimum to the greenest, each the least-cost schedule with green share >= its target,
-/// sorted by green share.
+/// in the order of the targets (so of green share). When the cost optimum itself has no schedule
+/// the list holds that one point (target NaN).
 EHUB_EXPORT std::vector<ParetoPoint> pareto(const hub::Scenario& scenario, const Options& options, int points = 11);
 
 /// Builds the model of `scenario`, solves it and returns the checked result. Throws InputError

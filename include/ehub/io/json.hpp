@@ -45,6 +45,17 @@ EHUB_EXPORT std::string escape_json_pointer_token(std::string_view key);
 /// "NaN", "inf" or "-inf".
 EHUB_EXPORT std::string format_number(double value);
 
+/// The name among `candidates` closest to `name` by edit distance (insertions, deletions,
+/// substitutions and swaps of neighbours, case-insensitive), or "" when none is close enough to be
+/// a likely misspelling (distance above max(2, length / 3)). Used for "did you mean ...?".
+EHUB_EXPORT std::string nearest_name(std::string_view name, const std::vector<std::string>& candidates);
+
+/// The unknown-key message of every strict JSON object of ehub: `unknown key "x" (did you mean
+/// "y"?); known keys: a, b, c` (the hint only when a known key is close), `what` naming the
+/// object ("for device type \"pv\"", "in /time") when not empty.
+EHUB_EXPORT std::string unknown_key_message(std::string_view key, const std::vector<std::string>& known,
+                                            std::string_view what = {});
+
 /// A read-only view of one JSON value that knows where it came from (file and JSON pointer), so
 /// every value it hands out is checked and every error names the exact place:
 ///
@@ -95,6 +106,9 @@ class EHUB_EXPORT JsonReader {
   /// Throws InputError naming the first member of this object that is not in `allowed` (catches
   /// misspelt keys such as "capcity_kw"); throws when this is not an object.
   void expect_only_keys(std::initializer_list<std::string_view> allowed) const;
+  /// As above with the allowed names in a vector; `what` names the object in the message
+  /// (see unknown_key_message).
+  void expect_only_keys(const std::vector<std::string>& allowed, std::string_view what = {}) const;
 
   /// This value as a finite number; throws "expected a number, got string \"abc\"" or
   /// "must be a finite number, got NaN".

@@ -7,6 +7,7 @@
 #include "ehub/core/error.hpp"
 #include "ehub/core/time_grid.hpp"
 #include "ehub/hub/device.hpp"
+#include "ehub/io/json.hpp"
 #include "params.hpp"
 
 namespace ehub::hub {
@@ -24,16 +25,17 @@ using lp::VarType;
 // Rejects keys a device type does not read (a misspelt "capcity_kw" must not pass silently).
 void only_keys(const io::JsonReader& r, std::initializer_list<const char*> keys) {
   static const char* const kCommon[] = {"name", "type", "bus", "ports", "description"};
-  for (const auto& k : r.keys()) {
-    bool ok = false;
-    for (const char* c : kCommon) ok = ok || k == c;
-    for (const char* c : keys) ok = ok || k == c;
-    if (!ok) {
-      std::string known;
-      for (const char* c : keys) known += (known.empty() ? "" : ", ") + std::string(c);
-      throw r.error_at(k, "unknown key for device type \"" + r.optional_string("type", "") + "\"; known keys: " + known);
+  std::vector<std::string> known(keys.begin(), keys.end()), all(known);
+  all.insert(all.end(), std::begin(kCommon), std::end(kCommon));
+  for (const auto& k : r.keys())
+    if (std::find(all.begin(), all.end(), k) == all.end()) {
+      // The hint may be any allowed name, the list shows the type's own keys.
+      std::string msg = "unknown key for device type \"" + r.optional_string("type", "") + "\"";
+      if (const auto near = io::nearest_name(k, all); !near.empty()) msg += " (did you mean \"" + near + "\"?)";
+      std::string list;
+      for (const auto& c : known) list += (list.empty() ? "" : ", ") + c;
+      throw r.error_at(k, msg + "; known keys: " + list);
     }
-  }
 }
 
 std::vector<double> to_vec(const Eigen::VectorXd& v) { return {v.data(), v.data() + v.size()}; }
@@ -217,8 +219,10 @@ void tou_prices(const io::JsonReader& tariff, const SeriesSource& s, int utc_off
                 std::vector<double>& sell) {
   double hour_buy[24], hour_sell[24];
   int covered[24] = {};
+  tariff.expect_only_keys({"periods"}, "of a tariff");
   const auto periods = tariff.at("periods").elements();
   for (const auto& p : periods) {
+    p.expect_only_keys({"name", "hours", "buy_per_kwh", "sell_per_kwh"}, "of a tariff period");
     const double pb = p.non_negative_number("buy_per_kwh");
     const double ps = p.optional_number("sell_per_kwh", 0.0);
     for (const auto& h : p.at("hours").elements()) {
@@ -471,6 +475,8 @@ class Chp final : public Device {
     fuel_coefficients(u_, a, slope);
     IndexRange f = b.add_vars("fuel_kw", 0.0, kInf);
     IndexRange h = b.add_vars("heat_kw", 0.0, kInf);
+    // Heat released unused (cooling tower / dump radiator): eta_th F = heat used + heat dumped.
+    IndexRange dump = b.add_vars("heat_dumped_kw", 0.0, heat_dump_ ? kInf : 0.0);
     // Part-load curve: one binary z_k per segment k (sum z_k = on) and the segment's share p_k in
     // [P_k z_k, P_k+1 z_k]; p = sum p_k; fuel = sum F_k z_k + s_k (p_k - P_k z_k). Exact for any
     // piecewise-linear curve, convex or not.
@@ -505,13 +511,15 @@ class Chp final : public Device {
           m.add_row(0.0, kInf, std::vector<std::int32_t>{ps[k][t], z[k][t]}, std::vector<double>{1.0, -p0});
         }
       }
-      m.begin_row(heat_dump_ ? -kInf : 0.0, 0.0);  // heat <= (or ==) eff_th * fuel
+      m.begin_row(0.0, 0.0);  // heat + heat_dumped = eff_th * fuel (heat_dumped = 0 without heat_dump)
       m.add_term(h[t], 1.0);
+      m.add_term(dump[t], 1.0);
       m.add_term(f[t], -eff_th_);
     }
     b.add_port_flow("fuel", f, -1.0);
     b.add_port_flow("el", v.p, 1.0);
     b.add_port_flow("heat", h, 1.0);
+    b.add_energy_tally("heat_dumped_kwh", dump, 1.0);
   }
 
  private:
