@@ -24,7 +24,7 @@ from . import lp as lp
 from . import physics as physics
 from . import sim as sim
 from . import store as store
-__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'ems', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
+__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'ems', 'examples', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
 
 __version__: str
 

@@ -89,7 +89,7 @@ class Options:
         ...
 class ParetoPoint:
     """
-    One point of the green-vs-cost frontier.
+    One point of the green-vs-cost frontier (NaN figures when its solve found no schedule).
     """
     @property
     def cost_total(self) -> float:
@@ -106,6 +106,11 @@ class ParetoPoint:
     @property
     def status(self) -> str:
         ...
+    @property
+    def target_green_share(self) -> float:
+        """
+        The point's epsilon constraint: green share >= this
+        """
 def _pareto(scenario: ehub._core.hub.Scenario, options: Options, points: typing.SupportsInt | typing.SupportsIndex = 11) -> list[ParetoPoint]:
     ...
 def _solve(scenario: ehub._core.hub.Scenario, options: Options) -> Result:
