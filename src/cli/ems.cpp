@@ -85,6 +85,9 @@ std::vector<ems::IntervalData> inputs(const EmsArgs& a, bool for_cleaning) {
 
 std::string num(double v) { return std::isnan(v) ? std::string() : io::format_number(v); }
 
+/// A figure for the JSON output: the number, or null when it is undefined (NaN, infinite).
+nlohmann::json js(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
 int run_clean(const EmsArgs& a) {
   ems::CleaningRules r;
   r.min_value = a.min_value;
@@ -132,7 +135,6 @@ int run_stats(const EmsArgs& a) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& d : inputs(a, false)) {
     const auto s = ems::load_statistics(d, o);
-    auto js = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
     nlohmann::json j = {{"energy_kwh", js(s.energy_kwh)}, {"mean_kw", js(s.mean_kw)}, {"peak_kw", js(s.peak_kw)},
                         {"peak_time", format_iso8601(s.peak_unix_s, a.utc_offset)}, {"base_kw", js(s.base_kw)},
                         {"load_factor", js(s.load_factor)}, {"peak_to_valley", js(s.peak_to_valley)},
@@ -166,7 +168,6 @@ int run_kpis(const EmsArgs& a) {
   o.certificates_retired_kwh = a.certificates_kwh;
   o.residual_kg_per_kwh = a.residual_factor;
   const auto k = ems::energy_kpis(u, o);
-  auto js = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   std::cout << nlohmann::json{{"coal_calorific_kgce", js(k.coal_calorific_kgce)}, {"coal_equal_value_kgce", js(k.coal_equal_value_kgce)},
                               {"electricity_share_calorific", js(k.electricity_share_calorific)}, {"kgce_per_m2", js(k.kgce_per_m2)},
                               {"kgce_per_unit", js(k.kgce_per_unit)}, {"kgce_per_person", js(k.kgce_per_person)},

@@ -127,15 +127,15 @@ void check_json_depth(std::string_view text, const std::string& source_name, std
 
 void check_json_depth(const nlohmann::json& j, const std::string& source_name, std::size_t max_depth) {
   // Iterative (an explicit stack of containers and their depth): the check itself must not recurse.
-  std::vector<std::pair<const nlohmann::json*, std::size_t>> todo{{&j, 0}};
-  while (!todo.empty()) {
-    const auto [v, depth] = todo.back();
-    todo.pop_back();
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> pending{{&j, 0}};
+  while (!pending.empty()) {
+    const auto [v, depth] = pending.back();
+    pending.pop_back();
     if (!v->is_structured()) continue;
     if (depth + 1 > max_depth)
       throw InputError(source_name, "", "JSON nested deeper than " + std::to_string(max_depth) + " levels");
     for (const auto& child : *v)
-      if (child.is_structured()) todo.emplace_back(&child, depth + 1);
+      if (child.is_structured()) pending.emplace_back(&child, depth + 1);
   }
 }
 

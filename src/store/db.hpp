@@ -93,8 +93,6 @@ class Db {
   /// Fetches a query whose columns are all numbers into `out`, row after row (NULL as NaN): for
   /// large numeric results without a Value per cell.
   virtual void fetch_numbers(std::string_view sql, const std::vector<Value>& params, std::vector<double>& out) = 0;
-  /// Schema text for this backend: replaces {{id}}, {{real}}, {{without_rowid}}, {{bool}}.
-  virtual std::string dialect(std::string_view portable_sql) const = 0;
   /// The login role (PostgreSQL) or the OS user (SQLite).
   virtual std::string login() = 0;
   /// "ok" when the database is sound.
@@ -109,8 +107,11 @@ std::unique_ptr<Db> open_sqlite(const Url& url, const OpenOptions& options);
 std::unique_ptr<Db> open_postgresql(const Url& url, const OpenOptions& options);
 
 /// The schema's migrations, oldest first: migration k (1-based) brings version k-1 to k.
-/// Each is portable SQL run through Db::dialect; PostgreSQL also gets its row-level security.
+/// Each is portable SQL run through dialect(); PostgreSQL also gets its row-level security.
 void migrate(Db& db, const std::string& display_url, int target_version, bool read_only);
+/// Portable schema SQL for `backend`: {{id}} (an auto-numbered primary key), {{real}} (a double),
+/// {{without_rowid}} (SQLite's clustered-key option, nothing on PostgreSQL) replaced.
+std::string dialect(Backend backend, std::string_view portable_sql);
 /// Version stored in the database, 0 for an empty one.
 int stored_schema_version(Db& db);
 /// PostgreSQL: GRANT statements giving a tenant's login (read-only: a viewer) its rights on the

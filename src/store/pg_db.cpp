@@ -209,18 +209,6 @@ class PgDb final : public Db {
       for (int c = 0; c < m; ++c) out.push_back(PQgetisnull(r.get(), i, c) ? nan : parse_double(PQgetvalue(r.get(), i, c)));
   }
 
-  std::string dialect(std::string_view sql) const override {
-    std::string s(sql);
-    auto rep = [&s](std::string_view from, std::string_view to) {
-      for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
-        s.replace(p, from.size(), to);
-    };
-    rep("{{id}}", "BIGSERIAL PRIMARY KEY");
-    rep("{{real}}", "DOUBLE PRECISION");
-    rep("{{without_rowid}}", "");
-    return s;
-  }
-
   std::string login() override {
     const auto r = query("SELECT session_user", {});
     return r.empty() ? "" : text_of(r[0][0]);

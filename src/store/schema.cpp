@@ -252,6 +252,18 @@ const std::vector<std::string>& tenant_tables() {
   return names;
 }
 
+std::string dialect(Backend backend, std::string_view sql) {
+  const bool pg = backend == Backend::postgresql;
+  std::string s(sql);
+  auto rep = [&s](std::string_view from, std::string_view to) {
+    for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  };
+  rep("{{id}}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY");
+  rep("{{real}}", pg ? "DOUBLE PRECISION" : "REAL");
+  rep("{{without_rowid}}", pg ? "" : "WITHOUT ROWID");
+  return s;
+}
+
 int stored_schema_version(Db& db) {
   if (!db.has_table("schema_version")) return 0;
   const auto rows = db.query("SELECT max(version) FROM schema_version", {});
@@ -285,7 +297,7 @@ void migrate(Db& db, const std::string& display_url, int target_version, bool re
       db.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_unix_s BIGINT NOT NULL)");
     const bool pg = db.backend() == Backend::postgresql;
     for (int v = have + 1; v <= target_version; ++v) {
-      db.exec(db.dialect(kMigrations[static_cast<std::size_t>(v - 1)]));
+      db.exec(dialect(db.backend(), kMigrations[static_cast<std::size_t>(v - 1)]));
       if (pg) {
         if (v == 1) db.exec(kPgSecurity);
         for (const auto& t : kTenantTables)

@@ -247,18 +247,6 @@ class SqliteDb final : public Db {
     sqlite3_reset(s);
   }
 
-  std::string dialect(std::string_view sql) const override {
-    std::string s(sql);
-    auto rep = [&s](std::string_view from, std::string_view to) {
-      for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
-        s.replace(p, from.size(), to);
-    };
-    rep("{{id}}", "INTEGER PRIMARY KEY");
-    rep("{{real}}", "REAL");
-    rep("{{without_rowid}}", "WITHOUT ROWID");
-    return s;
-  }
-
   std::string login() override {
     if (const char* u = std::getenv("USER"); u && *u) return u;
     if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
