@@ -202,10 +202,9 @@ void add_certificate_sales(Built& B, const Options& o) {
   const hub::Scenario& sc = *B.sc;
   if (!(sc.certificate_price_per_mwh > 0)) return;
   hub::Builder& b = *B.builder;
-  const hub::Hub& h = sc.hub;
   std::vector<IndexRange> exports;
   for (const auto& s : b.states())
-    if (s.name == "export_kw" && h.device(*h.find_device(s.device)).type() == "grid") exports.push_back(s.vars);
+    if (s.name == "export_kw" && s.setpoint == hub::Setpoint::exchange) exports.push_back(s.vars);
   if (exports.empty()) return;  // nothing leaves the park through a grid: nothing to sell
   add_green_model(B);
   lp::Model& m = B.model;
@@ -537,7 +536,7 @@ void colour_schedule(const Built& B, const std::vector<double>& x, Result& r, bo
     const std::string& dev = B.el_storages[k]->device;
     r.green.push_back({dev, "charge_kw", cols[k].gc});
     r.green.push_back({dev, "discharge_kw", cols[k].gd});
-    r.states.push_back({dev, "soc_green_kwh", cols[k].socg});
+    r.states.push_back({dev, "soc_green_kwh", cols[k].socg, hub::Setpoint::none});
   }
   r.kpis.electricity_consumption_kwh = consumption;
   r.kpis.green_matched_kwh = matched;
@@ -621,7 +620,7 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
         internal("bus " + buses[k].name + " does not balance at " + sc.grid.time_iso(t) + ": " + fmt(sum) + " kW");
     }
   for (const auto& s : b.states()) {
-    StateSeries ss{s.device, s.name, std::vector<double>(static_cast<std::size_t>(n))};
+    StateSeries ss{s.device, s.name, std::vector<double>(static_cast<std::size_t>(n)), s.setpoint};
     for (std::int32_t t = 0; t < n; ++t) ss.values[static_cast<std::size_t>(t)] = x[static_cast<std::size_t>(s.vars[t])];
     r.states.push_back(std::move(ss));
   }
@@ -656,8 +655,13 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   colour_schedule(B, x, r, o.relax_integers);
   k.self_sufficiency =
       k.electricity_consumption_kwh > 0 ? std::max(0.0, 1.0 - k.grid_import_kwh / k.electricity_consumption_kwh) : 0.0;
-  for (const auto& s : b.storages())  // equivalent full cycles: discharged energy / nominal capacity
-    if (s.capacity_kwh > 0) k.storage_cycles[s.device] = tally("energy.storage_discharge_kwh." + s.device) / s.capacity_kwh;
+  for (const auto& s : b.storages()) {  // equivalent full cycles: discharged energy / nominal capacity
+    if (!(s.capacity_kwh > 0)) continue;
+    const double dt = sc.grid.step_hours();
+    double discharged_kwh = 0;  // from the declared storage's own variables: a user's storage type counts too
+    for (std::int32_t t = 0; t < s.discharge_kw.count; ++t) discharged_kwh += x[static_cast<std::size_t>(s.discharge_kw[t])] * dt;
+    k.storage_cycles[s.device] = discharged_kwh / s.capacity_kwh;
+  }
   if (k.unserved_kwh > 1e-6)
     for (const auto& s : r.states)
       if (s.name == "unserved_kw") {

@@ -33,6 +33,29 @@ lp::IndexRange Builder::add_vars(std::string_view name, double lb, std::span<con
   return r;
 }
 
+std::string_view to_string(Setpoint s) noexcept {
+  switch (s) {
+    case Setpoint::none: return "none";
+    case Setpoint::commitment: return "commitment";
+    case Setpoint::storage: return "storage";
+    case Setpoint::output: return "output";
+    case Setpoint::exchange: return "exchange";
+    case Setpoint::curtailment: return "curtailment";
+    case Setpoint::available: return "available";
+  }
+  return "?";
+}
+
+void Builder::mark_setpoint(std::string_view name, Setpoint kind) {
+  for (auto it = states_.rbegin(); it != states_.rend(); ++it)
+    if (it->device == device_ && it->name == name) {
+      it->setpoint = kind;
+      return;
+    }
+  throw Error("ehub.internal", "device \"" + device_ + "\" marks state \"" + std::string(name) +
+                                   "\" as a setpoint but recorded no such state");
+}
+
 std::int32_t Builder::add_scalar(std::string_view /*name*/, double lb, double ub) { return model_.add_var(lb, ub); }
 
 PortFlow& Builder::flow(std::string_view port) {

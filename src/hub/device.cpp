@@ -11,6 +11,22 @@ namespace ehub::hub {
 SeriesSource::~SeriesSource() = default;
 Device::Device(std::string name) : name_(std::move(name)) {}
 Device::~Device() = default;
+std::unique_ptr<Device> Device::with_state(const DeviceState&) const { return nullptr; }
+
+std::string_view to_string(EndCondition e) noexcept {
+  switch (e) {
+    case EndCondition::cyclic: return "cyclic";
+    case EndCondition::free: return "free";
+    case EndCondition::min: return "min";
+  }
+  return "?";
+}
+
+bool DeviceState::empty() const noexcept {
+  return !soc && !soc_green && !end_condition && !soc_end_min && charge_efficiency_derate == 0 &&
+         discharge_efficiency_derate == 0 && !on && !hours_in_state_h && !last_output_kw &&
+         !part_load_efficiency_ratio && !demand_peak_so_far_kw && !demand_charge_prorated && !demand_charge_off;
+}
 
 namespace {
 struct Entry {

@@ -53,6 +53,44 @@ std::int32_t Hub::add_device(std::unique_ptr<Device> device) {
   return static_cast<std::int32_t>(devices_.size() - 1);
 }
 
+namespace {
+// Throws unless `b` keeps the name and ports of a device called `name` with ports `ports`.
+void check_replacement(const std::string& name, const std::vector<PortSpec>& a, const Device* b) {
+  if (!b) throw InputError("", "/devices/" + name, "null replacement device");
+  if (b->name() != name)
+    throw InputError("", "/devices/" + name, "a replacement must keep the name, got \"" + b->name() + "\"");
+  const auto p = b->ports();
+  bool same = a.size() == p.size();
+  for (std::size_t k = 0; same && k < a.size(); ++k)
+    same = a[k].name == p[k].name && a[k].carrier == p[k].carrier && a[k].direction == p[k].direction;
+  if (!same) throw InputError("", "/devices/" + name, "a replacement must keep the device's ports");
+}
+}  // namespace
+
+void Hub::replace_device(std::int32_t i, std::unique_ptr<Device> device) {
+  if (i < 0 || static_cast<std::size_t>(i) >= devices_.size())
+    throw InputError("", "/devices", "no device at index " + std::to_string(i));
+  auto& old = devices_[static_cast<std::size_t>(i)];
+  check_replacement(old->name(), old->ports(), device.get());
+  old = std::move(device);
+}
+
+void Hub::wrap_device(std::int32_t i, const std::function<std::unique_ptr<Device>(std::unique_ptr<Device>)>& wrap) {
+  if (i < 0 || static_cast<std::size_t>(i) >= devices_.size())
+    throw InputError("", "/devices", "no device at index " + std::to_string(i));
+  auto& slot = devices_[static_cast<std::size_t>(i)];
+  const std::string name = slot->name();
+  const auto ports = slot->ports();
+  std::unique_ptr<Device> next = wrap(std::move(slot));
+  try {
+    check_replacement(name, ports, next.get());
+  } catch (...) {
+    // The slot must not stay empty: a hub with a null device would crash later.
+    throw Error("ehub.internal", "wrap_device: the wrapper of \"" + name + "\" broke its name or ports");
+  }
+  slot = std::move(next);
+}
+
 void Hub::connect(std::string_view device, std::string_view port, std::string_view bus) {
   connections_.push_back(Connection{std::string(device), std::string(port), std::string(bus)});
 }

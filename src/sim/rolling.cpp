@@ -83,30 +83,25 @@ bool structural_key(const std::string& k) {
   return false;
 }
 
-bool forecastable(const std::string& type, const std::string& key) {
-  return (type == "load" && key == "profile_kw") || (type == "pv" && key == "availability") ||
-         (type == "wind" && (key == "wind_speed_m_per_s" || key == "availability"));
-}
-
 // One device series resolved to the data grid.
 struct SeriesRef {
-  std::size_t device = 0;
-  std::string key, device_name, device_type;
-  bool forecastable = false;
+  std::size_t device = 0;  // index in the scenario's "devices" (and the hub)
+  std::string key, device_name;
+  bool forecastable = false;  // the device lists `key` in forecast_inputs()
   std::vector<double> values;
 };
 
-struct StorageInfo {
-  std::string name, type;
-  double energy_kwh = 0, charge_kw = 0, discharge_kw = 0, eta_c = 1, eta_d = 1, soc_min = 0, soc_max = 1,
-         soc_initial = 0.5, loss_per_h = 0, soc_end_min = 0;
-  std::string end = "cyclic";
+// A storage the loop carries (the device answered storage()).
+struct StorageRef {
+  std::string name;
+  hub::StorageInfo info;
 };
 
-struct UnitInfo {
-  std::string name, type;
-  double min_up_h = 0, min_down_h = 0, eff_el = 0.4, eff_th = 0, capacity_kw = 0;
-  bool initial_on = false;
+// A committed unit the loop carries (the device answered unit()).
+struct UnitRef {
+  std::string name;
+  hub::UnitInfo info;
+  bool heat_output = false;  // a port delivers heat (a CHP: the rules run it heat-led)
 };
 
 // A grid with a monthly demand charge: the loop bills it on the executed monthly peak.
@@ -124,15 +119,17 @@ int month_key(std::int64_t unix_s, int offset) {
 // Hours of a local calendar month given by month_key.
 double month_hours(int key) { return 24.0 * days_in_month(key / 12, key % 12 + 1); }
 
-// The scenario with every device series pulled out as full-length vectors.
+// The scenario with every device series pulled out as full-length vectors, and its devices
+// loaded once over the whole data grid (the loop asks them for their parameters).
 struct Park {
   json skeleton;  // devices without their series keys
   std::string file, base_dir;
   TimeGrid grid;
   int offset = 0;
+  hub::Scenario full;  // the whole data grid
   std::vector<SeriesRef> series;
-  std::vector<StorageInfo> storages;
-  std::vector<UnitInfo> units;
+  std::vector<StorageRef> storages;
+  std::vector<UnitRef> units;
   std::vector<DemandCharge> demand_charges;
 };
 
@@ -192,27 +189,24 @@ class Resolver {
   std::map<std::string, io::CsvSeriesTable> cache_;
 };
 
-double num(const json& d, const char* key, double def) {
-  return d.contains(key) && d[key].is_number() ? d[key].get<double>() : def;
-}
-
 Park make_park(const json& j, const std::string& file, const std::string& base_dir) {
-  // Validates the whole scenario once and gives the data grid and the park's local time.
-  hub::HorizonOptions h;
-  h.steps = 1;
-  const hub::Scenario sc = hub::scenario_from_json(j, file, base_dir, h);
+  // Validates the whole scenario once; its devices give the parameters the loop needs.
   Park P;
+  P.full = hub::scenario_from_json(j, file, base_dir);
+  const hub::Hub& hub = P.full.hub;
   P.file = file;
   P.base_dir = base_dir;
-  P.grid = sc.data_grid;
-  P.offset = sc.utc_offset_minutes;
+  P.grid = P.full.data_grid;
+  P.offset = P.full.utc_offset_minutes;
   P.skeleton = j;
   P.skeleton.erase("series");
   Resolver res(j, file, base_dir, P.grid, P.offset);
   auto& devices = P.skeleton.at("devices");
   for (std::size_t i = 0; i < devices.size(); ++i) {
     json& d = devices[i];
-    const std::string type = d.value("type", ""), name = d.value("name", "");
+    const std::string name = d.value("name", "");
+    const hub::Device& dev = hub.device(*hub.find_device(name));
+    const auto uncertain = dev.forecast_inputs();
     std::vector<std::string> keys;
     for (auto it = d.begin(); it != d.end(); ++it) keys.push_back(it.key());
     for (const auto& k : keys) {
@@ -220,44 +214,18 @@ Park make_park(const json& j, const std::string& file, const std::string& base_d
       const SeriesKind kind = k == "profile_kw" ? SeriesKind::power : SeriesKind::intensive;
       auto v = res.resolve(d[k], "/devices/" + std::to_string(i) + "/" + k, kind);
       if (!v) continue;
-      P.series.push_back({i, k, name, type, forecastable(type, k), std::move(*v)});
+      const bool fc = std::find(uncertain.begin(), uncertain.end(), k) != uncertain.end();
+      P.series.push_back({i, k, name, fc, std::move(*v)});
       d[k] = nullptr;
     }
-    if (type == "battery" || type == "thermal_storage") {
-      StorageInfo s;
-      s.name = name;
-      s.type = type;
-      s.energy_kwh = num(d, "energy_kwh", 0);
-      const double power = num(d, "power_kw", s.energy_kwh);
-      s.charge_kw = num(d, "charge_kw", power);
-      s.discharge_kw = num(d, "discharge_kw", power);
-      if (d.contains("round_trip_efficiency")) {
-        s.eta_c = s.eta_d = std::sqrt(num(d, "round_trip_efficiency", 1.0));
-      } else {
-        s.eta_c = num(d, "charge_efficiency", type == "battery" ? 0.95 : 1.0);
-        s.eta_d = num(d, "discharge_efficiency", type == "battery" ? 0.95 : 1.0);
-      }
-      s.soc_min = num(d, "soc_min", 0.0);
-      s.soc_max = num(d, "soc_max", 1.0);
-      s.soc_initial = num(d, "soc_initial", std::clamp(0.5, s.soc_min, s.soc_max));
-      s.loss_per_h = num(d, type == "battery" ? "self_discharge_per_h" : "standing_loss_per_h", 0.0);
-      s.end = d.value("end_condition", "cyclic");
-      s.soc_end_min = num(d, "soc_end_min", s.soc_min);
-      P.storages.push_back(s);
-    }
-    if (type == "grid" && num(d, "demand_charge_per_kw_month", 0.0) > 0)
-      P.demand_charges.push_back({name, num(d, "demand_charge_per_kw_month", 0.0)});
-    if (type == "chp" || type == "diesel_generator") {
-      UnitInfo u;
-      u.name = name;
-      u.type = type;
-      u.min_up_h = num(d, "min_up_h", 0);
-      u.min_down_h = num(d, "min_down_h", 0);
-      u.eff_el = num(d, "electric_efficiency", type == "chp" ? 0.40 : 0.42);
-      u.eff_th = num(d, "thermal_efficiency", 0.0);
-      u.initial_on = d.value("initial_on", false);
-      u.capacity_kw = num(d, "capacity_kw", 0);
-      P.units.push_back(u);
+    if (const auto s = dev.storage()) P.storages.push_back({name, *s});
+    if (const auto g = dev.grid_connection(); g && g->demand_charge_per_kw_month > 0)
+      P.demand_charges.push_back({name, g->demand_charge_per_kw_month});
+    if (const auto u = dev.unit()) {
+      bool heat = false;
+      for (const auto& port : dev.ports())
+        heat = heat || (port.carrier == hub::Carrier::heat && port.direction == hub::PortDirection::output);
+      P.units.push_back({name, *u, heat});
     }
   }
   return P;
@@ -275,8 +243,7 @@ struct Carry {
 };
 
 // The scenario JSON of steps [d, d + w) with `vals[k]` (w values each) for series k.
-json window_json(const Park& P, std::int64_t d, std::int64_t w, const std::vector<std::vector<double>>& vals,
-                 const Carry& c, bool plan, bool free_end) {
+json window_json(const Park& P, std::int64_t d, std::int64_t w, const std::vector<std::vector<double>>& vals) {
   json j = P.skeleton;
   j["time"] = {{"start", format_iso8601(P.grid.time_unix_s(d), P.offset)},
                {"step_minutes", P.grid.step_minutes()},
@@ -284,42 +251,68 @@ json window_json(const Park& P, std::int64_t d, std::int64_t w, const std::vecto
                {"utc_offset_minutes", P.offset}};
   auto& devices = j["devices"];
   for (std::size_t k = 0; k < P.series.size(); ++k) devices[P.series[k].device][P.series[k].key] = vals[k];
-  for (auto& dev : devices) {
-    const std::string name = dev.value("name", "");
+  return j;
+}
+
+// Applies the carried states to the devices of a window scenario starting at step d, in memory
+// (Device::with_state): SOC and its green part, the end condition (plans return to the scenario's
+// initial level at every horizon end unless `free_end`; settlements end free), commitment, hours
+// in state and last output of units, and the demand-charge peak so far (plans) or no demand
+// charge (settlements: the loop bills the executed monthly peak itself).
+void apply_states(hub::Scenario& sc, const Park& P, std::int64_t d, const Carry& c, bool plan, bool free_end) {
+  hub::Hub& h = sc.hub;
+  for (std::int32_t i = 0; i < h.num_devices(); ++i) {
+    const hub::Device& dev = h.device(i);
+    const std::string& name = dev.name();
+    hub::DeviceState st;
     for (const auto& s : P.storages)
       if (s.name == name) {
-        dev["soc_initial"] = c.soc.at(name);
-        if (const auto g = c.soc_green.find(name); g != c.soc_green.end() && g->second > 0)
-          dev["soc_green_initial"] = std::min(g->second, c.soc.at(name));
-        if (!plan || free_end || s.end == "free") {
-          dev["end_condition"] = "free";
-          dev.erase("soc_end_min");
-        } else if (s.end == "cyclic") {  // back to the scenario's initial level at every horizon end
-          dev["end_condition"] = "min";
-          dev["soc_end_min"] = s.soc_initial;
+        st.soc = c.soc.at(name);
+        if (const auto g = c.soc_green.find(name); g != c.soc_green.end())
+          st.soc_green = std::min(g->second, c.soc.at(name));
+        if (!plan || free_end || s.info.end_condition == hub::EndCondition::free) {
+          st.end_condition = hub::EndCondition::free;
+        } else if (s.info.end_condition == hub::EndCondition::cyclic) {  // back to the initial level
+          st.end_condition = hub::EndCondition::min;
+          st.soc_end_min = s.info.soc_initial;
         }
       }
     for (const auto& g : P.demand_charges)
       if (g.grid == name) {
         if (plan) {  // a new peak costs the whole month's charge; the month's peak so far is sunk
-          dev["demand_charge_prorated"] = false;
+          st.demand_charge_prorated = false;
           const auto it = c.peak_kw.find(name);
           const int key = month_key(P.grid.time_unix_s(d), P.offset);
-          if (it != c.peak_kw.end() && it->second.count(key)) dev["demand_peak_so_far_kw"] = it->second.at(key);
-        } else {  // the loop bills the executed monthly peak itself (run_loop)
-          dev["demand_charge_per_kw_month"] = 0.0;
+          if (it != c.peak_kw.end() && it->second.count(key)) st.demand_peak_so_far_kw = it->second.at(key);
+        } else {
+          st.demand_charge_off = true;
         }
       }
     for (const auto& u : P.units)
       if (u.name == name) {
-        dev["initial_on"] = c.on.at(name);
-        if (const auto h = c.hours_in_state.find(name); h != c.hours_in_state.end() && std::isfinite(h->second))
-          dev["initial_hours_in_state"] = h->second;
-        if (const auto p = c.p_kw.find(name); p != c.p_kw.end())
-          dev["initial_p_kw"] = c.on.at(name) ? std::clamp(p->second, 0.0, u.capacity_kw) : 0.0;
+        st.on = c.on.at(name);
+        if (const auto hs = c.hours_in_state.find(name); hs != c.hours_in_state.end() && std::isfinite(hs->second))
+          st.hours_in_state_h = hs->second;
+        if (const auto p = c.p_kw.find(name); p != c.p_kw.end()) st.last_output_kw = p->second;
       }
+    if (st.empty()) continue;
+    auto next = dev.with_state(st);
+    if (!next) {
+      std::string msg = "device type \"" + dev.type() +
+                        "\" reports a storage, unit or grid state but does not implement with_state(), so the "
+                        "operations loop cannot carry its state from one horizon to the next";
+      throw InputError(P.file, "/devices/" + name, msg);
+    }
+    h.replace_device(i, std::move(next));
   }
-  return j;
+}
+
+// The window scenario of steps [d, d + w) with the carried states applied.
+hub::Scenario window_scenario(const Park& P, std::int64_t d, std::int64_t w, const std::vector<std::vector<double>>& vals,
+                              const Carry& c, bool plan, bool free_end) {
+  hub::Scenario sc = hub::scenario_from_json(window_json(P, d, w, vals), P.file, P.base_dir);
+  apply_states(sc, P, d, c, plan, free_end);
+  return sc;
 }
 
 std::vector<std::vector<double>> actual_slices(const Park& P, std::int64_t d, std::int64_t w) {
@@ -402,9 +395,9 @@ void carry_over(const Park& P, const dispatch::Result& ex, double dt, Carry& c, 
     if (const auto* st = find_state(ex, s.name, "soc_kwh")) {
       auto& l = log.soc_kwh[s.name];
       l.insert(l.end(), st->values.begin(), st->values.end());
-      c.soc[s.name] = std::clamp(st->values.back() / s.energy_kwh, s.soc_min, s.soc_max);
+      c.soc[s.name] = std::clamp(st->values.back() / s.info.energy_kwh, s.info.soc_min, s.info.soc_max);
       const auto* g = find_state(ex, s.name, "soc_green_kwh");
-      c.soc_green[s.name] = g ? std::clamp(g->values.back() / s.energy_kwh, 0.0, c.soc[s.name]) : 0.0;
+      c.soc_green[s.name] = g ? std::clamp(g->values.back() / s.info.energy_kwh, 0.0, c.soc[s.name]) : 0.0;
     }
   for (const auto& u : P.units)
     if (const auto* st = find_state(ex, u.name, "on")) {
@@ -479,39 +472,23 @@ void add_kpis(dispatch::Kpis& a, const dispatch::Kpis& k, double& self_used) {
 
 // ---- rules ---------------------------------------------------------------------------------
 
-// Buy price and tariff class per step (-1 valley, +1 peak, 0 otherwise) of the first grid device.
+// Buy price and tariff class per step (-1 valley, +1 peak, 0 otherwise) of the first grid
+// connection: its tariff periods' names ("valley" in the name, "peak"), or for a price series the
+// lower/upper third of each local day's price range.
 void grid_prices(const Park& P, std::int64_t d, std::int64_t e, std::vector<double>& price, std::vector<int>& cls) {
   price.assign(static_cast<std::size_t>(e), 0.0);
   cls.assign(static_cast<std::size_t>(e), 0);
-  for (std::size_t i = 0; i < P.skeleton["devices"].size(); ++i) {
-    const json& g = P.skeleton["devices"][i];
-    if (g.value("type", "") != "grid") continue;
-    if (g.contains("tariff")) {
-      double hb[24] = {};
-      int hc[24] = {};
-      for (const auto& p : g["tariff"]["periods"]) {
-        const std::string name = p.value("name", "");
-        const int c = name.find("valley") != std::string::npos ? -1 : name == "peak" ? 1 : 0;
-        for (const auto& h : p["hours"]) {
-          const int from = h[0].get<int>() % 24, to = h[1].get<int>() % 24;
-          int k = from;
-          do {
-            hb[k] = p.value("buy_per_kwh", 0.0);
-            hc[k] = c;
-            k = (k + 1) % 24;
-          } while (k != to);
-        }
-      }
+  const hub::Hub& h = P.full.hub;
+  for (std::int32_t i = 0; i < h.num_devices(); ++i) {
+    const auto g = h.device(i).grid_connection();
+    if (!g) continue;
+    for (std::int64_t t = 0; t < e; ++t) price[static_cast<std::size_t>(t)] = g->buy_price_per_kwh[static_cast<std::size_t>(d + t)];
+    if (!g->tariff_period.empty()) {
       for (std::int64_t t = 0; t < e; ++t) {
-        const int h = to_local(P.grid.time_unix_s(d + t), P.offset).hour;
-        price[static_cast<std::size_t>(t)] = hb[h];
-        cls[static_cast<std::size_t>(t)] = hc[h];
+        const std::string& name = g->tariff_period[static_cast<std::size_t>(d + t)];
+        cls[static_cast<std::size_t>(t)] = name.find("valley") != std::string::npos ? -1 : name == "peak" ? 1 : 0;
       }
     } else {
-      for (const auto& s : P.series)
-        if (s.device == i && s.key == "buy_price_per_kwh")
-          for (std::int64_t t = 0; t < e; ++t) price[static_cast<std::size_t>(t)] = s.values[static_cast<std::size_t>(d + t)];
-      // Valley/peak: the lower/upper third of each local day's price range.
       const std::int64_t day = 24 * 60 / P.grid.step_minutes();
       for (std::int64_t t0 = 0; t0 < e; t0 += day) {
         const auto b = price.begin() + t0, en = price.begin() + std::min(e, t0 + day);
@@ -551,28 +528,30 @@ Pins rules_pins(const Park& P, const Carry& c, std::int64_t d, std::int64_t e, s
   std::vector<double> price;
   std::vector<int> cls;
   grid_prices(P, d, e, price, cls);
-  const auto& devices = P.skeleton["devices"];
+  const hub::Hub& hub = P.full.hub;
+  // Heat demand; import headroom for valley charging: the import limit minus electric and
+  // cooling loads (cooling counted 1:1 as electricity, an upper bound for chillers with COP >= 1).
   std::vector<double> heat(static_cast<std::size_t>(e), 0.0);
-  for (const auto& s : P.series)
-    if (s.device_type == "load" && s.key == "profile_kw" && devices[s.device].value("carrier", "electricity") == "heat")
-      for (std::int64_t t = 0; t < e; ++t) heat[static_cast<std::size_t>(t)] += s.values[static_cast<std::size_t>(d + t)];
-  // Import headroom for valley charging: the contract minus electric and cooling loads (cooling
-  // counted 1:1 as electricity, an upper bound for chillers with COP >= 1).
   std::vector<double> headroom(static_cast<std::size_t>(e), std::numeric_limits<double>::infinity());
-  for (const auto& dev : devices)
-    if (dev.value("type", "") == "grid")
-      for (auto& h : headroom) h = std::min({h, num(dev, "contract_kw", h), num(dev, "import_limit_kw", h)});
-  for (const auto& s : P.series)
-    if (s.device_type == "load" && s.key == "profile_kw" &&
-        devices[s.device].value("carrier", "electricity") != "heat")
-      for (std::int64_t t = 0; t < e; ++t) headroom[static_cast<std::size_t>(t)] -= s.values[static_cast<std::size_t>(d + t)];
   double gas_per_kwh = kNaN, boiler_eff = kNaN;
-  for (const auto& dev : devices) {
-    if (dev.value("type", "") == "gas_supply" && std::isnan(gas_per_kwh))
-      gas_per_kwh = num(dev, "price_per_m3", 0.0) / num(dev, "heating_value_kwh_per_m3", 10.814);
-    if (dev.value("type", "") == "gas_boiler" && std::isnan(boiler_eff) && dev.contains("efficiency") &&
-        dev["efficiency"].is_number())
-      boiler_eff = dev["efficiency"].get<double>();
+  for (std::int32_t i = 0; i < hub.num_devices(); ++i) {
+    const hub::Device& dev = hub.device(i);
+    if (const auto g = dev.grid_connection())
+      for (auto& h : headroom) h = std::min(h, g->import_limit_kw);
+    if (const auto l = dev.load())
+      for (std::int64_t t = 0; t < e; ++t) {
+        const double v = l->profile_kw[static_cast<std::size_t>(d + t)];
+        if (l->carrier == hub::Carrier::heat) heat[static_cast<std::size_t>(t)] += v;
+        else headroom[static_cast<std::size_t>(t)] -= v;
+      }
+    if (const auto f = dev.supply(); f && f->carrier == hub::Carrier::gas && std::isnan(gas_per_kwh))
+      gas_per_kwh = f->price_per_kwh;
+    // A gas boiler with a constant efficiency prices the heat a CHP replaces.
+    if (const auto b = dev.converter(); b && b->input == hub::Carrier::gas && b->output == hub::Carrier::heat &&
+                                        std::isnan(boiler_eff) && !b->efficiency.empty() &&
+                                        std::all_of(b->efficiency.begin(), b->efficiency.end(),
+                                                    [&](double x) { return x == b->efficiency.front(); }))
+      boiler_eff = b->efficiency.front();
   }
   Pins pins;
   plan_storage_kw.assign(static_cast<std::size_t>(e), 0.0);
@@ -581,19 +560,21 @@ Pins rules_pins(const Park& P, const Carry& c, std::int64_t d, std::int64_t e, s
   std::vector<double> soc_frac_before(static_cast<std::size_t>(e), kNaN);
   bool first_battery = true;
   for (const auto& s : P.storages) {
-    if (s.type != "battery") continue;
+    if (s.info.carrier != hub::Carrier::electricity) continue;
+    const hub::StorageInfo& si = s.info;
     std::vector<double> ch(static_cast<std::size_t>(e), 0.0), dis(ch);
-    double soc = c.soc.at(s.name) * s.energy_kwh;
-    const double keep = 1.0 - s.loss_per_h * dt, lo = s.soc_min * s.energy_kwh, hi = s.soc_max * s.energy_kwh;
+    double soc = c.soc.at(s.name) * si.energy_kwh;
+    const double keep = 1.0 - si.standing_loss_per_h * dt, lo = si.soc_min * si.energy_kwh, hi = si.soc_max * si.energy_kwh;
     for (std::int64_t t = 0; t < e; ++t) {
       const auto ts = static_cast<std::size_t>(t);
-      if (first_battery) soc_frac_before[ts] = soc / s.energy_kwh;
+      if (first_battery) soc_frac_before[ts] = soc / si.energy_kwh;
       if (cls[ts] < 0) {
-        ch[ts] = std::clamp((hi - keep * soc) / (s.eta_c * dt) * (1 - 1e-9), 0.0, std::min(s.charge_kw, std::max(0.0, headroom[ts])));
+        ch[ts] = std::clamp((hi - keep * soc) / (si.charge_efficiency * dt) * (1 - 1e-9), 0.0,
+                            std::min(si.charge_kw, std::max(0.0, headroom[ts])));
         headroom[ts] -= ch[ts];
       }
-      else if (cls[ts] > 0) dis[ts] = std::clamp((keep * soc - lo) * s.eta_d / dt * (1 - 1e-9), 0.0, s.discharge_kw);
-      soc = keep * soc + s.eta_c * ch[ts] * dt - dis[ts] * dt / s.eta_d;
+      else if (cls[ts] > 0) dis[ts] = std::clamp((keep * soc - lo) * si.discharge_efficiency / dt * (1 - 1e-9), 0.0, si.discharge_kw);
+      soc = keep * soc + si.charge_efficiency * ch[ts] * dt - dis[ts] * dt / si.discharge_efficiency;
     }
     first_battery = false;
     shrink_storage_setpoints(ch);
@@ -609,17 +590,17 @@ Pins rules_pins(const Park& P, const Carry& c, std::int64_t d, std::int64_t e, s
     std::vector<int> want(static_cast<std::size_t>(e), 0);
     for (std::int64_t t = 0; t < e; ++t) {
       const auto ts = static_cast<std::size_t>(t);
-      if (u.type == "chp") {
+      if (u.heat_output) {
         // Net cost of CHP electricity: fuel per kWh_el minus the boiler gas its heat replaces.
-        const double credit = std::isnan(boiler_eff) ? 0.0 : u.eff_th / u.eff_el * gas_per_kwh / boiler_eff;
-        const double net = gas_per_kwh / u.eff_el - credit;
+        const double credit = std::isnan(boiler_eff) ? 0.0 : u.info.thermal_efficiency / u.info.electric_efficiency * gas_per_kwh / boiler_eff;
+        const double net = gas_per_kwh / u.info.electric_efficiency - credit;
         want[ts] = heat[ts] > 2000.0 && !std::isnan(gas_per_kwh) && net < price[ts];
       } else {
         want[ts] = price[ts] > 1.0 && !std::isnan(soc_frac_before[ts]) && soc_frac_before[ts] < 0.2;
       }
     }
     const auto h = c.hours_in_state.find(u.name);
-    pins[u.name]["on"] = hold_min_times(want, c.on.at(u.name), u.min_up_h, u.min_down_h, dt,
+    pins[u.name]["on"] = hold_min_times(want, c.on.at(u.name), u.info.min_up_h, u.info.min_down_h, dt,
                                         h == c.hours_in_state.end() ? std::numeric_limits<double>::infinity() : h->second);
   }
   return pins;
@@ -668,8 +649,8 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
   rep.strategy = options.strategy;
   rep.step_minutes = sm;
   Carry c;
-  for (const auto& s : P.storages) c.soc[s.name] = s.soc_initial;
-  for (const auto& u : P.units) c.on[u.name] = u.initial_on;
+  for (const auto& s : P.storages) c.soc[s.name] = s.info.soc_initial;
+  for (const auto& u : P.units) c.on[u.name] = u.info.initial_on;
   std::map<std::string, double> abs_err;
   std::int64_t err_steps = 0;
   double self_used = 0;
@@ -715,8 +696,7 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
         rep.forecast_baseline_steps += base;
       }
       for (int attempt = 0; attempt < 2 && !have_plan; ++attempt) {
-        const json wj = window_json(P, d, w, vals, c, true, attempt == 1);
-        const hub::Scenario sc = hub::scenario_from_json(wj, file, base_dir);
+        const hub::Scenario sc = window_scenario(P, d, w, vals, c, true, attempt == 1);
         plan = dispatch::solve(sc, dopt);
         ++rep.solves;
         rep.solve_s += plan.build_s + plan.solve_s;
@@ -744,8 +724,8 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
     const std::int64_t len = options.twin.causal ? 1 : e;
     for (std::int64_t s0 = 0; s0 < e; s0 += len) {
       const std::int64_t l = std::min(len, e - s0);
-      const json aj = window_json(P, d + s0, l, actual_slices(P, d + s0, l), c, false, true);
-      TwinResult tr = execute(aj, file, base_dir, slice_pins(pins, s0, l), dopt, options.twin);
+      TwinResult tr = execute(window_scenario(P, d + s0, l, actual_slices(P, d + s0, l), c, false, true),
+                              slice_pins(pins, s0, l), dopt, options.twin);
       ++rep.solves;
       rep.solve_s += tr.executed.build_s + tr.executed.solve_s;
       add_kpis(rep.kpis, tr.executed.kpis, self_used);

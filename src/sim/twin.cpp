@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
+#include <set>
 
 #include "ehub/core/error.hpp"
 #include "ehub/hub/device.hpp"
@@ -19,13 +21,42 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Formulates the wrapped device, then fixes the pinned state variables step by step, prices the
 // deviations from the soft ones and adds the battery taper.
+// The balancing policy's multiple of W for a deviation from a setpoint of kind `k` (0: fixed or
+// not followed; see TwinOptions::balancing_penalty_per_kwh).
+double policy_multiple(hub::Setpoint k) {
+  switch (k) {
+    case hub::Setpoint::storage: return 1.0;
+    case hub::Setpoint::output: return 2.0;
+    case hub::Setpoint::exchange: return 4.0;
+    case hub::Setpoint::curtailment:
+    case hub::Setpoint::available: return 8.0;
+    case hub::Setpoint::none:
+    case hub::Setpoint::commitment: break;
+  }
+  return 0.0;
+}
+
+// The twin's balancing policy for one device: its plan setpoints by state, applied by the kind
+// each state declares (hub::Setpoint), at weight W.
+struct Policy {
+  std::map<std::string, std::vector<double>> setpoints;
+  double weight = 0;
+};
+
 class Pinned final : public hub::Device {
  public:
-  Pinned(std::string name, std::unique_ptr<hub::Device> inner, DevicePins pins)
-      : Device(std::move(name)), inner_(std::move(inner)), pins_(std::move(pins)) {}
+  Pinned(std::string name, std::unique_ptr<hub::Device> inner, DevicePins pins, std::optional<Policy> policy = {})
+      : Device(std::move(name)), inner_(std::move(inner)), pins_(std::move(pins)), policy_(std::move(policy)) {}
   std::string type() const override { return inner_->type(); }
   std::vector<hub::PortSpec> ports() const override { return inner_->ports(); }
   bool renewable() const override { return inner_->renewable(); }
+  std::optional<hub::StorageInfo> storage() const override { return inner_->storage(); }
+  std::optional<hub::UnitInfo> unit() const override { return inner_->unit(); }
+  std::optional<hub::GridInfo> grid_connection() const override { return inner_->grid_connection(); }
+  std::optional<hub::LoadInfo> load() const override { return inner_->load(); }
+  std::optional<hub::SupplyInfo> supply() const override { return inner_->supply(); }
+  std::optional<hub::ConverterInfo> converter() const override { return inner_->converter(); }
+  std::vector<std::string> forecast_inputs() const override { return inner_->forecast_inputs(); }
   void formulate(hub::Builder& b) const override {
     const std::size_t first = b.states().size(), first_storage = b.storages().size();
     inner_->formulate(b);
@@ -33,9 +64,11 @@ class Pinned final : public hub::Device {
     const std::int32_t n = b.steps();
     // Copies: adding variables below may grow the builder's state list.
     const std::vector<hub::StateRecord> states(b.states().begin() + static_cast<std::ptrdiff_t>(first), b.states().end());
+    DevicePins pins = pins_;
+    if (policy_) apply_policy(states, pins);
     for (const auto& st : states) {
       if (st.device != name()) continue;
-      if (const auto it = pins_.hard.find(st.name); it != pins_.hard.end()) {
+      if (const auto it = pins.hard.find(st.name); it != pins.hard.end()) {
         const auto& v = it->second;
         for (std::int32_t t = 0; t < n && static_cast<std::size_t>(t) < v.size(); ++t) {
           const auto j = static_cast<std::size_t>(st.vars[t]);
@@ -44,7 +77,7 @@ class Pinned final : public hub::Device {
           if (std::isfinite(x)) m.set_var_bounds(st.vars[t], x, x);
         }
       }
-      if (const auto it = pins_.soft.find(st.name); it != pins_.soft.end()) {
+      if (const auto it = pins.soft.find(st.name); it != pins.soft.end()) {
         const SoftPin& sp = it->second;
         const lp::IndexRange up = b.add_vars(st.name + "_above", 0.0, kInf, lp::VarType::continuous, false);
         const lp::IndexRange down = b.add_vars(st.name + "_below", 0.0, kInf, lp::VarType::continuous, false);
@@ -66,15 +99,35 @@ class Pinned final : public hub::Device {
         b.add_energy_cost("balancing_penalty", down, sp.penalty_per_kwh);
       }
     }
-    if (pins_.taper_fraction > 0 && b.storages().size() > first_storage) add_taper(b, b.storages().back());
+    if (pins.taper_fraction > 0 && b.storages().size() > first_storage) add_taper(b, b.storages().back(), pins.taper_fraction);
   }
 
  private:
+  // The policy's setpoints as hard and soft pins by the kind of each state: commitment fixed;
+  // storage followed at W (fixed when W = 0); outputs, exchange and curtailment at their multiple
+  // of W (not followed when W = 0); available renewable output followed to its upper bound.
+  void apply_policy(const std::vector<hub::StateRecord>& states, DevicePins& pins) const {
+    const double w = policy_->weight;
+    for (const auto& st : states) {
+      if (st.device != name() || st.setpoint == hub::Setpoint::none) continue;
+      const double pw = w > 0 ? policy_multiple(st.setpoint) * w : 0.0;
+      if (st.setpoint == hub::Setpoint::available) {
+        if (pw > 0) pins.soft[st.name] = SoftPin{{}, true, pw};
+        continue;
+      }
+      const auto it = policy_->setpoints.find(st.name);
+      if (it == policy_->setpoints.end()) continue;
+      if (pw > 0) pins.soft[st.name] = SoftPin{it->second, false, pw};
+      else if (st.setpoint == hub::Setpoint::commitment || st.setpoint == hub::Setpoint::storage)
+        pins.hard[st.name] = it->second;
+    }
+  }
+
   // charge_t <= Pc (Emax - soc_{t-1}) / band and discharge_t <= Pd (soc_{t-1} - Emin) / band,
   // band = taper_fraction x capacity: full power outside the band next to each SOC limit.
-  void add_taper(hub::Builder& b, const hub::StorageRecord& s) const {
+  static void add_taper(hub::Builder& b, const hub::StorageRecord& s, double taper_fraction) {
     auto& m = b.model();
-    const double band = pins_.taper_fraction * s.capacity_kwh;
+    const double band = taper_fraction * s.capacity_kwh;
     const auto j0 = static_cast<std::size_t>(s.soc_kwh[0]);
     const double emin = m.col_lower()[j0], emax = m.col_upper()[j0];
     const double pc = m.col_upper()[static_cast<std::size_t>(s.charge_kw[0])];
@@ -97,6 +150,7 @@ class Pinned final : public hub::Device {
 
   std::unique_ptr<hub::Device> inner_;
   DevicePins pins_;
+  std::optional<Policy> policy_;
 };
 
 std::vector<double> pin_values(const io::JsonReader& r) {
@@ -136,11 +190,6 @@ std::unique_ptr<hub::Device> make_pinned(const std::string& name, const io::Json
   return std::make_unique<Pinned>(name, std::move(dev), std::move(pins));
 }
 
-const dispatch::StateSeries* find_state(const dispatch::Result& r, const std::string& dev, const std::string& name) {
-  for (const auto& s : r.states)
-    if (s.device == dev && s.name == name) return &s;
-  return nullptr;
-}
 
 }  // namespace
 
@@ -195,44 +244,43 @@ nlohmann::json pin_device(const nlohmann::json& device, const DevicePins& pins) 
 Pins plan_pins(const dispatch::Result& plan, std::int64_t steps) {
   Pins pins;
   const auto n = static_cast<std::size_t>(steps);
-  std::map<std::string, std::string> types;
-  for (const auto& f : plan.flows) types[f.device] = f.device_type;
-  for (const auto& [dev, type] : types) {
-    std::vector<std::string> names;
-    if (type == "chp" || type == "diesel_generator") names = {"on", "p_kw"};
-    else if (type == "battery" || type == "thermal_storage") names = {"charge_kw", "discharge_kw"};
-    else if (type == "gas_boiler") names = {"out_kw"};
-    else if (type == "grid") names = {"import_kw", "export_kw"};
-    else if (type == "load") names = {"curtailed_kw"};
-    for (const auto& name : names)
-      if (const auto* s = find_state(plan, dev, name)) {
-        std::vector<double> v(s->values.begin(), s->values.begin() + static_cast<std::ptrdiff_t>(std::min(n, s->values.size())));
-        if (name == "on") {  // commitment is 0/1; a relaxed plan's fractions are kept as they are
-          for (auto& x : v)
-            if (std::abs(x - std::round(x)) < 1e-6) x = std::round(x);
-        } else if (name == "charge_kw" || name == "discharge_kw") {
-          shrink_storage_setpoints(v);
-        }
-        pins[dev][name] = std::move(v);
-      }
+  for (const auto& s : plan.states) {
+    using hub::Setpoint;
+    if (s.setpoint == Setpoint::none || s.setpoint == Setpoint::available) continue;
+    std::vector<double> v(s.values.begin(), s.values.begin() + static_cast<std::ptrdiff_t>(std::min(n, s.values.size())));
+    if (s.setpoint == Setpoint::commitment) {  // commitment is 0/1; a relaxed plan's fractions are kept as they are
+      for (auto& x : v)
+        if (std::abs(x - std::round(x)) < 1e-6) x = std::round(x);
+    } else if (s.setpoint == Setpoint::storage) {
+      shrink_storage_setpoints(v);
+    }
+    pins[s.device][s.name] = std::move(v);
   }
   return pins;
 }
 
-std::vector<double> grid_exchange_kw(const dispatch::Result& r) {
+namespace {
+// Sum over the flows of the devices for which `pick` holds of a state of theirs (and the flow's
+// carrier is electricity), per step.
+template <class Pick>
+std::vector<double> electric_flow_sum(const dispatch::Result& r, Pick pick) {
+  std::set<std::string> devices;
+  for (const auto& s : r.states)
+    if (pick(s)) devices.insert(s.device);
   std::vector<double> out(static_cast<std::size_t>(r.grid.size()), 0.0);
   for (const auto& f : r.flows)
-    if (f.device_type == "grid")
+    if (f.carrier == hub::Carrier::electricity && devices.count(f.device))
       for (std::size_t t = 0; t < out.size() && t < f.kw.size(); ++t) out[t] += f.kw[t];
   return out;
 }
+}  // namespace
+
+std::vector<double> grid_exchange_kw(const dispatch::Result& r) {
+  return electric_flow_sum(r, [](const dispatch::StateSeries& s) { return s.setpoint == hub::Setpoint::exchange; });
+}
 
 std::vector<double> storage_power_kw(const dispatch::Result& r) {
-  std::vector<double> out(static_cast<std::size_t>(r.grid.size()), 0.0);
-  for (const auto& f : r.flows)
-    if (f.device_type == "battery")
-      for (std::size_t t = 0; t < out.size() && t < f.kw.size(); ++t) out[t] += f.kw[t];
-  return out;
+  return electric_flow_sum(r, [](const dispatch::StateSeries& s) { return s.setpoint == hub::Setpoint::storage; });
 }
 
 void TwinOptions::validate() const {
@@ -248,37 +296,30 @@ void TwinOptions::validate() const {
 
 namespace {
 
-// The balancing policy's price of a deviation from a setpoint of `state` of a device of `type`
-// per kWh (0: the setpoint is fixed).
-double deviation_weight(const std::string& type, const std::string& state, double w) {
-  if (state == "on" || w <= 0) return 0.0;
-  if (type == "battery" || type == "thermal_storage") return w;
-  if (type == "chp" || type == "diesel_generator" || type == "gas_boiler") return 2.0 * w;
-  if (type == "grid") return 4.0 * w;
-  if (type == "load" || type == "pv" || type == "wind") return 8.0 * w;
-  return 0.0;
-}
-
 // W lowered so that 16 W stays below every load's value of lost load (unserved energy is last).
-double effective_weight(const nlohmann::json& scenario, double w) {
-  for (const auto& d : scenario.at("devices"))
-    if (d.value("type", "") == "load") {
-      const auto it = d.find("value_of_lost_load_per_kwh");
-      const double voll = it == d.end() ? 50.0 : it->is_number() ? it->get<double>() : kInf;  // null: hard demand
-      w = std::min(w, voll / 16.0);
-    }
+double effective_weight(const hub::Hub& h, double w) {
+  for (std::int32_t i = 0; i < h.num_devices(); ++i)
+    if (const auto l = h.device(i).load()) w = std::min(w, l->value_of_lost_load_per_kwh / 16.0);
   return w;
 }
 
-// Charge (discharge) efficiency of a one-step battery lowered inside the top (bottom) taper band
-// in proportion to how deep the SOC at the start of the step lies in it (docs/operations.md),
-// through the storage's derate keys (the device keeps its own efficiencies and defaults).
-void apply_soc_efficiency(nlohmann::json& d, const TwinOptions& twin) {
-  const double lo = d.value("soc_min", 0.0), hi = d.value("soc_max", 1.0);
-  const double soc = d.value("soc_initial", std::clamp(0.5, lo, hi)), band = twin.battery_taper_fraction;
-  const double top = std::clamp((soc - (hi - band)) / band, 0.0, 1.0), bottom = std::clamp(((lo + band) - soc) / band, 0.0, 1.0);
-  if (top > 0) d["charge_efficiency_derate"] = twin.battery_efficiency_drop * top;
-  if (bottom > 0) d["discharge_efficiency_derate"] = twin.battery_efficiency_drop * bottom;
+// The twin's physics for device `dev` in a settlement of `steps` steps at weight `w`: the
+// part-load efficiency of units without part-load data, and for a one-step settlement an
+// electric storage's efficiency lowered inside the top (bottom) taper band in proportion to how
+// deep the SOC at the start of the step lies in it (docs/operations.md).
+hub::DeviceState twin_physics(const hub::Device& dev, const TwinOptions& twin, double w, std::int64_t steps) {
+  hub::DeviceState st;
+  if (const auto u = dev.unit(); u && twin.unit_min_load_efficiency_ratio < 1 && !u->has_part_load_data)
+    st.part_load_efficiency_ratio = twin.unit_min_load_efficiency_ratio;
+  if (const auto s = dev.storage(); s && s->carrier == hub::Carrier::electricity && twin.battery_taper_fraction > 0 &&
+                                    twin.battery_efficiency_drop > 0 && w > 0 && steps == 1) {
+    const double band = twin.battery_taper_fraction, soc = s->soc_initial;
+    const double top = std::clamp((soc - (s->soc_max - band)) / band, 0.0, 1.0);
+    const double bottom = std::clamp(((s->soc_min + band) - soc) / band, 0.0, 1.0);
+    st.charge_efficiency_derate = twin.battery_efficiency_drop * top;
+    st.discharge_efficiency_derate = twin.battery_efficiency_drop * bottom;
+  }
+  return st;
 }
 
 }  // namespace
@@ -287,34 +328,30 @@ TwinResult execute(const nlohmann::json& actual_window, const std::string& file,
                    const Pins& pins, const dispatch::Options& options, const TwinOptions& twin) {
   twin.validate();
   register_sim_devices();
-  nlohmann::json j = actual_window;
-  const double w = effective_weight(j, twin.balancing_penalty_per_kwh);
-  for (auto& d : j.at("devices")) {
-    const std::string type = d.value("type", "");
-    // Units without part-load data of their own get the twin's part-load ratio (the device applies it).
-    if ((type == "chp" || type == "diesel_generator") && twin.unit_min_load_efficiency_ratio < 1 &&
-        !d.contains("electric_efficiency_at_min_load") && !d.contains("part_load_curve") &&
-        !d.contains("part_load_efficiency_ratio"))
-      d["part_load_efficiency_ratio"] = twin.unit_min_load_efficiency_ratio;
-    if (type == "battery" && twin.battery_taper_fraction > 0 && twin.battery_efficiency_drop > 0 && w > 0 &&
-        j.at("time").value("steps", 0) == 1)
-      apply_soc_efficiency(d, twin);
-    DevicePins dp;
-    if (const auto it = pins.find(d.at("name").get<std::string>()); it != pins.end())
-      for (const auto& [state, values] : it->second) {
-        const double pw = deviation_weight(type, state, w);
-        const bool storage_setpoint = type == "battery" || type == "thermal_storage";
-        if (pw > 0) dp.soft[state] = SoftPin{values, false, pw};
-        else if (state == "on" || storage_setpoint) dp.hard[state] = values;  // W = 0: storage setpoints fixed
-      }
-    if ((type == "pv" || type == "wind") && w > 0) dp.soft["p_kw"] = SoftPin{{}, true, deviation_weight(type, "p_kw", w)};
-    // The taper needs setpoints that can yield (W > 0); with fixed setpoints it is left out.
-    if (type == "battery" && twin.battery_taper_fraction > 0 && w > 0) dp.taper_fraction = twin.battery_taper_fraction;
-    if (!dp.hard.empty() || !dp.soft.empty() || dp.taper_fraction > 0) d = pin_device(d, dp);
-  }
-  const hub::Scenario sc = hub::scenario_from_json(j, file, base_dir);
-  dispatch::Options o = options;
-  o.objective = dispatch::Objective::cost;
+  return execute(hub::scenario_from_json(actual_window, file, base_dir), pins, options, twin);
+}
+
+TwinResult execute(hub::Scenario sc, const Pins& pins, const dispatch::Options& options, const TwinOptions& twin) {
+  twin.validate();
+  hub::Hub& h = sc.hub;
+  const double w = effective_weight(h, twin.balancing_penalty_per_kwh);
+  for (std::int32_t i = 0; i < h.num_devices(); ++i)
+    h.wrap_device(i, [&](std::unique_ptr<hub::Device> dev) -> std::unique_ptr<hub::Device> {
+      // A device without with_state() is settled without the twin's physics.
+      if (const hub::DeviceState st = twin_physics(*dev, twin, w, sc.grid.size()); !st.empty())
+        if (auto d = dev->with_state(st)) dev = std::move(d);
+      Policy policy;
+      policy.weight = w;
+      if (const auto it = pins.find(dev->name()); it != pins.end()) policy.setpoints = it->second;
+      DevicePins dp;
+      // The taper needs setpoints that can yield (W > 0); with fixed setpoints it is left out.
+      if (const auto s = dev->storage();
+          s && s->carrier == hub::Carrier::electricity && twin.battery_taper_fraction > 0 && w > 0)
+        dp.taper_fraction = twin.battery_taper_fraction;
+      const std::string name = dev->name();
+      return std::make_unique<Pinned>(name, std::move(dev), std::move(dp), std::move(policy));
+    });
+  dispatch::Options o = options;  o.objective = dispatch::Objective::cost;
   o.milp_prices = false;  // the twin's prices are not used
   TwinResult tr;
   tr.executed = dispatch::solve(sc, o);

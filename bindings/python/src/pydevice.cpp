@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <span>
@@ -105,17 +106,135 @@ py::object value_or_call(const py::object& o, const char* name) {
   return PyCallable_Check(a.ptr()) ? a() : a;
 }
 
+hub::Setpoint setpoint_from_string(const std::string& s) {
+  for (const auto k : {hub::Setpoint::none, hub::Setpoint::commitment, hub::Setpoint::storage, hub::Setpoint::output,
+                       hub::Setpoint::exchange, hub::Setpoint::curtailment, hub::Setpoint::available})
+    if (hub::to_string(k) == s) return k;
+  throw InputError("", "kind",
+                   "must be \"none\", \"commitment\", \"storage\", \"output\", \"exchange\", \"curtailment\" or "
+                   "\"available\", got \"" + s + "\"");
+}
+
+hub::EndCondition end_condition_from_string(const std::string& s, const std::string& where) {
+  if (s == "cyclic") return hub::EndCondition::cyclic;
+  if (s == "free") return hub::EndCondition::free;
+  if (s == "min") return hub::EndCondition::min;
+  throw InputError("", where, "end_condition must be \"cyclic\", \"free\" or \"min\", got \"" + s + "\"");
+}
+
+// What a Python device answers to the capability queries, read (with the GIL) when it is created:
+// optional methods or attributes storage() and unit() returning a dict of StorageInfo / UnitInfo
+// fields (or None), forecast_inputs() a list of JSON keys.
+struct PyCapabilities {
+  std::optional<hub::StorageInfo> storage;
+  std::optional<hub::UnitInfo> unit;
+  std::vector<std::string> forecast_inputs;
+};
+
+PyCapabilities read_capabilities(const py::object& dev, const std::string& where) {
+  PyCapabilities c;
+  auto number = [&](const py::dict& d, const char* key, double def) {
+    if (!d.contains(key)) return def;
+    try {
+      return d[key].cast<double>();
+    } catch (const py::cast_error&) {
+      throw InputError("", where + "/" + key, "expected a number");
+    }
+  };
+  if (py::hasattr(dev, "storage")) {
+    py::object o = value_or_call(dev, "storage");
+    if (!o.is_none()) {
+      if (!py::isinstance<py::dict>(o)) throw InputError("", where, "storage() must return a dict or None");
+      const auto d = o.cast<py::dict>();
+      hub::StorageInfo s;
+      if (d.contains("carrier")) s.carrier = hub::carrier_from_string(py::str(d["carrier"]).cast<std::string>());
+      if (!d.contains("port")) throw InputError("", where + "/port", "storage(): the port charge and discharge pass through is required");
+      s.port = py::str(d["port"]).cast<std::string>();
+      s.energy_kwh = number(d, "energy_kwh", 0.0);
+      if (!(s.energy_kwh > 0)) throw InputError("", where + "/energy_kwh", "storage(): energy_kwh must be > 0");
+      s.charge_kw = number(d, "charge_kw", s.energy_kwh);
+      s.discharge_kw = number(d, "discharge_kw", s.energy_kwh);
+      s.charge_efficiency = number(d, "charge_efficiency", 1.0);
+      s.discharge_efficiency = number(d, "discharge_efficiency", 1.0);
+      s.soc_min = number(d, "soc_min", 0.0);
+      s.soc_max = number(d, "soc_max", 1.0);
+      s.soc_initial = number(d, "soc_initial", std::clamp(0.5, s.soc_min, s.soc_max));
+      s.soc_green_initial = number(d, "soc_green_initial", 0.0);
+      s.standing_loss_per_h = number(d, "standing_loss_per_h", 0.0);
+      if (d.contains("end_condition"))
+        s.end_condition = end_condition_from_string(py::str(d["end_condition"]).cast<std::string>(), where + "/end_condition");
+      s.soc_end_min = number(d, "soc_end_min", s.soc_min);
+      c.storage = s;
+    }
+  }
+  if (py::hasattr(dev, "unit")) {
+    py::object o = value_or_call(dev, "unit");
+    if (!o.is_none()) {
+      if (!py::isinstance<py::dict>(o)) throw InputError("", where, "unit() must return a dict or None");
+      const auto d = o.cast<py::dict>();
+      hub::UnitInfo u;
+      u.capacity_kw = number(d, "capacity_kw", 0.0);
+      u.min_load = number(d, "min_load", 0.0);
+      u.min_up_h = number(d, "min_up_h", 0.0);
+      u.min_down_h = number(d, "min_down_h", 0.0);
+      u.electric_efficiency = number(d, "electric_efficiency", 0.0);
+      u.thermal_efficiency = number(d, "thermal_efficiency", 0.0);
+      u.initial_on = d.contains("initial_on") && py::bool_(d["initial_on"]);
+      u.has_part_load_data = !d.contains("has_part_load_data") || py::bool_(d["has_part_load_data"]);
+      c.unit = u;
+    }
+  }
+  if (py::hasattr(dev, "forecast_inputs"))
+    for (const py::handle& k : value_or_call(dev, "forecast_inputs")) c.forecast_inputs.push_back(py::str(k).cast<std::string>());
+  return c;
+}
+
+// A DeviceState as the dict handed to a Python device's with_state(state): only the fields set.
+py::dict state_dict(const hub::DeviceState& s) {
+  py::dict d;
+  if (s.soc) d["soc"] = *s.soc;
+  if (s.soc_green) d["soc_green"] = *s.soc_green;
+  if (s.end_condition) d["end_condition"] = std::string(hub::to_string(*s.end_condition));
+  if (s.soc_end_min) d["soc_end_min"] = *s.soc_end_min;
+  if (s.charge_efficiency_derate != 0) d["charge_efficiency_derate"] = s.charge_efficiency_derate;
+  if (s.discharge_efficiency_derate != 0) d["discharge_efficiency_derate"] = s.discharge_efficiency_derate;
+  if (s.on) d["on"] = *s.on;
+  if (s.hours_in_state_h) d["hours_in_state_h"] = *s.hours_in_state_h;
+  if (s.last_output_kw) d["last_output_kw"] = *s.last_output_kw;
+  if (s.part_load_efficiency_ratio) d["part_load_efficiency_ratio"] = *s.part_load_efficiency_ratio;
+  if (s.demand_peak_so_far_kw) d["demand_peak_so_far_kw"] = *s.demand_peak_so_far_kw;
+  if (s.demand_charge_prorated) d["demand_charge_prorated"] = *s.demand_charge_prorated;
+  if (s.demand_charge_off) d["demand_charge_off"] = true;
+  return d;
+}
+
 // ---------------------------------------------------------------------------------------------
 class PyDevice final : public hub::Device {
  public:
   PyDevice(std::string name, std::string type, std::shared_ptr<PyRef> obj, std::vector<hub::PortSpec> ports,
-           bool renewable)
+           bool renewable, PyCapabilities caps)
       : Device(std::move(name)), type_(std::move(type)), obj_(std::move(obj)), ports_(std::move(ports)),
-        renewable_(renewable) {}
+        renewable_(renewable), caps_(std::move(caps)) {}
   // Queried from C++ without the GIL: answered from what was read when the device was created.
   std::string type() const override { return type_; }
   std::vector<hub::PortSpec> ports() const override { return ports_; }
   bool renewable() const override { return renewable_; }
+  std::optional<hub::StorageInfo> storage() const override { return caps_.storage; }
+  std::optional<hub::UnitInfo> unit() const override { return caps_.unit; }
+  std::vector<std::string> forecast_inputs() const override { return caps_.forecast_inputs; }
+  // The Python object's with_state(state_dict) -> a new device object (None or absent: no state).
+  std::unique_ptr<hub::Device> with_state(const hub::DeviceState& state) const override {
+    py::gil_scoped_acquire gil;
+    const py::object& o = obj_->get();
+    if (!py::hasattr(o, "with_state")) return nullptr;
+    py::object next = o.attr("with_state")(state_dict(state));
+    if (next.is_none()) return nullptr;
+    const std::string where = "/devices/" + name();
+    if (!py::hasattr(next, "formulate"))
+      throw InputError("", where, "with_state() of type \"" + type_ + "\" must return a device object");
+    return std::make_unique<PyDevice>(name(), type_, std::make_shared<PyRef>(next), ports_, renewable_,
+                                      read_capabilities(next, where));
+  }
 
   void formulate(hub::Builder& b) const override {
     py::gil_scoped_acquire gil;  // dispatch runs with the GIL released
@@ -133,6 +252,7 @@ class PyDevice final : public hub::Device {
   std::shared_ptr<PyRef> obj_;
   std::vector<hub::PortSpec> ports_;
   bool renewable_;
+  PyCapabilities caps_;
 };
 
 std::vector<hub::PortSpec> read_ports(const py::object& dev, const io::JsonReader& spec) {
@@ -183,7 +303,14 @@ hub::DeviceFactory python_factory(std::string type, std::shared_ptr<PyRef> facto
                          "a device of type \"" + type + "\" needs ports() and formulate(builder)");
       auto ports = read_ports(dev, spec);
       const bool renewable = py::hasattr(dev, "renewable") && py::bool_(value_or_call(dev, "renewable"));
-      return std::make_unique<PyDevice>(name, type, std::make_shared<PyRef>(dev), std::move(ports), renewable);
+      PyCapabilities caps;
+      try {
+        caps = read_capabilities(dev, spec.pointer());
+      } catch (const InputError& e) {
+        throw InputError(spec.file(), e.path(), e.detail());
+      }
+      return std::make_unique<PyDevice>(name, type, std::make_shared<PyRef>(dev), std::move(ports), renewable,
+                                        std::move(caps));
     } catch (py::error_already_set& e) {
       // Parameter errors become InputErrors naming the device's JSON path, like a built-in's:
       // a C++ error raised through series (get, error) exactly as it was; a Python ValueError
@@ -244,6 +371,15 @@ void bind_pydevice(py::module_& m) {
           py::arg("record") = true,
           "One variable per step; lb/ub a float or one value per step; type continuous, integer or binary. "
           "If record, the block is reported as the state '<device>.<name>' in results.")
+      .def(
+          "mark_setpoint",
+          [](const BuilderHandle& h, const std::string& name, const std::string& kind) {
+            h.get().mark_setpoint(name, setpoint_from_string(kind));
+          },
+          py::arg("name"), py::arg("kind"),
+          "Mark the recorded state `name` of this device as a setpoint the operations twin follows: kind "
+          "'commitment' (fixed), 'storage' (W per kWh of deviation), 'output' (2W), 'exchange' (4W), "
+          "'curtailment' (8W) or 'available' (output follows its upper bound at 8W); docs/operations.md.")
       .def("add_scalar", [](const BuilderHandle& h, const std::string& name, double lb,
                             double ub) { return h.get().add_scalar(name, lb, ub); },
            py::arg("name"), py::arg("lb") = 0.0, py::arg("ub") = lp::kInf, "A single variable (not a state).")

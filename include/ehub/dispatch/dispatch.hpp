@@ -68,6 +68,7 @@ struct FlowSeries {
 struct StateSeries {
   std::string device, name;  ///< device and state name (with unit)
   std::vector<double> values;  ///< one value per step
+  hub::Setpoint setpoint = hub::Setpoint::none;  ///< what the state is to the operations twin
 };
 
 /// Marginal price of one more kWh at a bus for every step (LP duals).

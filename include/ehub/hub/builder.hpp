@@ -40,11 +40,27 @@ struct PortFlow {
                                 ///< still counts as consumption for the green share
 };
 
+/// What a state is to the operations twin (docs/operations.md, "Twin"): a setpoint the plan
+/// hands over and how the settlement follows it. The twin prices a deviation from a setpoint of
+/// each kind at a multiple of its weight W, so that it gives way in this order.
+enum class Setpoint : std::uint8_t {
+  none,         ///< not a setpoint
+  commitment,   ///< on/off: fixed
+  storage,      ///< charge and discharge power: W per kWh (fixed when W = 0)
+  output,       ///< a unit's or a boiler's output: 2W
+  exchange,     ///< grid import and export: 4W
+  curtailment,  ///< curtailed load: 8W
+  available,    ///< renewable output: follows its available upper bound at 8W (not from the plan)
+};
+/// "none", "commitment", "storage", "output", "exchange", "curtailment", "available".
+EHUB_EXPORT std::string_view to_string(Setpoint s) noexcept;
+
 /// A per-step block of variables a device asked to be reported as a state (e.g. "soc_kwh", "on").
 struct StateRecord {
   std::string device;    ///< device name
   std::string name;      ///< state name with unit, e.g. "soc_kwh"
   lp::IndexRange vars;   ///< one variable per step
+  Setpoint setpoint = Setpoint::none;  ///< what the state is to the operations twin
 };
 
 /// A storage's variables and dynamics, declared so that dispatch can follow the colour (green
@@ -95,6 +111,9 @@ class EHUB_EXPORT Builder {
                           bool record = true);
   /// One variable per step with per-step upper bounds `ub` (lower bound `lb`).
   lp::IndexRange add_vars(std::string_view name, double lb, std::span<const double> ub, bool record = true);
+  /// Marks the current device's recorded state `name` as a setpoint of kind `kind` (the
+  /// operations twin follows it; see Setpoint). Throws when no such state was recorded.
+  void mark_setpoint(std::string_view name, Setpoint kind);
   /// A single variable (e.g. a monthly peak), not a state.
   std::int32_t add_scalar(std::string_view name, double lb, double ub);
 

@@ -4,7 +4,9 @@
 
 #include <Eigen/Core>
 #include <functional>
+#include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,98 @@ class EHUB_EXPORT SeriesSource {
   virtual int utc_offset_minutes() const noexcept = 0;
 };
 
+/// How a storage's end-of-horizon level is bounded: at least the initial level ("cyclic"), at
+/// least `soc_end_min` ("min"), or not at all ("free").
+enum class EndCondition { cyclic, free, min };
+/// "cyclic", "free" or "min".
+EHUB_EXPORT std::string_view to_string(EndCondition e) noexcept;
+
+/// What a storage device tells the layers above (the operations loop, the twin, the certificate
+/// ledger): its parameters after defaults, SOC as a fraction of `energy_kwh`.
+struct StorageInfo {
+  Carrier carrier = Carrier::electricity;  ///< carrier stored
+  std::string port;                        ///< the port charge and discharge pass through
+  double energy_kwh = 0;                   ///< nominal energy capacity, kWh
+  double charge_kw = 0;                    ///< rated charge power, kW
+  double discharge_kw = 0;                 ///< rated discharge power, kW
+  double charge_efficiency = 1;            ///< stored = charged x charge_efficiency
+  double discharge_efficiency = 1;         ///< delivering X takes X / discharge_efficiency
+  double soc_min = 0;                      ///< lowest SOC, fraction
+  double soc_max = 1;                      ///< highest SOC, fraction
+  double soc_initial = 0.5;                ///< SOC before the first step, fraction
+  double soc_green_initial = 0;            ///< green part of the initial content, fraction
+  double standing_loss_per_h = 0;          ///< fraction of the content lost per hour
+  EndCondition end_condition = EndCondition::cyclic;  ///< end-of-horizon rule
+  double soc_end_min = 0;                  ///< lowest final SOC under EndCondition::min, fraction
+};
+
+/// What a committed thermal unit (CHP, diesel generator, a user's own) tells the layers above.
+struct UnitInfo {
+  double capacity_kw = 0;            ///< rated electric output, kW
+  double min_load = 0;               ///< minimum stable output, fraction of capacity
+  double min_up_h = 0;               ///< minimum up time, h
+  double min_down_h = 0;             ///< minimum down time, h
+  double electric_efficiency = 0;    ///< electric output / fuel input at full load
+  double thermal_efficiency = 0;     ///< useful heat / fuel input (0: no heat output)
+  bool initial_on = false;           ///< on in the step before the first
+  bool has_part_load_data = false;   ///< the parameters give the efficiency below full load
+};
+
+/// What a grid connection tells the layers above.
+struct GridInfo {
+  double import_limit_kw = INFINITY;         ///< import limit (the contract capacity), kW
+  double export_limit_kw = INFINITY;         ///< export limit, kW
+  double demand_charge_per_kw_month = 0;     ///< monthly demand charge on the peak import
+  std::vector<double> buy_price_per_kwh;     ///< import price per step of the device's horizon
+  /// Tariff period name per step when priced by a time-of-use tariff ("peak", "valley", ...);
+  /// empty when priced by a series.
+  std::vector<std::string> tariff_period;
+};
+
+/// What a demand (a load profile) tells the layers above.
+struct LoadInfo {
+  Carrier carrier = Carrier::electricity;  ///< carrier drawn
+  std::vector<double> profile_kw;          ///< demand per step of the device's horizon, kW
+  /// Price of unserved energy per kWh; infinity: the demand must be met (no unserved variable).
+  double value_of_lost_load_per_kwh = INFINITY;
+};
+
+/// A fuel supply's price and emissions per kWh of fuel (lower heating value).
+struct SupplyInfo {
+  Carrier carrier = Carrier::gas;  ///< fuel carrier
+  double price_per_kwh = 0;        ///< currency per kWh of fuel
+  double kg_co2_per_kwh = 0;       ///< emission factor per kWh of fuel
+};
+
+/// A single-input single-output converter (boiler, chiller, heat pump): out = efficiency x in.
+struct ConverterInfo {
+  Carrier input = Carrier::electricity;   ///< input carrier
+  Carrier output = Carrier::heat;         ///< output carrier
+  double capacity_kw = 0;                 ///< rated output, kW
+  std::vector<double> efficiency;         ///< efficiency or COP per step (one value: constant)
+};
+
+/// State and conditions the layers above change in a device between horizons (the operations
+/// loop's carry-over, the twin's physics). Unset fields keep the device's own values.
+struct DeviceState {
+  std::optional<double> soc;                 ///< storage: SOC before the first step, fraction
+  std::optional<double> soc_green;           ///< storage: green part of it, fraction
+  std::optional<EndCondition> end_condition; ///< storage: end-of-horizon rule
+  std::optional<double> soc_end_min;         ///< storage: lowest final SOC (EndCondition::min)
+  double charge_efficiency_derate = 0;       ///< storage: absolute reduction of the charge efficiency
+  double discharge_efficiency_derate = 0;    ///< storage: absolute reduction of the discharge efficiency
+  std::optional<bool> on;                    ///< unit: on in the step before the first
+  std::optional<double> hours_in_state_h;    ///< unit: hours on (off) before the first step
+  std::optional<double> last_output_kw;      ///< unit: output in the step before the first
+  std::optional<double> part_load_efficiency_ratio;  ///< unit: efficiency at min load / at full load
+  std::optional<double> demand_peak_so_far_kw;  ///< grid: peak import of the month so far
+  std::optional<bool> demand_charge_prorated;   ///< grid: prorate the demand charge to the horizon
+  bool demand_charge_off = false;               ///< grid: no demand charge (billed by the caller)
+
+  /// True when no field is set.
+  bool empty() const noexcept;
+};
+
 /// Base class of every device type. A device owns its parameters (validated on construction),
 /// declares its ports and formulates its variables, rows, port flows and costs for a horizon.
 class EHUB_EXPORT Device {
@@ -55,6 +149,27 @@ class EHUB_EXPORT Device {
   virtual void formulate(Builder& builder) const = 0;
   /// True for renewable producers (PV, wind): their output counts as green.
   virtual bool renewable() const { return false; }
+
+  // ---- capability queries: what the layers above ask instead of reading JSON or type names --
+  /// A storage's parameters; nullopt for other devices.
+  virtual std::optional<StorageInfo> storage() const { return std::nullopt; }
+  /// A committed unit's parameters; nullopt for other devices.
+  virtual std::optional<UnitInfo> unit() const { return std::nullopt; }
+  /// A grid connection's limits and prices; nullopt for other devices.
+  virtual std::optional<GridInfo> grid_connection() const { return std::nullopt; }
+  /// A demand's carrier, profile and value of lost load; nullopt for other devices.
+  virtual std::optional<LoadInfo> load() const { return std::nullopt; }
+  /// A fuel supply's price and emissions; nullopt for other devices.
+  virtual std::optional<SupplyInfo> supply() const { return std::nullopt; }
+  /// A converter's carriers and efficiency; nullopt for other devices.
+  virtual std::optional<ConverterInfo> converter() const { return std::nullopt; }
+  /// The keys of the device's JSON whose series are uncertain (forecast by the operations loop's
+  /// mpc strategy): a load's profile, a PV plant's availability, a wind farm's speed.
+  virtual std::vector<std::string> forecast_inputs() const { return {}; }
+  /// A copy of the device with `state` applied (see DeviceState); nullptr when the device has no
+  /// such state (the default). Devices whose storage(), unit() or grid_connection() is set
+  /// should implement it so that a rolling horizon can carry their state.
+  virtual std::unique_ptr<Device> with_state(const DeviceState& state) const;
 
  private:
   std::string name_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,13 @@ class EHUB_EXPORT Hub {
   std::int32_t add_bus(std::string name, Carrier carrier);
   /// Adds a device; throws InputError for a duplicate name. Returns its index.
   std::int32_t add_device(std::unique_ptr<Device> device);
+  /// Replaces device `i` by `device`, which must have the same name and ports (a copy with a
+  /// carried state, Device::with_state, or a wrapper such as the twin's); the connections stay.
+  /// Throws InputError naming the device otherwise.
+  void replace_device(std::int32_t i, std::unique_ptr<Device> device);
+  /// Replaces device `i` by `wrap(device i)` (e.g. a wrapper that formulates the device and adds
+  /// rows to it, or a copy with a carried state), which must keep the name and ports.
+  void wrap_device(std::int32_t i, const std::function<std::unique_ptr<Device>(std::unique_ptr<Device>)>& wrap);
   /// Connects port `port` of device `device` to bus `bus` (checked by validate()).
   void connect(std::string_view device, std::string_view port, std::string_view bus);
 

@@ -82,9 +82,10 @@ inline constexpr double kStorageSetpointShrink = 1e-7;
 /// Multiplies storage setpoints by 1 - kStorageSetpointShrink.
 EHUB_EXPORT void shrink_storage_setpoints(std::vector<double>& kw);
 
-/// The setpoints of a plan's first `steps` steps: "on" and "p_kw" of every unit (chp,
-/// diesel_generator), "charge_kw"/"discharge_kw" of every storage (battery, thermal_storage),
-/// "out_kw" of gas boilers, "import_kw"/"export_kw" of grids, "curtailed_kw" of loads.
+/// The setpoints of a plan's first `steps` steps: every state a device declared a setpoint
+/// (hub::Setpoint other than none and available): for the built-in types "on" and "p_kw" of
+/// units, "charge_kw"/"discharge_kw" of storages, "out_kw" of gas boilers, "import_kw"/
+/// "export_kw" of grids, "curtailed_kw" of loads.
 EHUB_EXPORT Pins plan_pins(const dispatch::Result& plan, std::int64_t steps);
 
 /// What the twin did over the executed steps (compare with the plan's grid_exchange_kw and
@@ -95,9 +96,11 @@ struct TwinResult {
   std::vector<double> storage_kw;          ///< executed electric storage power per step, kW (discharge - charge)
 };
 
-/// Grid exchange (import - export, kW) of a schedule per step, summed over grid devices.
+/// Grid exchange (import - export, kW) of a schedule per step, summed over the devices with an
+/// exchange setpoint (grid connections).
 EHUB_EXPORT std::vector<double> grid_exchange_kw(const dispatch::Result& r);
-/// Electric storage power (discharge - charge, kW) of a schedule per step, summed over batteries.
+/// Electric storage power (discharge - charge, kW) of a schedule per step, summed over the
+/// electricity flows of the devices with storage setpoints.
 EHUB_EXPORT std::vector<double> storage_power_kw(const dispatch::Result& r);
 
 /// Executes the steps of `actual_window` (a scenario JSON over exactly the executed steps, with
@@ -112,5 +115,14 @@ EHUB_EXPORT std::vector<double> storage_power_kw(const dispatch::Result& r);
 /// Throws SolverError when the settlement has no solution.
 EHUB_EXPORT TwinResult execute(const nlohmann::json& actual_window, const std::string& file, const std::string& base_dir,
                                const Pins& pins, const dispatch::Options& options, const TwinOptions& twin = {});
+/// The same settlement of a scenario already loaded (the operations loop's route: the carried
+/// states are applied to its devices in memory). Every device is asked, not named: the kind of
+/// each setpoint comes from the state the device declared (hub::Setpoint), the taper and the
+/// SOC-dependent efficiency apply to every electric storage (Device::storage()), the part-load
+/// efficiency to every unit without part-load data (Device::unit()), the value of lost load from
+/// every demand (Device::load()). A device type of the user's is settled exactly like a built-in
+/// one when it answers these queries and implements Device::with_state().
+EHUB_EXPORT TwinResult execute(hub::Scenario scenario, const Pins& pins, const dispatch::Options& options,
+                               const TwinOptions& twin = {});
 
 }  // namespace ehub::sim

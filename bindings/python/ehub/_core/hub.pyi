@@ -104,6 +104,10 @@ class Builder:
         """
         One variable per step; lb/ub a float or one value per step; type continuous, integer or binary. If record, the block is reported as the state '<device>.<name>' in results.
         """
+    def mark_setpoint(self, name: str, kind: str) -> None:
+        """
+        Mark the recorded state `name` of this device as a setpoint the operations twin follows: kind 'commitment' (fixed), 'storage' (W per kWh of deviation), 'output' (2W), 'exchange' (4W), 'curtailment' (8W) or 'available' (output follows its upper bound at 8W); docs/operations.md.
+        """
     @property
     def device(self) -> str:
         """
