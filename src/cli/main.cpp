@@ -13,6 +13,7 @@
 #include "ehub/dispatch/dispatch.hpp"
 #include "ehub/hub/scenario.hpp"
 #include "ehub/io/text_file.hpp"
+#include "ehub/lp/lp_format.hpp"
 #include "ehub/lp/mps.hpp"
 #include "ehub/lp/solver.hpp"
 #include "commands.hpp"
@@ -68,6 +69,7 @@ struct SolveArgs {
   int step_minutes = 0;
   std::string out;
   std::string summary;
+  std::string write_lp, write_mps;
   double time_limit_s = ehub::lp::kInf;
   double mip_gap = 1e-4;
   bool relax = false;
@@ -133,13 +135,18 @@ void emit(const SolveArgs& a, const nlohmann::json& summary) {
 // Every output path is checked before any work (13.8): a missing folder must not surface after
 // a long solve, with the summary lost too.
 void check_outputs(const SolveArgs& a) {
-  for (const std::string* p : {&a.out, &a.summary})
+  for (const std::string* p : {&a.out, &a.summary, &a.write_lp, &a.write_mps})
     if (!p->empty()) ehub::io::check_output_path(*p);
 }
 
 int run_solve(const SolveArgs& a) {
   check_outputs(a);
   const auto scenario = load(a);
+  if (!a.write_lp.empty() || !a.write_mps.empty()) {  // the model as the backend gets it, before solving
+    const ehub::lp::Model m = ehub::dispatch::build_model(scenario, dispatch_options(a));
+    if (!a.write_mps.empty()) ehub::lp::write_mps(m, a.write_mps);
+    if (!a.write_lp.empty()) ehub::lp::write_lp(m, a.write_lp);
+  }
   const auto r = ehub::dispatch::solve(scenario, dispatch_options(a));
   std::cerr << r.brief_report() << '\n';
   if (!a.out.empty() && ehub::lp::has_solution(r.status)) ehub::dispatch::write_result_h5(r, a.out);
@@ -206,6 +213,8 @@ int main(int argc, char** argv) {
   auto* solve_cmd = app.add_subcommand("solve", "Cost-optimal dispatch of a scenario (JSON); prints or writes a summary");
   add_dispatch_options(solve_cmd, sv);
   solve_cmd->add_option("--out", sv.out, "Write flows, states, green split and prices to this HDF5 file");
+  solve_cmd->add_option("--write-mps", sv.write_mps, "Write the model handed to the solver to this MPS file first");
+  solve_cmd->add_option("--write-lp", sv.write_lp, "Write the model handed to the solver to this LP file first");
   solve_cmd->add_option("--objective", sv.objective, "cost, green, carbon, weighted or lexicographic")
       ->check(CLI::IsMember({"cost", "green", "carbon", "weighted", "lexicographic"}));
   solve_cmd->add_flag("--cost-first", sv.cost_first, "lexicographic: least cost first, then green share");

@@ -918,6 +918,14 @@ Options with_scenario_constraints(const hub::Scenario& sc, Options o) {
   return o;
 }
 
+lp::Model build_model(const hub::Scenario& sc, const Options& options) {
+  const Options o = with_scenario_constraints(sc, options);
+  o.validate();
+  const bool need_green = o.objective == Objective::green || o.objective == Objective::lexicographic ||
+                          o.objective == Objective::weighted;
+  return prepare(sc, o, need_green).base;
+}
+
 Result solve(const hub::Scenario& sc, const Options& options) {
   const Options o = with_scenario_constraints(sc, options);
   o.validate();

@@ -138,3 +138,23 @@ def test_infeasible_raises_with_diagnosis():
         ehub.dispatch.solve(sc, solver="clp", relax=True, min_green_share=0.8)
     assert e.value.result.status == "infeasible"
     assert issubclass(ehub.InfeasibleError, ehub.SolverError)
+
+
+def test_model_export_cli_and_python(tmp_path, build_dir):
+    # The exported model is the one solved: read back and solved on its own it gives the
+    # dispatch's optimum (59.0, the park above, computed by hand there).
+    cli = build_dir / "src" / "cli" / "ehub"
+    f = tmp_path / "park.json"
+    f.write_text(json.dumps(park()))
+    mps, lpf = tmp_path / "m.mps", tmp_path / "m.lp"
+    p = subprocess.run([str(cli), "solve", str(f), "--write-mps", str(mps), "--write-lp", str(lpf),
+                        "--summary", str(tmp_path / "s.json")], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert ehub.lp.solve(ehub.lp.read_mps(str(mps)), "cbc").objective == pytest.approx(59.0, abs=1e-6)
+    assert "Minimize" in lpf.read_text() or "minimize" in lpf.read_text().lower()
+    m = ehub.dispatch.build_model(ehub.hub.scenario_from_json(park()))
+    assert m.num_integers > 0
+    assert ehub.lp.solve(m, "cbc").objective == pytest.approx(59.0, abs=1e-6)
+    p = subprocess.run([str(cli), "solve", str(f), "--write-mps", str(tmp_path / "no" / "dir.mps")],
+                       capture_output=True, text=True)
+    assert p.returncode == 1 and "dir.mps" in p.stderr

@@ -4,7 +4,7 @@ from . import _core
 from ._core import SolverError
 from ._reexport import reexport
 
-__all__ = reexport(globals(), _core.dispatch) + ["solve", "pareto", "to_pandas", "InfeasibleError"]
+__all__ = reexport(globals(), _core.dispatch) + ["solve", "build_model", "pareto", "to_pandas", "InfeasibleError"]
 
 
 class InfeasibleError(SolverError):
@@ -33,6 +33,16 @@ def solve(scenario, solver="cbc", relax=False, time_limit=None, mip_gap=None, ob
         lines = "\n  ".join(result.diagnosis) or "no diagnosis"
         raise InfeasibleError(f"[ehub.solver] no feasible schedule ({result.status}):\n  {lines}", result)
     return result
+
+
+def build_model(scenario, solver="cbc", relax=False, objective="cost", **constraints):
+    """The model (an ehub.lp.Model) that :func:`solve` hands to the backend first, with the same
+    keyword options: the cost objective with the hard constraints (and the green model when a green
+    constraint or objective needs it). Write it with ``ehub.lp.write_mps(model, path)`` or
+    ``write_lp`` to compare solvers or to report a bug with one file.
+    """
+    opts = _core.dispatch.Options(solver=solver, relax=relax, objective=objective, **constraints)
+    return _core.dispatch._build_model(scenario, opts)
 
 
 def pareto(scenario, points=11, solver="cbc", relax=False, time_limit=None, mip_gap=None, **constraints):

@@ -6,7 +6,7 @@ from typing import Any
 
 from . import _core
 from ._core.dispatch import *
-__all__ = ['Options', 'ParetoPoint', 'Result', 'write_pareto_h5', 'write_result_h5', 'solve', 'pareto', 'to_pandas', 'InfeasibleError']
+__all__ = ['Options', 'ParetoPoint', 'Result', 'write_pareto_h5', 'write_result_h5', 'solve', 'build_model', 'pareto', 'to_pandas', 'InfeasibleError']
 
 def solve(scenario, solver='cbc', relax=False, time_limit=None, mip_gap=None, objective='cost', raise_on_infeasible=True, **constraints) -> _core.dispatch.Result:
     """Dispatch a scenario and return a checked Result.
@@ -16,6 +16,13 @@ def solve(scenario, solver='cbc', relax=False, time_limit=None, mip_gap=None, ob
     min_green_share, max_emissions_kg, max_grid_import_kwh. Raises InfeasibleError (a
     SolverError) with the diagnosis when there is no feasible schedule, unless
     raise_on_infeasible is False."""
+    ...
+
+def build_model(scenario, solver='cbc', relax=False, objective='cost', **constraints):
+    """The model (an ehub.lp.Model) that :func:`solve` hands to the backend first, with the same
+    keyword options: the cost objective with the hard constraints (and the green model when a green
+    constraint or objective needs it). Write it with ``ehub.lp.write_mps(model, path)`` or
+    ``write_lp`` to compare solvers or to report a bug with one file."""
     ...
 
 def pareto(scenario, points=11, solver='cbc', relax=False, time_limit=None, mip_gap=None, **constraints) -> list[_core.dispatch.ParetoPoint]:

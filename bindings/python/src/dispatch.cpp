@@ -184,6 +184,14 @@ void bind_dispatch(py::module_& m) {
       },
       py::arg("scenario"), py::arg("options"),
       "Dispatch of a scenario; the GIL is released while the model is built and solved.");
+  m.def(
+      "_build_model",
+      [](const hub::Scenario& sc, const dispatch::Options& o) {
+        py::gil_scoped_release release;
+        return dispatch::build_model(sc, o);
+      },
+      py::arg("scenario"), py::arg("options"),
+      "The model solve() hands to the backend first (an lp.Model; write it with lp.write_mps/write_lp).");
   py::class_<dispatch::ParetoPoint>(m, "ParetoPoint",
                                     "One point of the green-vs-cost frontier (NaN figures when its solve found no schedule).")
       .def_readonly("green_share", &dispatch::ParetoPoint::green_share)

@@ -150,6 +150,13 @@ EHUB_EXPORT std::vector<ParetoPoint> pareto(const hub::Scenario& scenario, const
 /// for bad options, SolverError for backend failures, ehub::Error("ehub.internal") when a returned
 /// schedule violates a balance or a row beyond the tolerance (a bug, never silently returned).
 EHUB_EXPORT Result solve(const hub::Scenario& scenario, const Options& options = {});
+/// The MILP (or LP with options.relax_integers) that solve() hands to the backend first: the cost
+/// objective with the scenario's and the options' hard constraints, and the green model when a
+/// green constraint or objective needs it. For the green, carbon, weighted and lexicographic
+/// objectives it is the first of the models they solve (each later one adds a row or changes the
+/// objective). Written with lp::write_mps / lp::write_lp (`ehub solve --write-mps/--write-lp`), it
+/// lets another solver be compared or a bug be reported by sending one file.
+EHUB_EXPORT lp::Model build_model(const hub::Scenario& scenario, const Options& options = {});
 
 /// Writes a result to HDF5 (written to a temporary file, then renamed): /time (int64 unix s),
 /// /flows/<device>.<port> (attributes bus, carrier, unit "kW", device_type, renewable 0/1),

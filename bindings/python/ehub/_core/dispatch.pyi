@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections.abc
 import ehub._core.core
 import ehub._core.hub
+import ehub._core.lp
 import numpy
 import numpy.typing
 import typing
@@ -111,6 +112,10 @@ class ParetoPoint:
         """
         The point's epsilon constraint: green share >= this
         """
+def _build_model(scenario: ehub._core.hub.Scenario, options: Options) -> ehub._core.lp.Model:
+    """
+    The model solve() hands to the backend first (an lp.Model; write it with lp.write_mps/write_lp).
+    """
 def _pareto(scenario: ehub._core.hub.Scenario, options: Options, points: typing.SupportsInt | typing.SupportsIndex = 11) -> list[ParetoPoint]:
     ...
 def _solve(scenario: ehub._core.hub.Scenario, options: Options) -> Result:
