@@ -2,11 +2,17 @@
 // copy of the results file with /certificates tables.
 #include "ehub/carbon/results_file.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 
+#include "ehub/carbon/from_dispatch.hpp"
 #include "ehub/core/error.hpp"
+#include "ehub/hub/device.hpp"
+#include "ehub/hub/scenario.hpp"
 #include "ehub/io/hdf5.hpp"
 #include "ehub/io/json.hpp"
 
@@ -18,7 +24,7 @@ const char* const kKnownAttributes[] = {"bus",          "carrier",       "unit",
                                         "device_type",  "renewable",     "kind",
                                         "step_minutes", "start_unix_s",  "status",
                                         "objective",    "prices_from_fixed_integers", "eta_charge",
-                                        "eta_discharge", "standing_loss_per_h", "solver"};
+                                        "eta_discharge", "standing_loss_per_h", "solver", "setpoint"};
 
 std::string join(const std::string& group, const std::string& name) { return group == "/" ? "/" + name : group + "/" + name; }
 
@@ -106,35 +112,71 @@ ScenarioSettings read_scenario_settings(const std::string& path) {
   if (root.has("carbon_price_per_t")) s.carbon_price_per_t = root.non_negative_number("carbon_price_per_t");
   if (root.has("time")) {
     const auto time = root.at("time");
-    if (time.has("utc_offset_minutes")) {
-      s.utc_offset_minutes = static_cast<int>(time.required_int("utc_offset_minutes"));
-    } else if (time.has("start")) {
+    if (time.has("start")) {
       const std::string iso = time.required_string("start");
       try {
-        // Offset written in the start timestamp ("...+08:00"), 0 for "Z" or none.
-        const std::string date_time = iso.substr(0, std::min<std::size_t>(iso.size(), 19));
-        s.utc_offset_minutes = static_cast<int>((parse_iso8601(date_time) - parse_iso8601(iso)) / 60);
+        if (!time.has("utc_offset_minutes")) {
+          // Offset written in the start timestamp ("...+08:00"), 0 for "Z" or none.
+          const std::string date_time = iso.substr(0, std::min<std::size_t>(iso.size(), 19));
+          s.utc_offset_minutes = static_cast<int>((parse_iso8601(date_time) - parse_iso8601(iso)) / 60);
+        }
       } catch (const InputError& e) {
         throw time.error_at("start", e.detail());
       }
     }
+    if (time.has("utc_offset_minutes")) s.utc_offset_minutes = static_cast<int>(time.required_int("utc_offset_minutes"));
   }
   if (!root.has("devices")) return s;
-  for (const auto& d : root.at("devices").elements()) {
-    const std::string type = d.optional_string("type", "");
-    if (type == "grid" && d.has("emission_factor_kg_per_kwh") && d.at("emission_factor_kg_per_kwh").json().is_number())
-      s.grid_factor_kg_per_kwh = d.number_in_range("emission_factor_kg_per_kwh", 0, 10);
-    if (type != "battery") continue;
-    StorageSpec spec;
-    spec.name = d.required_string("name");
-    if (d.has("round_trip_efficiency")) {
-      spec.eta_charge = spec.eta_discharge = std::sqrt(d.number_in_range("round_trip_efficiency", 1e-3, 1.0));
-    } else {
-      if (d.has("charge_efficiency")) spec.eta_charge = d.number_in_range("charge_efficiency", 1e-3, 1.0);
-      if (d.has("discharge_efficiency")) spec.eta_discharge = d.number_in_range("discharge_efficiency", 1e-3, 1.0);
+  // The devices are created by their own types and asked: storages report their efficiencies and
+  // losses with the device's defaults, a grid its emission factor. A whole scenario is loaded as
+  // such; a fragment that does not load (no buses, data files elsewhere) is read device by device
+  // with its series taken as 0, and a device that fails even so gives the scenario's own error.
+  std::optional<hub::Scenario> whole;
+  std::vector<const hub::Device*> devices;
+  try {
+    whole = hub::load_scenario(path);
+    for (std::int32_t i = 0; i < whole->hub.num_devices(); ++i) devices.push_back(&whole->hub.device(i));
+  } catch (const InputError&) {
+    // A fragment that is no scenario (e.g. only {"devices": [{"name", "type": "battery",
+    // "round_trip_efficiency"}]}): its battery keys are read as the built-in battery reads them,
+    // with the battery's own defaults (hub::builtin_storage_defaults).
+    const hub::StorageInfo def = hub::builtin_storage_defaults(hub::Carrier::electricity);
+    for (const auto& d : root.at("devices").elements()) {
+      const std::string type = d.optional_string("type", "");
+      if (type == "grid" && d.has("emission_factor_kg_per_kwh") && d.at("emission_factor_kg_per_kwh").json().is_number())
+        s.grid_factor_kg_per_kwh = d.number_in_range("emission_factor_kg_per_kwh", 0, 10);
+      if (type != "battery") continue;
+      StorageSpec spec;
+      spec.name = d.required_string("name");
+      spec.eta_charge = def.charge_efficiency;
+      spec.eta_discharge = def.discharge_efficiency;
+      spec.standing_loss_per_h = def.standing_loss_per_h;
+      if (d.has("round_trip_efficiency")) {
+        spec.eta_charge = spec.eta_discharge = std::sqrt(d.number_in_range("round_trip_efficiency", 1e-3, 1.0));
+      } else {
+        if (d.has("charge_efficiency")) spec.eta_charge = d.number_in_range("charge_efficiency", 1e-3, 1.0);
+        if (d.has("discharge_efficiency")) spec.eta_discharge = d.number_in_range("discharge_efficiency", 1e-3, 1.0);
+      }
+      if (d.has("self_discharge_per_h")) spec.standing_loss_per_h = d.number_in_range("self_discharge_per_h", 0.0, 1.0);
+      s.storages.push_back(spec);
     }
-    if (d.has("self_discharge_per_h")) spec.standing_loss_per_h = d.number_in_range("self_discharge_per_h", 0.0, 1.0);
-    s.storages.push_back(spec);
+    return s;
+  }
+  const auto elements = root.at("devices").elements();
+  for (std::size_t k = 0; k < devices.size() && k < elements.size(); ++k) {
+    const hub::Device* dev = devices[k];
+    const auto& d = elements[k];  // the device's JSON, in the same order
+    if (const auto st = dev->storage(); st && st->carrier == hub::Carrier::electricity) {
+      StorageSpec spec;
+      spec.name = dev->name();
+      spec.eta_charge = st->charge_efficiency;
+      spec.eta_discharge = st->discharge_efficiency;
+      spec.standing_loss_per_h = st->standing_loss_per_h;
+      s.storages.push_back(spec);
+    }
+    if (const auto g = dev->grid_connection(); g && g->emission_factor_given && !s.grid_factor_kg_per_kwh &&
+                                               d.at("emission_factor_kg_per_kwh").json().is_number())
+      s.grid_factor_kg_per_kwh = g->emission_factor_kg_per_kwh.at(0);
   }
   return s;
 }
@@ -150,131 +192,76 @@ Input read_results_h5(const std::string& path, const ReadOptions& o) {
   for (std::size_t i = 1; i < n; ++i)
     if (time[i] - time[i - 1] != step_s)
       throw InputError(path, "/time", "not a regular grid of " + io::format_number(step_min) + " min at element " + std::to_string(i));
-  Input in;
+  // The file as the dispatch::Result it was written from (the flows, and the states and green
+  // split of the storages and grids), then the one conversion of from_dispatch.hpp.
+  dispatch::Result res;
   try {
-    in.grid = TimeGrid(time[0], static_cast<int>(std::llround(step_min)), static_cast<std::int64_t>(n));
+    res.grid = TimeGrid(time[0], static_cast<int>(std::llround(step_min)), static_cast<std::int64_t>(n));
   } catch (const InputError& e) {
     throw InputError(path, "/time", e.detail());
   }
-  in.utc_offset_minutes = o.utc_offset_minutes;
-  in.source = path;
-  const double dt = in.grid.step_hours();
+  res.utc_offset_minutes = o.utc_offset_minutes;
   auto read = [&](const std::string& p) {
     if (!r.is_dataset(p)) throw InputError(path, p, "no such dataset");
     if (static_cast<std::size_t>(r.length(p)) != n)
       throw InputError(path, p, "has " + std::to_string(r.length(p)) + " values, /time has " + std::to_string(n));
     return to_std(r.read_vector(p));
   };
-  auto energy = [&](const std::string& p) {
-    auto v = read(p);
-    for (auto& x : v) x *= dt;
-    return v;
-  };
   if (!r.is_group("/flows")) throw InputError(path, "/flows", "no such group: not a results file in the dispatch layout");
-  in.consumption_kwh.assign(n, 0.0);
-  std::vector<double> imp(n, 0.0), exp(n, 0.0), gas(n, 0.0), diesel(n, 0.0);
-  bool any_grid = false, any_gas = false, any_diesel = false;
-  std::map<std::string, std::size_t> producer_of;
-  std::map<std::string, std::size_t> storage_of;
+  ScheduleRoles roles;
+  std::map<std::string, StorageSpec> specs;
   for (const auto& name : r.list("/flows")) {
     const std::string p = "/flows/" + name;
     if (!r.is_dataset(p)) continue;
     const auto dot = name.rfind('.');
-    const std::string dev = dot == std::string::npos ? name : name.substr(0, dot);
+    dispatch::FlowSeries f;
+    f.device = dot == std::string::npos ? name : name.substr(0, dot);
+    f.port = dot == std::string::npos ? "" : name.substr(dot + 1);
     const std::string carrier = str_attr_or(r, p, "carrier", "electricity");
-    const std::string type = str_attr_or(r, p, "device_type", "");
-    const bool renewable = attr_or(r, p, "renewable", 0.0) != 0.0;
-    const auto v = read(p);
-    if (carrier == "gas" || carrier == "diesel") {
-      auto& dst = carrier == "gas" ? gas : diesel;
-      (carrier == "gas" ? any_gas : any_diesel) = true;
-      for (std::size_t t = 0; t < n; ++t) dst[t] += std::max(0.0, -v[t]) * dt;
-      continue;
+    try {
+      f.carrier = hub::carrier_from_string(carrier);
+    } catch (const InputError&) {
+      continue;  // a carrier the ledger does not read (e.g. of another tool)
     }
-    if (carrier != "electricity") continue;
-    if (renewable) {
-      auto it = producer_of.find(dev);
-      if (it == producer_of.end()) {
-        Producer pr;
-        pr.name = dev;
-        pr.technology = type;
-        pr.kwh.assign(n, 0.0);
-        in.producers.push_back(std::move(pr));
-        it = producer_of.emplace(dev, in.producers.size() - 1).first;
-      }
-      auto& kwh = in.producers[it->second].kwh;
-      for (std::size_t t = 0; t < n; ++t) kwh[t] += std::max(0.0, v[t]) * dt;
-      continue;
-    }
-    const std::string st = "/states/" + dev + ".";
-    if (type == "battery" || r.is_dataset(st + "soc_kwh")) {
-      if (storage_of.count(dev)) throw InputError(path, p, "storage " + dev + " has more than one electricity port");
-      StorageInput s;
-      s.name = dev;
-      if (r.is_dataset(st + "charge_kw") && r.is_dataset(st + "discharge_kw")) {
-        s.charge_kwh = energy(st + "charge_kw");
-        s.discharge_kwh = energy(st + "discharge_kw");
-      } else {
-        s.charge_kwh.assign(n, 0.0);
-        s.discharge_kwh.assign(n, 0.0);
-        for (std::size_t t = 0; t < n; ++t) {
-          s.discharge_kwh[t] = std::max(0.0, v[t]) * dt;
-          s.charge_kwh[t] = std::max(0.0, -v[t]) * dt;
-        }
-      }
-      if (r.is_dataset(st + "soc_kwh")) s.soc_kwh = read(st + "soc_kwh");
-      s.eta_charge = attr_or(r, p, "eta_charge", 0.95);
-      s.eta_discharge = attr_or(r, p, "eta_discharge", 0.95);
-      s.standing_loss_per_h = attr_or(r, p, "standing_loss_per_h", 0.0);
-      for (const auto& spec : o.storages)
-        if (spec.name == dev) {
-          spec.validate();
-          s.eta_charge = spec.eta_charge;
-          s.eta_discharge = spec.eta_discharge;
-          s.standing_loss_per_h = spec.standing_loss_per_h;
-        }
-      const std::string lp = "/losses/" + dev + ".standing_fraction";
-      if (r.is_dataset(lp)) s.standing_loss_per_step = read(lp);
-      if (o.use_split && r.is_dataset("/green/" + dev + ".charge_kw") && r.is_dataset("/green/" + dev + ".discharge_kw")) {
-        s.green_charge_kwh = energy("/green/" + dev + ".charge_kw");
-        s.green_discharge_kwh = energy("/green/" + dev + ".discharge_kw");
-        // Solver noise: tiny negative values of an LP solution are zero.
-        for (auto* vec : {&s.green_charge_kwh, &s.green_discharge_kwh})
-          for (auto& x : *vec) x = std::max(0.0, x);
-        if (r.is_dataset(st + "soc_green_kwh")) s.soc_green_kwh = read(st + "soc_green_kwh");
-      }
-      for (auto* vec : {&s.charge_kwh, &s.discharge_kwh})
-        for (auto& x : *vec) x = std::max(0.0, x);
-      for (auto& x : s.soc_kwh) x = std::max(0.0, x);
-      for (auto& x : s.soc_green_kwh) x = std::max(0.0, x);
-      storage_of.emplace(dev, in.storages.size());
-      in.storages.push_back(std::move(s));
-      continue;
-    }
-    if (type == "grid") {
-      any_grid = true;
+    f.device_type = str_attr_or(r, p, "device_type", "");
+    f.renewable = attr_or(r, p, "renewable", 0.0) != 0.0;
+    f.kw = read(p);
+    const std::string st = "/states/" + f.device + ".";
+    auto kind = [&](const char* state) { return str_attr_or(r, st + state, "setpoint", ""); };
+    const bool has = r.is_dataset(st + "charge_kw") || r.is_dataset(st + "import_kw") || r.is_dataset(st + "soc_kwh");
+    const bool storage = r.is_dataset(st + "soc_kwh") ||
+                         (r.is_dataset(st + "charge_kw") && kind("charge_kw") == "storage") ||
+                         f.device_type == "battery";  // files without setpoint attributes
+    const bool grid = (r.is_dataset(st + "import_kw") && kind("import_kw") == "exchange") ||
+                      (f.device_type == "grid" && (!has || kind("import_kw").empty()));
+    if (f.carrier == hub::Carrier::electricity && !f.renewable && storage) {
+      roles.storages.insert(f.device);
+      for (const char* state : {"charge_kw", "discharge_kw", "soc_kwh", "soc_green_kwh"})
+        if (r.is_dataset(st + state)) res.states.push_back({f.device, state, read(st + state), hub::Setpoint::none});
+      if (o.use_split)
+        for (const char* g : {"charge_kw", "discharge_kw"})
+          if (r.is_dataset("/green/" + f.device + "." + g))
+            res.green.push_back({f.device, g, read("/green/" + f.device + "." + g), hub::Setpoint::none});
+      StorageSpec spec;
+      spec.name = f.device;
+      spec.eta_charge = attr_or(r, p, "eta_charge", spec.eta_charge);
+      spec.eta_discharge = attr_or(r, p, "eta_discharge", spec.eta_discharge);
+      spec.standing_loss_per_h = attr_or(r, p, "standing_loss_per_h", spec.standing_loss_per_h);
+      for (const auto& given : o.storages)
+        if (given.name == f.device) spec = given;
+      const std::string lp = "/losses/" + f.device + ".standing_fraction";
+      if (r.is_dataset(lp)) spec.standing_loss_per_step = read(lp);
+      specs[f.device] = spec;
+    } else if (f.carrier == hub::Carrier::electricity && !f.renewable && grid) {
+      roles.grids.insert(f.device);
       if (r.is_dataset(st + "import_kw") && r.is_dataset(st + "export_kw")) {
-        const auto vi = read(st + "import_kw"), ve = read(st + "export_kw");
-        for (std::size_t t = 0; t < n; ++t) {
-          imp[t] += std::max(0.0, vi[t]) * dt;
-          exp[t] += std::max(0.0, ve[t]) * dt;
-        }
-      } else {
-        for (std::size_t t = 0; t < n; ++t) {
-          imp[t] += std::max(0.0, v[t]) * dt;
-          exp[t] += std::max(0.0, -v[t]) * dt;
-        }
+        res.states.push_back({f.device, "import_kw", read(st + "import_kw"), hub::Setpoint::exchange});
+        res.states.push_back({f.device, "export_kw", read(st + "export_kw"), hub::Setpoint::exchange});
       }
-      continue;
     }
-    for (std::size_t t = 0; t < n; ++t) in.consumption_kwh[t] += std::max(0.0, -v[t]) * dt;
+    res.flows.push_back(std::move(f));
   }
-  if (any_grid) {
-    in.import_kwh = std::move(imp);
-    in.export_kwh = std::move(exp);
-  }
-  if (any_gas) in.gas_kwh = std::move(gas);
-  if (any_diesel) in.diesel_kwh = std::move(diesel);
+  Input in = input_from_result(res, roles, specs, o, path);
   if (!o.clean_share_dataset.empty()) in.grid_clean_share = read(o.clean_share_dataset);
   if (!o.location_factor_dataset.empty()) in.location_factor_kg_per_kwh = read(o.location_factor_dataset);
   if (!o.residual_factor_dataset.empty()) in.residual_factor_kg_per_kwh = read(o.residual_factor_dataset);

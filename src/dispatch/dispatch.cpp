@@ -1084,7 +1084,11 @@ void write_result_group(io::H5Writer& w, const Result& r, const std::string& pre
     w.write_string_attribute(p, "device_type", f.device_type);
     w.write_double_attribute(p, "renewable", f.renewable ? 1.0 : 0.0);
   }
-  for (const auto& s : r.states) w.write_vector(prefix + "/states/" + s.device + "." + s.name, s.values);
+  for (const auto& s : r.states) {
+    const std::string p = prefix + "/states/" + s.device + "." + s.name;
+    w.write_vector(p, s.values);
+    if (s.setpoint != hub::Setpoint::none) w.write_string_attribute(p, "setpoint", std::string(hub::to_string(s.setpoint)));
+  }
   for (const auto& g : r.green) w.write_vector(prefix + "/green/" + g.device + "." + g.name, g.values);
   for (const auto& p : r.prices) w.write_vector(prefix + "/prices/" + p.bus, p.per_kwh);
   if (!r.consumption_kw.empty()) {

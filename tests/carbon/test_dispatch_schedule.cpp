@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ehub/carbon/ledger.hpp"
+#include "ehub/carbon/from_dispatch.hpp"
 #include "ehub/carbon/results_file.hpp"
 #include "ehub/dispatch/dispatch.hpp"
 #include "ehub/hub/scenario.hpp"
@@ -83,6 +84,21 @@ TEST(CarbonDispatch, ScheduleReproducesTheOptimisersGreenShare) {
       << "ledger " << L.green_share_hourly << " vs dispatch " << r.kpis.green_share;
   EXPECT_LT(rel(L.totals.import_kwh, r.kpis.grid_import_kwh), 1e-9);
   EXPECT_LT(rel(L.totals.scope2_location_kg, r.kpis.emissions_kg_by_source.at("grid")), 1e-9);
+  // In memory, without the file: the same Input (the file reader is only an adapter in front of
+  // the same conversion), the storage efficiencies asked from the device, the same ledger.
+  const c::Input mem = c::input_from_dispatch(sc, r);
+  ASSERT_EQ(mem.storages.size(), 1u);
+  EXPECT_DOUBLE_EQ(mem.storages[0].eta_charge, 0.95);
+  EXPECT_DOUBLE_EQ(mem.storages[0].eta_discharge, 0.9);
+  EXPECT_DOUBLE_EQ(mem.storages[0].standing_loss_per_h, 0.001);
+  EXPECT_EQ(mem.utc_offset_minutes, 480);
+  EXPECT_EQ(mem.consumption_kwh, in.consumption_kwh);
+  EXPECT_EQ(mem.import_kwh, in.import_kwh);
+  EXPECT_EQ(mem.storages[0].green_charge_kwh, in.storages[0].green_charge_kwh);
+  EXPECT_EQ(mem.storages[0].soc_kwh, in.storages[0].soc_kwh);
+  const auto Lm = c::certify(mem, co);
+  EXPECT_LT(rel(Lm.green_share_hourly, r.kpis.green_share), 1e-9);
+  EXPECT_DOUBLE_EQ(Lm.totals.matched_kwh, L.totals.matched_kwh);
   // The battery's initial content (soc_initial 0.2 x 300 kWh) is grey; lots follow the SOC.
   EXPECT_GT(L.storages[0].green_out_kwh, 0.0);
   const auto T = L.totals;

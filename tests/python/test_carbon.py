@@ -188,6 +188,12 @@ def test_schedule_reproduces_dispatch_green_share(tmp_path):
     assert led.summary()["policy"] == "schedule"
     assert led.green_share_hourly == pytest.approx(kpis["green_share"], rel=1e-9)
     assert led.summary()["scope2_location_kg"] == pytest.approx(kpis["emissions_kg"], rel=1e-9)
+    # In memory, no file: the same ledger (the battery's efficiencies asked from the device).
+    sc = ehub.hub.scenario_from_json(park)
+    mem = carbon.certify_result(r, sc, location_factor=carbon.EmissionFactor("scenario", 0.5, 0, "test"))
+    assert mem.green_share_hourly == pytest.approx(kpis["green_share"], rel=1e-9)
+    assert mem.summary()["matched_kwh"] == pytest.approx(led.summary()["matched_kwh"], rel=1e-12)
+    assert mem.summary()["scope2_location_kg"] == pytest.approx(kpis["emissions_kg"], rel=1e-9)
 
 
 def _ehub_exe(build_dir):

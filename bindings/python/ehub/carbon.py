@@ -12,7 +12,7 @@ Scope 1 and Scope 2 (location- and market-based) emissions and the GEC view.
 from . import _core
 from ._reexport import reexport
 
-__all__ = reexport(globals(), _core.carbon) + ["certify", "certify_file", "to_pandas", "STATUS", "ORIGIN"]
+__all__ = reexport(globals(), _core.carbon) + ["certify", "certify_file", "certify_result", "to_pandas", "STATUS", "ORIGIN"]
 
 #: Names of the status codes in bundle tables (``Ledger.bundles()["status"]``).
 STATUS = ("issued", "stored", "matched", "exported", "expired", "lost")
@@ -87,6 +87,21 @@ def certify_file(path, *, scenario=None, policy=None, losses="physical", utc_off
     if out is not None:
         _core.carbon.write_certified_h5(str(path), ledger, str(out))
     return ledger
+
+
+def certify_result(result, scenario, *, policy=None, losses="physical", storages=None, gas_m3=0.0,
+                   diesel_kg=0.0, **options):
+    """The ledger of a dispatch Result in memory (no file): ``certify_result(ehub.dispatch.solve(sc), sc)``.
+
+    scenario: the loaded scenario the result was solved for; its storages give their efficiencies
+    and standing losses (``storages``, a list of :class:`StorageSpec`, overrides them) and the
+    result its local time. Other keywords go to :class:`Options` (grid factors, clean share,
+    carbon price, ...), as for :func:`certify_file`.
+    """
+    inp = _core.carbon.input_from_dispatch(scenario, result, list(storages or []))
+    inp.gas_m3 = gas_m3
+    inp.diesel_kg = diesel_kg
+    return certify(inp, policy=policy, losses=losses, **options)
 
 
 def to_pandas(ledger):

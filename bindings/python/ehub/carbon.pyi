@@ -14,7 +14,7 @@ from typing import Any
 
 from . import _core
 from ._core.carbon import *
-__all__ = ['EmissionFactor', 'FuelFactors', 'GecBundle', 'Input', 'Issuer', 'Ledger', 'LossMode', 'Options', 'Origin', 'Policy', 'Producer', 'Status', 'StorageInput', 'StorageSpec', 'default_location_factor', 'default_residual_factor', 'gec_bundles', 'grid_factor', 'grid_factors', 'read_results_h5', 'read_scenario_settings', 'scope1_kg', 'write_certified_h5', 'certify', 'certify_file', 'to_pandas', 'STATUS', 'ORIGIN']
+__all__ = ['EmissionFactor', 'FuelFactors', 'GecBundle', 'Input', 'Issuer', 'Ledger', 'LossMode', 'Options', 'Origin', 'Policy', 'Producer', 'Status', 'StorageInput', 'StorageSpec', 'default_location_factor', 'default_residual_factor', 'gec_bundles', 'grid_factor', 'grid_factors', 'input_from_dispatch', 'read_results_h5', 'read_scenario_settings', 'scope1_kg', 'write_certified_h5', 'certify', 'certify_file', 'certify_result', 'to_pandas', 'STATUS', 'ORIGIN']
 
 def certify(input, options=None, **kwargs):
     """Run the ledger on an :class:`Input`.
@@ -33,6 +33,15 @@ def certify_file(path, *, scenario=None, policy=None, losses='physical', utc_off
     (``"/series/clean_share"``). out: also write the certified copy with /certificates tables.
     storages: list of :class:`StorageSpec` (overrides the scenario). Other keywords go to
     :class:`Options`."""
+    ...
+
+def certify_result(result, scenario, *, policy=None, losses='physical', storages=None, gas_m3=0.0, diesel_kg=0.0, **options):
+    """The ledger of a dispatch Result in memory (no file): ``certify_result(ehub.dispatch.solve(sc), sc)``.
+
+    scenario: the loaded scenario the result was solved for; its storages give their efficiencies
+    and standing losses (``storages``, a list of :class:`StorageSpec`, overrides them) and the
+    result its local time. Other keywords go to :class:`Options` (grid factors, clean share,
+    carbon price, ...), as for :func:`certify_file`."""
     ...
 
 def to_pandas(ledger):

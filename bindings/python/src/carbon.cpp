@@ -6,6 +6,7 @@
 
 #include "bindings.hpp"
 #include "ehub/carbon/factors.hpp"
+#include "ehub/carbon/from_dispatch.hpp"
 #include "ehub/carbon/gec.hpp"
 #include "ehub/carbon/ledger.hpp"
 #include "ehub/carbon/results_file.hpp"
@@ -390,7 +391,7 @@ void bind_carbon(py::module_& m) {
 
   py::class_<carbon::StorageSpec>(m, "StorageSpec", "Loss parameters of one storage (physical loss mode).")
       .def(py::init([](std::string name, double eta_c, double eta_d, double loss) {
-             carbon::StorageSpec s{std::move(name), eta_c, eta_d, loss};
+             carbon::StorageSpec s{std::move(name), eta_c, eta_d, loss, {}};
              s.validate();
              return s;
            }),
@@ -430,6 +431,20 @@ void bind_carbon(py::module_& m) {
       py::arg("clean_share_dataset") = "", py::arg("location_factor_dataset") = "",
       py::arg("residual_factor_dataset") = "", py::arg("use_split") = true,
       "A ledger Input from a results HDF5 file in the dispatch layout.");
+  m.def(
+      "input_from_dispatch",
+      [](const hub::Scenario& sc, const dispatch::Result& r, const std::vector<carbon::StorageSpec>& storages,
+         bool use_split) {
+        carbon::ReadOptions o;
+        o.storages = storages;
+        o.use_split = use_split;
+        py::gil_scoped_release release;
+        return carbon::input_from_dispatch(sc, r, o);
+      },
+      py::arg("scenario"), py::arg("result"), py::arg("storages") = std::vector<carbon::StorageSpec>{},
+      py::arg("use_split") = true,
+      "A ledger Input from a dispatch Result in memory and its scenario (no file): storage efficiencies "
+      "from the devices (storages overrides them), the park's local time from the result.");
   m.def(
       "write_certified_h5",
       [](const std::string& results, const carbon::Ledger& L, const std::string& out) {

@@ -18,23 +18,25 @@ struct StorageSpec {
   double eta_charge = 0.95;       ///< stored = charged x eta_charge
   double eta_discharge = 0.95;    ///< delivering X takes X / eta_discharge
   double standing_loss_per_h = 0; ///< fraction of the content lost per hour
+  std::vector<double> standing_loss_per_step;  ///< optional: fraction lost in each step (overrides per_h)
 
   /// Throws InputError naming the bad field (efficiencies in (0, 1], loss in [0, 1]).
   void validate() const;
 };
 
-/// What the ledger takes from a scenario JSON file (the one the schedule was optimised for).
+/// What the ledger takes from a scenario file (the one the schedule was optimised for).
 struct ScenarioSettings {
-  std::vector<StorageSpec> storages;            ///< every "battery" device (defaults as in the dispatch)
+  std::vector<StorageSpec> storages;            ///< every electric storage, as the device reports it
   std::optional<int> utc_offset_minutes;        ///< time.utc_offset_minutes or the start's offset
   std::optional<double> carbon_price_per_t;     ///< carbon_price_per_t
   std::optional<double> grid_factor_kg_per_kwh; ///< a "grid" device's constant emission_factor_kg_per_kwh
 };
 
-/// Reads the settings above from a scenario JSON file: battery "charge_efficiency" /
-/// "discharge_efficiency" (or "round_trip_efficiency", square-rooted for each),
-/// "self_discharge_per_h"; defaults 0.95 / 0.95 / 0 as in the dispatch. Throws InputError with
-/// the JSON path of a bad value.
+/// Reads the settings above from a scenario file: the scenario is loaded (its series too) and every
+/// electric storage device is asked for its efficiencies and standing loss (hub::Device::storage(),
+/// so a user's storage type counts and the defaults live with the device); the grid factor is a
+/// grid connection's emission factor when it is constant. Throws InputError with the JSON path of
+/// a bad value.
 EHUB_EXPORT ScenarioSettings read_scenario_settings(const std::string& scenario_json_path);
 
 /// How a results file is turned into a ledger Input.
@@ -49,12 +51,14 @@ struct ReadOptions {
 
 /// Reads a results HDF5 file in the dispatch layout (docs/carbon.md): /time; /flows/<dev>.<port>
 /// with attributes carrier, device_type, renewable; /states/<storage>.charge_kw, .discharge_kw,
-/// .soc_kwh; /states/<grid>.import_kw, .export_kw; the green split /green/<storage>.charge_kw,
-/// .discharge_kw and /states/<storage>.soc_green_kwh; /losses/<storage>.standing_fraction.
-/// Producers: electricity flows with renewable = 1 (positive part). Storages: electricity flows
-/// of devices with a soc_kwh state or device_type "battery". Grid: device_type "grid".
-/// Consumption: the negative part of every other electricity flow. Fuel: the negative part of
-/// gas and diesel flows. Throws InputError naming the file and dataset of a problem.
+/// .soc_kwh; /states/<grid>.import_kw, .export_kw (attribute setpoint: storage, exchange, ...);
+/// the green split /green/<storage>.charge_kw, .discharge_kw and /states/<storage>.soc_green_kwh;
+/// /losses/<storage>.standing_fraction. The file adapter in front of input_from_result()
+/// (from_dispatch.hpp): storages are devices with a soc_kwh state or storage setpoints, grids
+/// devices with exchange setpoints; files without setpoint attributes (older ehub, other tools)
+/// fall back to device_type "battery" and "grid". Efficiencies: options.storages by name, else
+/// the flow's eta_charge / eta_discharge / standing_loss_per_h attributes, else 0.95 / 0.95 / 0.
+/// Throws InputError naming the file and dataset of a problem.
 EHUB_EXPORT Input read_results_h5(const std::string& path, const ReadOptions& options = {});
 
 /// Writes `out_path` (atomically): a copy of every dataset of `results_path` (with the layout's

@@ -83,6 +83,8 @@ struct GridInfo {
   double export_limit_kw = INFINITY;         ///< export limit, kW
   double demand_charge_per_kw_month = 0;     ///< monthly demand charge on the peak import
   std::vector<double> buy_price_per_kwh;     ///< import price per step of the device's horizon
+  std::vector<double> emission_factor_kg_per_kwh;  ///< location-based factor of imports per step
+  bool emission_factor_given = false;        ///< the factor is the scenario's (false: ehub's default)
   /// Tariff period name per step when priced by a time-of-use tariff ("peak", "valley", ...);
   /// empty when priced by a series.
   std::vector<std::string> tariff_period;
@@ -131,6 +133,11 @@ struct DeviceState {
   /// True when no field is set.
   bool empty() const noexcept;
 };
+
+/// The defaults of the built-in storage types for carrier `c` (battery: electricity, efficiencies
+/// 0.95 each way; thermal storage: heat or cooling, efficiencies 1): SOC limits 0..1, initial 0.5,
+/// no standing loss, end condition cyclic. The one place these defaults are written.
+EHUB_EXPORT StorageInfo builtin_storage_defaults(Carrier c);
 
 /// Base class of every device type. A device owns its parameters (validated on construction),
 /// declares its ports and formulates its variables, rows, port flows and costs for a horizon.

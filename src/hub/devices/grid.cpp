@@ -30,13 +30,14 @@ class Grid final : public Device {
  public:
   Grid(std::string name, std::vector<double> buy, std::vector<double> sell, std::vector<double> ef, double import_kw,
        double export_kw, double demand_charge_per_kw_month, double peak_so_far_kw, bool prorated,
-       std::vector<std::string> tariff_period)
+       std::vector<std::string> tariff_period, bool ef_given)
       : Device(std::move(name)), buy_(std::move(buy)), sell_(std::move(sell)), ef_(std::move(ef)),
         import_kw_(import_kw), export_kw_(export_kw), demand_charge_(demand_charge_per_kw_month),
-        peak_so_far_kw_(peak_so_far_kw), prorated_(prorated), tariff_period_(std::move(tariff_period)) {}
+        peak_so_far_kw_(peak_so_far_kw), prorated_(prorated), tariff_period_(std::move(tariff_period)),
+        ef_given_(ef_given) {}
   std::string type() const override { return "grid"; }
   std::optional<GridInfo> grid_connection() const override {
-    return GridInfo{import_kw_, export_kw_, demand_charge_, buy_, tariff_period_};
+    return GridInfo{import_kw_, export_kw_, demand_charge_, buy_, ef_, ef_given_, tariff_period_};
   }
   std::unique_ptr<Device> with_state(const DeviceState& s) const override {
     auto g = std::make_unique<Grid>(*this);
@@ -94,6 +95,7 @@ class Grid final : public Device {
   double import_kw_, export_kw_, demand_charge_, peak_so_far_kw_;
   bool prorated_;
   std::vector<std::string> tariff_period_;  // period name per step (empty: priced by series)
+  bool ef_given_;                           // emission factor from the scenario (else the default)
 };
 
 // Time-of-use tariff: periods with local hour ranges [from, to) and buy/sell prices; every hour
@@ -167,7 +169,8 @@ std::unique_ptr<Device> make_grid(const std::string& name, const io::JsonReader&
                                 opt_limit(r, "export_limit_kw", kInf),
                                 opt_non_negative(r, "demand_charge_per_kw_month", 0.0),
                                 opt_non_negative(r, "demand_peak_so_far_kw", 0.0),
-                                r.optional_boolean("demand_charge_prorated", true), std::move(period));
+                                r.optional_boolean("demand_charge_prorated", true), std::move(period),
+                                given(r, "emission_factor_kg_per_kwh"));
 }
 
 }  // namespace

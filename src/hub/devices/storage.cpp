@@ -130,8 +130,9 @@ Storage::Params storage_params(const io::JsonReader& r, Carrier carrier) {
   if (given(r, "round_trip_efficiency")) {
     p.eta_c = p.eta_d = std::sqrt(r.number_in_range("round_trip_efficiency", 1e-3, 1.0));
   } else {
-    p.eta_c = opt_range(r, "charge_efficiency", 1e-3, 1.0, carrier == Carrier::electricity ? 0.95 : 1.0);
-    p.eta_d = opt_range(r, "discharge_efficiency", 1e-3, 1.0, carrier == Carrier::electricity ? 0.95 : 1.0);
+    const StorageInfo def = builtin_storage_defaults(carrier);
+    p.eta_c = opt_range(r, "charge_efficiency", 1e-3, 1.0, def.charge_efficiency);
+    p.eta_d = opt_range(r, "discharge_efficiency", 1e-3, 1.0, def.discharge_efficiency);
   }
   // Absolute reductions of the efficiencies (e.g. set by the operations twin near the SOC limits).
   p.eta_c -= opt_range(r, "charge_efficiency_derate", 0.0, p.eta_c - 1e-3, 0.0);
@@ -155,6 +156,14 @@ Storage::Params storage_params(const io::JsonReader& r, Carrier carrier) {
 }
 
 }  // namespace
+
+StorageInfo builtin_storage_defaults(Carrier c) {
+  StorageInfo s;
+  s.carrier = c;
+  s.port = c == Carrier::electricity ? "el" : "port";
+  s.charge_efficiency = s.discharge_efficiency = c == Carrier::electricity ? 0.95 : 1.0;
+  return s;
+}
 
 void detail::register_storages() {
   register_device_type(

@@ -5,10 +5,12 @@ Green certificates and carbon accounting
 from __future__ import annotations
 import collections.abc
 import ehub._core.core
+import ehub._core.dispatch
+import ehub._core.hub
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['EmissionFactor', 'FuelFactors', 'GecBundle', 'Input', 'Issuer', 'Ledger', 'LossMode', 'Options', 'Origin', 'Policy', 'Producer', 'Status', 'StorageInput', 'StorageSpec', 'default_location_factor', 'default_residual_factor', 'gec_bundles', 'grid_factor', 'grid_factors', 'read_results_h5', 'read_scenario_settings', 'scope1_kg', 'write_certified_h5']
+__all__: list[str] = ['EmissionFactor', 'FuelFactors', 'GecBundle', 'Input', 'Issuer', 'Ledger', 'LossMode', 'Options', 'Origin', 'Policy', 'Producer', 'Status', 'StorageInput', 'StorageSpec', 'default_location_factor', 'default_residual_factor', 'gec_bundles', 'grid_factor', 'grid_factors', 'input_from_dispatch', 'read_results_h5', 'read_scenario_settings', 'scope1_kg', 'write_certified_h5']
 class Policy:
     """
     Storage release policy
@@ -626,6 +628,10 @@ def grid_factor(name: str) -> EmissionFactor:
 def grid_factors() -> list[EmissionFactor]:
     """
     The built-in grid emission factors (China, MEE/NBS).
+    """
+def input_from_dispatch(scenario: ehub._core.hub.Scenario, result: ehub._core.dispatch.Result, storages: collections.abc.Sequence[StorageSpec] = [], use_split: bool = True) -> Input:
+    """
+    A ledger Input from a dispatch Result in memory and its scenario (no file): storage efficiencies from the devices (storages overrides them), the park's local time from the result.
     """
 def read_results_h5(path: str, storages: collections.abc.Sequence[StorageSpec] = [], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, clean_share_dataset: str = '', location_factor_dataset: str = '', residual_factor_dataset: str = '', use_split: bool = True) -> Input:
     """
