@@ -54,6 +54,7 @@ constexpr unsigned kMsgContinuation = 0x10;
 constexpr unsigned kMsgAttribute = 0x0C;
 constexpr unsigned kMsgDatatype = 0x03;
 constexpr unsigned kMsgDataspace = 0x01;
+constexpr unsigned kMsgSymbolTable = 0x11;
 
 }  // namespace
 
@@ -112,13 +113,29 @@ std::uint64_t check_datatype(Bytes& r, int depth) {
   if (version < 1 || version > 3) damaged(r.what() + ": unknown datatype version " + num(version));
   const std::uint64_t bits = r.u(3, "the datatype's class bit field");
   const std::uint64_t size = r.u(4, "the datatype's size");
+  // The bits of an atomic type (an offset and a precision in bits) within its size, with at most
+  // 64 bits unused: a damaged size would otherwise make HDF5 allocate for it (a 1-byte character
+  // type claiming 2^30 bytes made a string conversion allocate gigabytes).
+  const auto check_bits = [&](std::uint64_t offset, std::uint64_t precision) {
+    if (size == 0 || size > UINT64_MAX / 8 || precision == 0 || offset + precision > 8 * size ||
+        8 * size - precision > 64)
+      damaged(r.what() + ": a number type of " + num(size) + " bytes with " + num(precision) +
+              " bits of precision at bit offset " + num(offset));
+  };
   switch (cls) {
     case 0:  // fixed-point: bit offset, bit precision
-    case 4:  // bitfield: the same
-      r.skip(4, "the integer properties");
+    case 4: {  // bitfield: the same
+      const std::uint64_t offset = r.u(2, "the bit offset");
+      check_bits(offset, r.u(2, "the bit precision"));
       break;
-    case 1: r.skip(12, "the floating-point properties"); break;  // offset, precision, exponent, mantissa, bias
-    case 2: r.skip(2, "the time properties"); break;
+    }
+    case 1: {  // floating-point: bit offset, precision, exponent and mantissa places, exponent bias
+      const std::uint64_t offset = r.u(2, "the bit offset");
+      check_bits(offset, r.u(2, "the bit precision"));
+      r.skip(8, "the floating-point properties");
+      break;
+    }
+    case 2: check_bits(0, r.u(2, "the time precision")); break;
     case 3:  // string: no properties
     case 7:  // reference: no properties
       break;
@@ -443,6 +460,18 @@ std::uint64_t H5HeaderCheck::committed_datatype_size(std::uint64_t address) {
   damaged("the object at " + num(address) + " holds no datatype");
 }
 
+void H5HeaderCheck::check_local_heap(std::uint64_t address) {
+  // "HEAP", version 0, 3 reserved bytes, data segment size (L), offset of the free list (L),
+  // address of the data segment (O): the names of an old-style group's members, which HDF5 loads
+  // in one piece of the stated size.
+  const std::uint64_t size = 8 + 2 * std::uint64_t{sizeof_size_} + sizeof_addr_;
+  const std::vector<unsigned char> b = read_at(absolute(address, size, "the group's local heap"), size, "the group's local heap");
+  if (std::memcmp(b.data(), "HEAP", 4) != 0 || b[4] != 0) damaged("the group's local heap has no HEAP signature of version 0");
+  const std::uint64_t data_size = le(&b[8], sizeof_size_);
+  const std::uint64_t data_at = le(&b[8 + 2 * std::size_t{sizeof_size_}], sizeof_addr_);
+  (void)absolute(data_at, data_size, "the group's local heap data");
+}
+
 std::string H5HeaderCheck::check(std::uint64_t address) {
   if (!superblock_problem_.empty()) return superblock_problem_;
   if (const auto it = checked_.find(address); it != checked_.end()) return it->second;
@@ -462,6 +491,10 @@ std::string H5HeaderCheck::check(std::uint64_t address) {
         } else if (!(m.body.size() >= 2 && m.body[0] == 3 && m.body[1] == 1)) {  // not in the shared-message heap
           (void)shared_datatype_size(r, which + " (the datatype)");
         }
+      } else if (m.type == kMsgSymbolTable) {  // an old-style group: B-tree and local heap addresses
+        Bytes r(m.body.data(), m.body.size(), which + " (the symbol table)");
+        (void)r.u(sizeof_addr_, "the B-tree address");
+        check_local_heap(r.u(sizeof_addr_, "the local heap address"));
       } else if (m.type == kMsgDataspace && !(m.flags & 0x02)) {  // a dataset's extent
         Bytes r(m.body.data(), m.body.size(), which + " (the dataspace)");
         (void)check_dataspace(r, sizeof_size_);

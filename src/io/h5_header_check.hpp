@@ -51,6 +51,7 @@ class H5HeaderCheck {
   void check_attribute(const Message& m, std::size_t index);
   std::uint64_t shared_datatype_size(Bytes& dt, const std::string& where);
   std::uint64_t committed_datatype_size(std::uint64_t address);
+  void check_local_heap(std::uint64_t address);
   std::vector<unsigned char> read_at(std::uint64_t absolute, std::uint64_t size, const char* what);
   std::uint64_t absolute(std::uint64_t address, std::uint64_t size, const char* what) const;
 

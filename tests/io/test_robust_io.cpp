@@ -485,6 +485,10 @@ TEST(RobustHdf5, OldFormatFilesReadAndDamagedAttributeMessagesAreRefused) {
   damaged([&](std::string& b) { b[kind + 8 + 5] = 0x40; }, "the datatype (16");
   // A message size that is not a multiple of 8.
   damaged([&](std::string& b) { b[kind + 2] = static_cast<char>(b[kind + 2] + 1); }, "not a multiple of 8");
+  // The int32 attribute's size 4 -> 4 + 2^30 with its 32 bits of precision (a character type so
+  // damaged made HDF5 allocate gigabytes converting a string; found by the fuzzer).
+  const std::size_t code = find_attribute("code");
+  damaged([&](std::string& b) { b[code + 8 + 16 + 4 + 3] = 0x40; }, "a number type of 1073741828 bytes with 32 bits");
   // A datatype class HDF5 does not know.
   damaged([&](std::string& b) { b[unit + 8 + 16] = static_cast<char>(0x1e); }, "unknown datatype class 14");
   // A continuation message that points back to the first chunk: a cycle.
