@@ -57,7 +57,7 @@ for h in "${harnesses[@]}"; do
     keep="tests/data/fuzz/$h" fatal=1
     frames=$(awk '/ERROR: AddressSanitizer/{on=1} on && /^    #[0-9]+ 0x/{f=1; print; next} f{exit}' \
              "$build/fuzz-$h.log" || true)
-    frame=$(grep -vE ' in (__interceptor_|__asan|__sanitizer|__ubsan|strdup|memcpy|memmove|strlen|malloc|free)' \
+    frame=$(grep -vE ' in (__interceptor_|__asan|__sanitizer|__ubsan|__mem|__str|strdup|memcpy|memmove|strlen|malloc|free)' \
             <<<"$frames" | head -1 || true)
     checked='H5A[a-z_]|H5O_+attr|H5O_+dtype|H5O_+sdspace|H5O_+msg_iterate|H5O_+chunk_deserialize|H5O_+cont_decode|H5HL_'
     if [[ $frame == *libhdf5* ]] && ! grep -qE " in ($checked)" <<<"$frames"; then
