@@ -24,6 +24,7 @@
 
 #include "ehub/core/error.hpp"
 #include "ehub/io/text_file.hpp"
+#include "h5_header_check.hpp"
 
 namespace ehub::io {
 namespace {
@@ -107,13 +108,40 @@ std::string join_path(const std::vector<std::string>& parts, std::size_t count) 
 
 std::string join_path(const std::vector<std::string>& parts) { return join_path(parts, parts.size()); }
 
+// Refuses the object that the link at `p` names when its object header is damaged, before HDF5
+// loads it (h5_header_check.hpp): the address comes from the link itself for a hard link, from
+// HDF5's resolution of the path for a soft link; external and user-defined links (which would
+// open other files) are not followed.
+void check_link_target(const H5::H5File& file, const std::string& path, const std::string& p,
+                       detail::H5HeaderCheck& check) {
+  H5L_info_t link{};
+  if (H5Lget_info(file.getId(), p.c_str(), &link, H5P_DEFAULT) < 0)
+    throw InputError(path, p, "cannot read the link: " + last_h5_error());
+  haddr_t address = HADDR_UNDEF;
+  if (link.type == H5L_TYPE_HARD) {
+    address = link.u.address;
+  } else if (link.type == H5L_TYPE_SOFT) {
+    H5O_info_t info{};
+    if (H5Oget_info_by_name2(file.getId(), p.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+      throw InputError(path, p, "cannot follow the soft link: " + last_h5_error());
+    address = info.addr;
+  } else {
+    throw InputError(path, p, "an external or user-defined link, which ehub does not follow");
+  }
+  if (const std::string bad = check.check(address); !bad.empty())
+    throw InputError(path, p, "damaged object header (not handed to HDF5): " + bad);
+}
+
 // Type of the object at `parts`, or nullopt when some component does not exist or an
-// intermediate component is not a group.
-std::optional<H5O_type_t> object_type(const H5::H5File& file, const std::vector<std::string>& parts) {
+// intermediate component is not a group. With `check` (the reader), the object header of every
+// component is checked before HDF5 loads it.
+std::optional<H5O_type_t> object_type(const H5::H5File& file, const std::vector<std::string>& parts,
+                                      detail::H5HeaderCheck* check = nullptr, const std::string& path = {}) {
   if (parts.empty()) return H5O_TYPE_GROUP;
   for (std::size_t i = 1; i <= parts.size(); ++i) {
     const std::string p = join_path(parts, i);
     if (!file.nameExists(p)) return std::nullopt;
+    if (check != nullptr) check_link_target(file, path, p, *check);
     const H5O_type_t t = file.childObjType(p);
     if (i == parts.size()) return t;
     if (t != H5O_TYPE_GROUP) return std::nullopt;
@@ -520,6 +548,13 @@ void H5Writer::commit() {
 struct H5Reader::Impl {
   std::string path;
   std::optional<H5::H5File> file;
+  // Checks object headers from the file's bytes before HDF5 decodes them; used under the lock.
+  mutable std::optional<detail::H5HeaderCheck> check;
+
+  // object_type() with every object header on the way checked first.
+  std::optional<H5O_type_t> type_of(const H5::H5File& f, const std::vector<std::string>& parts) const {
+    return object_type(f, parts, &*check, path);
+  }
 
   ~Impl() {
     const auto lock = h5_lock();
@@ -547,7 +582,7 @@ struct H5Reader::Impl {
   // Opens the 1-D dataset at `object_path`, checking existence and rank; returns its length.
   H5::DataSet open_vector(const H5::H5File& f, const std::vector<std::string>& parts, hsize_t& n) const {
     const std::string p = join_path(parts);
-    const auto type = object_type(f, parts);
+    const auto type = type_of(f, parts);
     if (!type || *type != H5O_TYPE_DATASET) throw InputError(path, p, "no such dataset");
     H5::DataSet ds = f.openDataSet(p);
     const H5::DataSpace space = ds.getSpace();
@@ -575,7 +610,7 @@ struct H5Reader::Impl {
   H5::Attribute open_attribute(const H5::H5File& f, const std::vector<std::string>& parts,
                                const std::string& name) const {
     const std::string p = join_path(parts);
-    const auto type = object_type(f, parts);
+    const auto type = type_of(f, parts);
     if (!type || (*type != H5O_TYPE_GROUP && *type != H5O_TYPE_DATASET))
       throw InputError(path, p, "no such group or dataset");
     std::optional<H5::Attribute> attr;
@@ -599,6 +634,13 @@ H5Reader::H5Reader(std::string path) : impl_(std::make_unique<Impl>()) {
   const auto lock = h5_lock();
   try {
     if (!H5::H5File::isHdf5(p)) throw InputError(p, "", "not a readable HDF5 file: no HDF5 signature found");
+    // The superblock and the root group's object header are checked before HDF5 opens the file
+    // (opening it loads the root group's header).
+    impl_->check.emplace(p);
+    if (!impl_->check->problem().empty())
+      throw InputError(p, "", "not a readable HDF5 file: " + impl_->check->problem());
+    if (const std::string bad = impl_->check->check(impl_->check->root_address()); !bad.empty())
+      throw InputError(p, "/", "damaged object header (not handed to HDF5): " + bad);
     impl_->file.emplace(p, H5F_ACC_RDONLY);
   } catch (const H5::Exception& e) {
     throw InputError(p, "", "not a readable HDF5 file: " + h5_detail(e));
@@ -619,7 +661,7 @@ std::vector<std::string> H5Reader::list(const std::string& group_path) const {
   const auto parts = split_path(impl_->path, group_path);
   const std::string p = join_path(parts);
   return impl_->guarded(p, "the group", [&](const H5::H5File& f) {
-    const auto type = object_type(f, parts);
+    const auto type = impl_->type_of(f, parts);
     if (!type || *type != H5O_TYPE_GROUP) throw InputError(impl_->path, p, "no such group");
     const H5::Group g = f.openGroup(p);
     std::vector<std::string> names;
@@ -635,7 +677,7 @@ bool H5Reader::has(const std::string& object_path) const {
   if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
   const auto parts = split_path(impl_->path, object_path);
   return impl_->guarded(join_path(parts), "the object", [&](const H5::H5File& f) {
-    const auto t = object_type(f, parts);
+    const auto t = impl_->type_of(f, parts);
     return t && (*t == H5O_TYPE_GROUP || *t == H5O_TYPE_DATASET);
   });
 }
@@ -644,7 +686,7 @@ bool H5Reader::is_dataset(const std::string& object_path) const {
   if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
   const auto parts = split_path(impl_->path, object_path);
   return impl_->guarded(join_path(parts), "the object", [&](const H5::H5File& f) {
-    const auto t = object_type(f, parts);
+    const auto t = impl_->type_of(f, parts);
     return t && *t == H5O_TYPE_DATASET;
   });
 }
@@ -654,7 +696,7 @@ std::uint64_t H5Reader::object_address(const std::string& object_path) const {
   const auto parts = split_path(impl_->path, object_path);
   const std::string p = join_path(parts);
   return impl_->guarded(p, "the object", [&](const H5::H5File& f) {
-    const auto t = object_type(f, parts);
+    const auto t = impl_->type_of(f, parts);
     if (!t) throw InputError(impl_->path, p, "no such object");
     H5O_info_t info{};
     if (H5Oget_info_by_name2(f.getId(), p.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
@@ -667,7 +709,7 @@ bool H5Reader::is_group(const std::string& object_path) const {
   if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
   const auto parts = split_path(impl_->path, object_path);
   return impl_->guarded(join_path(parts), "the object", [&](const H5::H5File& f) {
-    const auto t = object_type(f, parts);
+    const auto t = impl_->type_of(f, parts);
     return t && *t == H5O_TYPE_GROUP;
   });
 }
@@ -716,7 +758,7 @@ bool H5Reader::has_attribute(const std::string& object_path, const std::string& 
   if (!impl_) throw Error("ehub.io", "[ehub.io] use of a moved-from H5Reader");
   const auto parts = split_path(impl_->path, object_path);
   return impl_->guarded(join_path(parts), "the attribute", [&](const H5::H5File& f) {
-    const auto type = object_type(f, parts);
+    const auto type = impl_->type_of(f, parts);
     if (!type || (*type != H5O_TYPE_GROUP && *type != H5O_TYPE_DATASET)) return false;
     bool found = false;
     with_object(f, parts, *type, [&](H5::H5Object& obj) { found = obj.attrExists(name); });

@@ -1,6 +1,8 @@
-# Installs the built ehub into a temporary prefix, then configures, builds and runs a consumer
-# project that finds it with find_package(ehub CONFIG REQUIRED). Invoked by ctest (cmake -P).
-set(prefix ${WORK_DIR}/prefix)
+# Installs the built ehub into a temporary prefix, moves the prefix elsewhere (the package must be
+# relocatable), then configures, builds and runs a consumer project that finds it there with
+# find_package(ehub CONFIG REQUIRED). Invoked by ctest (cmake -P).
+set(installed ${WORK_DIR}/installed)
+set(prefix ${WORK_DIR}/moved/prefix)
 file(REMOVE_RECURSE ${WORK_DIR})
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -9,7 +11,20 @@ function(run)
   endif()
   message(STATUS "${out}")
 endfunction()
-run(${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${prefix})
+run(${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${installed})
+# Nothing in the package may name the install prefix or the build tree.
+file(GLOB package_files ${installed}/lib/cmake/ehub/*.cmake)
+foreach(f ${package_files})
+  file(READ ${f} text)
+  foreach(path ${installed} ${BINARY_DIR} ${SOURCE_DIR})
+    string(FIND "${text}" "${path}" at)
+    if(NOT at EQUAL -1)
+      message(FATAL_ERROR "${f} names ${path}: the installed package is not relocatable")
+    endif()
+  endforeach()
+endforeach()
+file(MAKE_DIRECTORY ${WORK_DIR}/moved)
+file(RENAME ${installed} ${prefix})
 foreach(f lib/cmake/ehub/ehubConfig.cmake lib/cmake/ehub/ehubConfigVersion.cmake lib/cmake/ehub/ehubTargets.cmake
           include/ehub/ehub.hpp include/ehub/config.hpp bin/ehub)
   if(NOT EXISTS ${prefix}/${f})

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -301,6 +302,218 @@ TEST(RobustHdf5, CorruptHeapIndexOfAStringAttributeIsAnInputError) {
   std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
   EXPECT_NE(input_error([&] { ehub::io::H5Reader(f).string_attribute("/x", "carrier"); }).detail().find("corrupt"),
             std::string::npos);
+  fs::remove_all(d);
+}
+
+// A series file in HDF5's oldest format (superblock 0, version-1 object headers, the format of
+// HDF5 1.6 and of files that other tools write by default), with attributes of every kind the
+// header check parses: scalar and 1-D, float, integer, fixed and variable-length strings,
+// compound, enumeration, array and a committed (shared) datatype, and enough of them on /load_kw
+// that its header needs continuation chunks.
+void write_v1_series(const std::string& path) {
+  const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  ASSERT_GE(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), 0);
+  const hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  ASSERT_GE(f, 0);
+  H5Pclose(fapl);
+  const auto scalar_attr = [](hid_t obj, const char* name, hid_t type, const void* value) {
+    const hid_t space = H5Screate(H5S_SCALAR);
+    const hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    ASSERT_GE(H5Awrite(a, type, value), 0);
+    H5Aclose(a);
+    H5Sclose(space);
+  };
+  const auto vector_ds = [&](const char* name, hid_t file_type, hid_t mem_type, const void* values, hsize_t n) {
+    const hid_t space = H5Screate_simple(1, &n, nullptr);
+    const hid_t ds = H5Dcreate2(f, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values);
+    H5Sclose(space);
+    return ds;
+  };
+  const std::int64_t time[3] = {1735689600, 1735693200, 1735696800};  // 2025-01-01T00/01/02:00Z
+  const double load[3] = {1.5, 2.5, 4.0};
+  const double step = 60;
+  const hid_t t = vector_ds("/time", H5T_STD_I64LE, H5T_NATIVE_INT64, time, 3);
+  scalar_attr(t, "step_minutes", H5T_IEEE_F64LE, &step);
+  H5Dclose(t);
+  const hid_t ds = vector_ds("/load_kw", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, load, 3);
+  const hid_t vstr = H5Tcopy(H5T_C_S1);
+  H5Tset_size(vstr, H5T_VARIABLE);
+  const char* power = "power";
+  scalar_attr(ds, "kind", vstr, &power);
+  scalar_attr(ds, "step_minutes", H5T_IEEE_F64LE, &step);
+  const hid_t fixed = H5Tcopy(H5T_C_S1);
+  H5Tset_size(fixed, 8);
+  scalar_attr(ds, "unit", fixed, "kW\0\0\0\0\0");
+  const std::int32_t code = 7;
+  scalar_attr(ds, "code", H5T_STD_I32LE, &code);
+  struct Pair {
+    double a, b;
+  } pair{1, 2};
+  const hid_t compound = H5Tcreate(H5T_COMPOUND, sizeof(Pair));
+  H5Tinsert(compound, "first", HOFFSET(Pair, a), H5T_NATIVE_DOUBLE);
+  H5Tinsert(compound, "second", HOFFSET(Pair, b), H5T_NATIVE_DOUBLE);
+  scalar_attr(ds, "pair", compound, &pair);
+  const hid_t enumeration = H5Tenum_create(H5T_NATIVE_INT);
+  int on = 1, off = 0;
+  H5Tenum_insert(enumeration, "off", &off);
+  H5Tenum_insert(enumeration, "on", &on);
+  scalar_attr(ds, "state", enumeration, &on);
+  const hsize_t three = 3;
+  const hid_t array = H5Tarray_create2(H5T_NATIVE_DOUBLE, 1, &three);
+  scalar_attr(ds, "weights", array, load);
+  const hid_t committed = H5Tcopy(H5T_IEEE_F64LE);
+  ASSERT_GE(H5Tcommit2(f, "/factor_t", committed, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), 0);
+  const double factor = 0.5;
+  scalar_attr(ds, "factor", committed, &factor);
+  {
+    const hid_t space = H5Screate_simple(1, &three, nullptr);
+    const hid_t a = H5Acreate2(ds, "profile", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, H5T_NATIVE_DOUBLE, load);
+    H5Aclose(a);
+    H5Sclose(space);
+  }
+  for (int i = 0; i < 12; ++i) {  // fills the first chunk: the header continues elsewhere
+    const std::string name = "note_" + std::to_string(i);
+    const double v = i;
+    scalar_attr(ds, name.c_str(), H5T_IEEE_F64LE, &v);
+  }
+  for (const hid_t id : {vstr, fixed, compound, enumeration, array, committed}) H5Tclose(id);
+  H5Dclose(ds);
+  const char* format = "ehub.series.v1";
+  const hid_t root = H5Gopen2(f, "/", H5P_DEFAULT);
+  const hid_t vstr2 = H5Tcopy(H5T_C_S1);
+  H5Tset_size(vstr2, H5T_VARIABLE);
+  scalar_attr(root, "format", vstr2, &format);
+  H5Tclose(vstr2);
+  H5Gclose(root);
+  H5Fclose(f);
+}
+
+// The messages of the version-1 object header at file position `header` (the test's own reading
+// of the format: prefix of 16 bytes, messages of type (2), size (2), flags (1), reserved (3),
+// continuation messages 0x10 with an 8-byte address and length), as {position of the message's
+// 8-byte header, type}.
+std::vector<std::pair<std::size_t, unsigned>> v1_messages(const std::string& bytes, std::size_t header) {
+  const auto le = [&](std::size_t at, int n) {
+    std::uint64_t v = 0;
+    for (int k = n - 1; k >= 0; --k) v = (v << 8) | static_cast<unsigned char>(bytes.at(at + static_cast<std::size_t>(k)));
+    return v;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> chunks{{header + 16, le(header + 8, 4)}};
+  std::vector<std::pair<std::size_t, unsigned>> out;
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    for (std::size_t at = chunks[c].first; at < chunks[c].first + chunks[c].second;) {
+      const auto type = static_cast<unsigned>(le(at, 2));
+      out.emplace_back(at, type);
+      if (type == 0x10) chunks.emplace_back(le(at + 8, 8), le(at + 16, 8));
+      at += 8 + le(at + 2, 2);
+    }
+  }
+  return out;
+}
+
+TEST(RobustHdf5, OldFormatFilesReadAndDamagedAttributeMessagesAreRefused) {
+  // HDF5 1.10.8 decodes the attribute messages of version-1 object headers without bounds: a
+  // damaged size read past its buffers (the fuzzer's inputs in tests/data/fuzz/results_h5/).
+  // ehub checks each object header from the file's bytes first.
+  const fs::path d = scratch("v1");
+  const std::string f = (d / "old.h5").string();
+  write_v1_series(f);
+  const std::string good = slurp(f);
+  ASSERT_EQ(good.substr(0, 8), std::string("\x89HDF\r\n\x1a\n", 8));
+  EXPECT_EQ(good[8], 0) << "superblock version 0";
+  haddr_t header = 0;
+  {
+    const H5::H5File h(f, H5F_ACC_RDONLY);
+    H5O_info_t info{};
+    ASSERT_GE(H5Oget_info_by_name2(h.getId(), "/load_kw", &info, H5O_INFO_BASIC | H5O_INFO_HDR, H5P_DEFAULT), 0);
+    EXPECT_EQ(info.hdr.version, 1u);
+    EXPECT_GE(info.hdr.nchunks, 2u) << "the attributes should need a continuation chunk";
+    header = info.addr;
+  }
+  // The sound file reads: values and attributes as written.
+  const auto series = ehub::io::read_series_h5(f);
+  ASSERT_EQ(series.size(), 1u);
+  const auto& load = series.at("load_kw");
+  EXPECT_EQ(load.grid().start_unix_s(), 1735689600);
+  EXPECT_EQ(load.grid().step_minutes(), 60);
+  EXPECT_DOUBLE_EQ(load.values()[0], 1.5);
+  EXPECT_DOUBLE_EQ(load.values()[2], 4.0);
+  {
+    const ehub::io::H5Reader r(f);
+    EXPECT_EQ(r.string_attribute("/load_kw", "unit"), "kW");
+    EXPECT_EQ(r.string_attribute("/", "format"), "ehub.series.v1");
+    EXPECT_DOUBLE_EQ(r.double_attribute("/load_kw", "code"), 7.0);
+    EXPECT_DOUBLE_EQ(r.double_attribute("/load_kw", "factor"), 0.5);  // committed datatype
+    EXPECT_DOUBLE_EQ(r.double_attribute("/load_kw", "note_11"), 11.0);
+    EXPECT_FALSE(r.has_attribute("/load_kw", "nothing"));
+  }
+
+  const auto messages = v1_messages(good, header);
+  const auto find_attribute = [&](const std::string& name) {
+    for (const auto& [at, type] : messages) {
+      // Attribute message version 1: version, reserved, name size (2), datatype size (2),
+      // dataspace size (2), the name padded to 8 bytes.
+      if (type == 0x0C && good.compare(at + 8 + 8, name.size() + 1, name.c_str(), name.size() + 1) == 0) return at;
+    }
+    ADD_FAILURE() << "no attribute message " << name;
+    return std::size_t{0};
+  };
+  const std::size_t unit = find_attribute("unit"), kind = find_attribute("kind");
+  ASSERT_EQ(good[unit + 8], 1) << "attribute message version 1";
+  const auto damaged = [&](const std::function<void(std::string&)>& damage, const std::string& expected) {
+    std::string bytes = good;
+    damage(bytes);
+    std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
+    for (const auto& read : {std::function<void()>([&] { (void)ehub::io::read_series_h5(f); }),
+                             std::function<void()>([&] { (void)ehub::io::H5Reader(f).has_attribute("/load_kw", "x"); })}) {
+      const InputError e = input_error(read);
+      EXPECT_EQ(e.file(), f);
+      EXPECT_EQ(e.path(), "/load_kw");
+      EXPECT_NE(e.detail().find("damaged object header"), std::string::npos) << e.what();
+      EXPECT_NE(e.detail().find(expected), std::string::npos) << e.what();
+    }
+  };
+  // The name size past the name's NUL (what made H5MM_xstrdup read past the message).
+  damaged([&](std::string& b) { b[unit + 8 + 2] = 9; }, "attribute message");
+  damaged([&](std::string& b) { b[unit + 8 + 2] = 2; }, "not NUL-terminated at its stated size of 2 bytes");
+  // The fixed string's size 8 -> 8 + 65536: its value needs more bytes than the message holds.
+  // (datatype at 8 + 8 + 8: class and version, 3 bytes of class bits, then the size)
+  damaged([&](std::string& b) { b[unit + 8 + 16 + 4 + 2] = 1; }, "attribute \"unit\": its value needs 65544 bytes");
+  // The datatype's size field of the message (2 bytes at +4) larger than the message.
+  damaged([&](std::string& b) { b[kind + 8 + 5] = 0x40; }, "the datatype (16");
+  // A message size that is not a multiple of 8.
+  damaged([&](std::string& b) { b[kind + 2] = static_cast<char>(b[kind + 2] + 1); }, "not a multiple of 8");
+  // The int32 attribute's size 4 -> 4 + 2^30 with its 32 bits of precision (a character type so
+  // damaged made HDF5 allocate gigabytes converting a string; found by the fuzzer).
+  const std::size_t code = find_attribute("code");
+  damaged([&](std::string& b) { b[code + 8 + 16 + 4 + 3] = 0x40; }, "a number type of 1073741828 bytes with 32 bits");
+  // A datatype class HDF5 does not know.
+  damaged([&](std::string& b) { b[unit + 8 + 16] = static_cast<char>(0x1e); }, "unknown datatype class 14");
+  // A continuation message that points back to the first chunk: a cycle.
+  std::size_t continuation = 0;
+  for (const auto& [at, type] : messages)
+    if (type == 0x10) continuation = at;
+  ASSERT_NE(continuation, 0u);
+  damaged(
+      [&](std::string& b) {
+        const std::uint64_t first = header + 16;
+        for (int k = 0; k < 8; ++k) b[continuation + 8 + static_cast<std::size_t>(k)] = static_cast<char>(first >> (8 * k));
+      },
+      "cycle");
+  // A continuation past the end of the file.
+  damaged([&](std::string& b) { b[continuation + 8 + 5] = 0x7f; }, "lies outside the file");
+  // The object header's version.
+  damaged([&](std::string& b) { b[header] = 7; }, "unknown object header version 7");
+
+  // The root group's header is checked before HDF5 opens the file (opening loads it).
+  std::string bytes = good;
+  bytes[56 + 8] = static_cast<char>(bytes[56 + 8] + 8);  // superblock 0: root object header address at 64
+  std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
+  const InputError e = input_error([&] { (void)ehub::io::H5Reader(f); });
+  EXPECT_EQ(e.path(), "/");
+  EXPECT_NE(e.detail().find("damaged object header"), std::string::npos) << e.what();
   fs::remove_all(d);
 }
 

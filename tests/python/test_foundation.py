@@ -9,12 +9,16 @@ import pytest
 import ehub
 
 
-def test_version_matches_cpp_and_pyproject(root):
+def test_version_is_written_once_in_VERSION(root):
     assert ehub.__version__ == ehub.version() == ehub._core.version()
+    assert (root / "VERSION").read_text().strip() == ehub.__version__
+    # Neither CMake nor the wheel's metadata repeat it: both read VERSION.
     text = (root / "pyproject.toml").read_text()
-    assert re.search(r'^version = "([^"]+)"', text, re.M).group(1) == ehub.__version__
+    assert re.search(r'^version\s*=', text, re.M) is None
+    assert 'dynamic = ["version"]' in text and 'input = "VERSION"' in text
     cmake = (root / "CMakeLists.txt").read_text()
-    assert re.search(r"project\(ehub VERSION ([0-9.]+)", cmake).group(1) == ehub.__version__
+    assert re.search(r"project\(ehub VERSION \$\{EHUB_VERSION\}", cmake)
+    assert re.search(r"[0-9]+\.[0-9]+\.[0-9]+", cmake) is None
 
 
 def test_error_types_are_standard_python_errors():

@@ -1,0 +1,70 @@
+// Private to src/io: checks HDF5 object headers from the file's raw bytes before HDF5 decodes
+// them (docs/io.md, "Object headers are checked before HDF5 reads them"). HDF5 1.10 decodes the
+// attribute messages of version-1 object headers without bounds checks: a damaged name, datatype,
+// dataspace or value size makes it read past its buffers (found by the fuzzer,
+// tests/data/fuzz/results_h5/). The checker parses the superblock, the object header (prefix,
+// chunks, continuation messages) and every attribute message with its datatype and dataspace, all
+// within bounds, so that HDF5 only ever sees headers whose attribute messages it can decode.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ehub::io::detail {
+
+class Bytes;
+
+/// Reads a file's superblock and checks object headers at their addresses. Not thread-safe (the
+/// H5Reader that owns one calls it under the HDF5 lock).
+class H5HeaderCheck {
+ public:
+  /// Opens `path` and parses its superblock (versions 0-3). An empty problem() when it is sound;
+  /// otherwise what is wrong with it, and check() refuses everything.
+  explicit H5HeaderCheck(std::string path);
+  ~H5HeaderCheck();
+  H5HeaderCheck(const H5HeaderCheck&) = delete;
+  H5HeaderCheck& operator=(const H5HeaderCheck&) = delete;
+
+  /// What is wrong with the superblock ("" when it could be parsed).
+  const std::string& problem() const noexcept { return superblock_problem_; }
+  /// Address of the root group's object header (relative to the base address, as HDF5 gives it).
+  std::uint64_t root_address() const noexcept { return root_; }
+  /// Empty when the object header at `address` (relative to the base address) and all its
+  /// attribute messages are sound, else what is wrong ("attribute message 3: its name is not
+  /// NUL-terminated within its 5 bytes"). Results are cached per address.
+  std::string check(std::uint64_t address);
+
+  /// Size in bytes of an HDF5 address and of a length in this file (from the superblock).
+  unsigned sizeof_addr() const noexcept { return sizeof_addr_; }
+  unsigned sizeof_size() const noexcept { return sizeof_size_; }
+
+ private:
+  struct Message {
+    unsigned type = 0;
+    unsigned flags = 0;
+    std::vector<unsigned char> body;
+  };
+  std::vector<Message> read_messages(std::uint64_t address);
+  void check_attribute(const Message& m, std::size_t index);
+  std::uint64_t shared_datatype_size(Bytes& dt, const std::string& where);
+  std::uint64_t committed_datatype_size(std::uint64_t address);
+  void check_local_heap(std::uint64_t address);
+  std::vector<unsigned char> read_at(std::uint64_t absolute, std::uint64_t size, const char* what);
+  std::uint64_t absolute(std::uint64_t address, std::uint64_t size, const char* what) const;
+
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t file_size_ = 0;
+  std::uint64_t base_ = 0;
+  std::uint64_t root_ = 0;
+  unsigned sizeof_addr_ = 8;
+  unsigned sizeof_size_ = 8;
+  std::string superblock_problem_;
+  std::map<std::uint64_t, std::string> checked_;
+  std::set<std::uint64_t> in_progress_;
+};
+
+}  // namespace ehub::io::detail
