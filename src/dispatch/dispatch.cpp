@@ -91,7 +91,7 @@ std::unique_ptr<Built> build(const hub::Scenario& sc, const Options& options) {
                                              options.relax_integers);
   hub::Builder& b = *B.builder;
   for (std::int32_t d = 0; d < h.num_devices(); ++d) {
-    b.set_device(h.device(d).name());
+    b.set_device(h.device(d).name(), d);
     h.device(d).formulate(b);
   }
   lp::Model& m = B.model;
@@ -100,17 +100,18 @@ std::unique_ptr<Built> build(const hub::Scenario& sc, const Options& options) {
   B.renewable.constant.assign(static_cast<std::size_t>(n), 0.0);
   B.consumption.constant.assign(static_cast<std::size_t>(n), 0.0);
   for (const auto& f : b.port_flows()) {
-    const auto bus = h.bus_of(f.device, f.port);
-    if (!bus) throw InputError(sc.file, "/devices/" + f.device + "/ports/" + f.port, "port is not connected");
-    on_bus[static_cast<std::size_t>(*bus)].push_back(&f);
-    if (buses[static_cast<std::size_t>(*bus)].carrier != hub::Carrier::electricity) continue;
-    const auto& dev = h.device(*h.find_device(f.device));
+    // Dense ids: the device's index from the builder, its port's bus from the hub's table.
+    const std::int32_t port = h.port_index(f.device_index, f.port);
+    const std::int32_t bus = h.port_bus(f.device_index, port);
+    if (bus < 0) throw InputError(sc.file, "/devices/" + f.device + "/ports/" + f.port, "port is not connected");
+    on_bus[static_cast<std::size_t>(bus)].push_back(&f);
+    if (buses[static_cast<std::size_t>(bus)].carrier != hub::Carrier::electricity) continue;
+    const auto& dev = h.device(f.device_index);
     if (dev.renewable()) {
       add_scaled(B.renewable, f, 1.0, n);
       continue;
     }
-    for (const auto& p : dev.ports())
-      if (p.name == f.port && p.direction == hub::PortDirection::input) add_scaled(B.consumption, f, -1.0, n);
+    if (dev.ports()[static_cast<std::size_t>(port)].direction == hub::PortDirection::input) add_scaled(B.consumption, f, -1.0, n);
   }
   for (const auto& s : b.storages()) {
     const auto bus = h.bus_of(s.device, s.port);
@@ -596,8 +597,8 @@ Result make_result(const Built& B, const lp::Model& m, const lp::SolveResult& sr
   const auto& x = sr.x;
   check_rows(m, x, o.check_tolerance, o.relax_integers);
   for (const auto& f : b.port_flows()) {
-    const auto bus = static_cast<std::size_t>(*h.bus_of(f.device, f.port));
-    const auto& dev = h.device(*h.find_device(f.device));
+    const auto bus = static_cast<std::size_t>(h.port_bus(f.device_index, h.port_index(f.device_index, f.port)));
+    const auto& dev = h.device(f.device_index);
     FlowSeries fs{f.device, f.port, buses[bus].name, buses[bus].carrier, dev.type(), dev.renewable(),
                   std::vector<double>(static_cast<std::size_t>(n))};
     for (std::int32_t t = 0; t < n; ++t) {

@@ -15,7 +15,10 @@ Builder::Builder(lp::Model& model, const TimeGrid& grid, int utc_offset_minutes,
       carbon_price_per_kg_(carbon_price_per_kg),
       relax_integers_(relax_integers) {}
 
-void Builder::set_device(std::string_view device_name) { device_ = device_name; }
+void Builder::set_device(std::string_view device_name, std::int32_t device_index) {
+  device_ = device_name;
+  device_index_ = device_index;
+}
 
 lp::IndexRange Builder::add_vars(std::string_view name, double lb, double ub, lp::VarType type, bool record) {
   if (relax_integers_) type = lp::VarType::continuous;
@@ -61,7 +64,7 @@ std::int32_t Builder::add_scalar(std::string_view /*name*/, double lb, double ub
 PortFlow& Builder::flow(std::string_view port) {
   for (auto& f : flows_)
     if (f.device == device_ && f.port == port) return f;
-  flows_.push_back(PortFlow{device_, std::string(port), {}, {}, {}});
+  flows_.push_back(PortFlow{device_, std::string(port), {}, {}, {}, device_index_});
   return flows_.back();
 }
 

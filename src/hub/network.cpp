@@ -1,7 +1,7 @@
-// hub::Hub: buses, devices, port connections in a bipartite Boost.Graph, and validation.
+// hub::Hub: buses, devices, port connections resolved into a dense port -> bus table, and
+// validation.
 #include "ehub/hub/network.hpp"
 
-#include <boost/graph/adjacency_list.hpp>
 #include <algorithm>
 #include <map>
 
@@ -9,12 +9,7 @@
 
 namespace ehub::hub {
 
-// Vertices 0..buses-1 are buses, the rest devices (bus count + device index); rebuilt lazily.
-struct Hub::Graph {
-  boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS> g;
-};
-
-Hub::Hub() : graph_(std::make_unique<Graph>()) {}
+Hub::Hub() = default;
 Hub::~Hub() = default;
 Hub::Hub(Hub&&) noexcept = default;
 Hub& Hub::operator=(Hub&&) noexcept = default;
@@ -41,6 +36,7 @@ std::int32_t Hub::add_bus(std::string name, Carrier carrier) {
   check_name("buses", name);
   if (find_bus(name)) throw InputError("", "/buses/" + name, "duplicate bus name \"" + name + "\"");
   buses_.push_back(Bus{std::move(name), carrier});
+  resolved_ = false;
   return static_cast<std::int32_t>(buses_.size() - 1);
 }
 
@@ -50,6 +46,7 @@ std::int32_t Hub::add_device(std::unique_ptr<Device> device) {
   if (find_device(device->name()))
     throw InputError("", "/devices/" + device->name(), "duplicate device name \"" + device->name() + "\"");
   devices_.push_back(std::move(device));
+  resolved_ = false;
   return static_cast<std::int32_t>(devices_.size() - 1);
 }
 
@@ -93,6 +90,7 @@ void Hub::wrap_device(std::int32_t i, const std::function<std::unique_ptr<Device
 
 void Hub::connect(std::string_view device, std::string_view port, std::string_view bus) {
   connections_.push_back(Connection{std::string(device), std::string(port), std::string(bus)});
+  resolved_ = false;
 }
 
 std::optional<std::int32_t> Hub::find_bus(std::string_view name) const {
@@ -113,20 +111,61 @@ std::optional<std::int32_t> Hub::bus_of(std::string_view device, std::string_vie
   return std::nullopt;
 }
 
-std::vector<std::string> Hub::devices_on_bus(std::int32_t bus) const {
-  auto& g = graph_->g;
-  g.clear();
-  const auto nb = buses_.size();
-  for (std::size_t v = 0; v < nb + devices_.size(); ++v) boost::add_vertex(g);
-  for (const auto& c : connections_) {
-    auto b = find_bus(c.bus);
-    auto d = find_device(c.device);
-    if (b && d) boost::add_edge(static_cast<std::size_t>(*b), nb + static_cast<std::size_t>(*d), g);
+std::int32_t Hub::port_index(std::int32_t device, std::string_view port) const {
+  if (resolved_) {
+    const auto& names = port_names_.at(static_cast<std::size_t>(device));
+    for (std::size_t k = 0; k < names.size(); ++k)
+      if (names[k] == port) return static_cast<std::int32_t>(k);
+    return -1;
   }
+  const auto ports = devices_.at(static_cast<std::size_t>(device))->ports();
+  for (std::size_t k = 0; k < ports.size(); ++k)
+    if (ports[k].name == port) return static_cast<std::int32_t>(k);
+  return -1;
+}
+
+std::int32_t Hub::port_bus(std::int32_t device, std::int32_t port) const {
+  if (port < 0) return -1;
+  if (resolved_) {
+    const auto& row = port_bus_.at(static_cast<std::size_t>(device));
+    return static_cast<std::size_t>(port) < row.size() ? row[static_cast<std::size_t>(port)] : -1;
+  }
+  const auto ports = devices_.at(static_cast<std::size_t>(device))->ports();
+  if (static_cast<std::size_t>(port) >= ports.size()) return -1;
+  const auto b = bus_of(devices_[static_cast<std::size_t>(device)]->name(), ports[static_cast<std::size_t>(port)].name);
+  return b ? *b : -1;
+}
+
+void Hub::resolve() {
+  port_bus_.assign(devices_.size(), {});
+  port_names_.assign(devices_.size(), {});
+  std::map<std::string, std::int32_t, std::less<>> dev_index, bus_index;
+  for (std::size_t d = 0; d < devices_.size(); ++d) {
+    dev_index.emplace(devices_[d]->name(), static_cast<std::int32_t>(d));
+    for (const auto& p : devices_[d]->ports()) port_names_[d].push_back(p.name);
+    port_bus_[d].assign(port_names_[d].size(), -1);
+  }
+  for (std::size_t b = 0; b < buses_.size(); ++b) bus_index.emplace(buses_[b].name, static_cast<std::int32_t>(b));
+  for (const auto& c : connections_) {
+    const auto d = dev_index.find(c.device);
+    const auto b = bus_index.find(c.bus);
+    if (d == dev_index.end() || b == bus_index.end()) continue;  // reported by problems()
+    const auto& names = port_names_[static_cast<std::size_t>(d->second)];
+    for (std::size_t k = 0; k < names.size(); ++k)
+      if (names[k] == c.port) port_bus_[static_cast<std::size_t>(d->second)][k] = b->second;
+  }
+  resolved_ = true;
+}
+
+std::vector<std::string> Hub::devices_on_bus(std::int32_t bus) const {
   std::vector<std::string> out;
-  for (auto [it, end] = boost::adjacent_vertices(static_cast<std::size_t>(bus), g); it != end; ++it) {
-    const auto& n = devices_[*it - nb]->name();
-    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  for (std::int32_t d = 0; d < num_devices(); ++d) {
+    const auto nports = resolved_ ? port_names_[static_cast<std::size_t>(d)].size() : devices_[static_cast<std::size_t>(d)]->ports().size();
+    for (std::size_t k = 0; k < nports; ++k)
+      if (port_bus(d, static_cast<std::int32_t>(k)) == bus) {
+        out.push_back(devices_[static_cast<std::size_t>(d)]->name());
+        break;
+      }
   }
   return out;
 }
@@ -161,7 +200,7 @@ std::vector<Problem> Hub::problems() const {
     if (bus.carrier != p->carrier) {
       out.push_back({path, "bus \"" + bus.name + "\" carries " + std::string(to_string(bus.carrier)) +
                                ", the port needs " + std::string(to_string(p->carrier)) +
-                               (p->carrier == Carrier::electricity && device(*find_device(c.device)).type() == "load"
+                               (p->carrier == Carrier::electricity && device(*find_device(c.device)).load().has_value()
                                     ? " (a load is electric unless its \"carrier\" key says otherwise: add \"carrier\": \"" +
                                           std::string(to_string(bus.carrier)) + "\")"
                                     : "")});

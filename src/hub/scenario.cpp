@@ -273,6 +273,7 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file, co
     throw InputError(file, problems.size() == 1 ? problems[0].path : "",
                      problems.size() == 1 ? problems[0].detail : std::to_string(problems.size()) + " problems:\n  " + msg);
   }
+  sc.hub.resolve();
   return sc;
 }
 

@@ -38,6 +38,7 @@ struct PortFlow {
   std::vector<double> constant_kw;                     ///< constant part per step (empty: zero)
   std::vector<char> shortfall;  ///< per term: 1 when it is demand not met (unserved energy), which
                                 ///< still counts as consumption for the green share
+  std::int32_t device_index = -1;  ///< the device's index in its hub (-1: not given to set_device)
 };
 
 /// What a state is to the operations twin (docs/operations.md, "Twin"): a setpoint the plan
@@ -101,7 +102,7 @@ class EHUB_EXPORT Builder {
   lp::Model& model() noexcept { return model_; }
 
   /// Sets the device whose variables, flows and costs follow (dispatch does this).
-  void set_device(std::string_view device_name);
+  void set_device(std::string_view device_name, std::int32_t device_index = -1);
   /// Name of the device being formulated.
   const std::string& device() const noexcept { return device_; }
 
@@ -165,6 +166,7 @@ class EHUB_EXPORT Builder {
   double carbon_price_per_kg_;
   bool relax_integers_;
   std::string device_;
+  std::int32_t device_index_ = -1;
   std::vector<PortFlow> flows_;
   std::vector<StateRecord> states_;
   std::vector<StorageRecord> storages_;

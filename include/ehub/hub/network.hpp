@@ -28,7 +28,9 @@ struct Problem {
   std::string detail;  ///< e.g. "bus \"dh\" carries heat, the port needs electricity"
 };
 
-/// Buses and devices joined port-to-bus. Held as a bipartite graph (Boost.Graph inside).
+/// Buses and devices joined port-to-bus: a bipartite graph held as dense tables. Connections are
+/// given by name (connect()); resolve() turns them, once, into a bus index per device port, which
+/// dispatch and the queries use (docs/architecture.md, "The hub graph").
 class EHUB_EXPORT Hub {
  public:
   Hub();
@@ -62,8 +64,18 @@ class EHUB_EXPORT Hub {
   std::optional<std::int32_t> find_device(std::string_view name) const;
   /// Bus index the port is connected to, if any.
   std::optional<std::int32_t> bus_of(std::string_view device, std::string_view port) const;
+  /// Index of port `port` in device `device`'s ports(), or -1.
+  std::int32_t port_index(std::int32_t device, std::string_view port) const;
+  /// Bus index of port `port` (index in ports()) of device `device`, or -1 when it is not
+  /// connected. After resolve() a table lookup; before, a search of the connections.
+  std::int32_t port_bus(std::int32_t device, std::int32_t port) const;
   /// Names of the devices with at least one port on bus `bus` (graph neighbours).
   std::vector<std::string> devices_on_bus(std::int32_t bus) const;
+  /// Resolves the connections into the dense port -> bus table (after validation; load_scenario
+  /// does it). Adding a device or a connection afterwards drops the table until the next call.
+  void resolve();
+  /// True when the port -> bus table is current.
+  bool resolved() const noexcept { return resolved_; }
 
   /// Every problem: a port joined to a bus of another carrier or to an unknown bus, an unconnected
   /// port, an unknown port name, a bus nothing can supply while something draws from it, a bus
@@ -73,14 +85,15 @@ class EHUB_EXPORT Hub {
   void validate() const;
 
  private:
-  struct Graph;
   std::vector<Bus> buses_;
   std::vector<std::unique_ptr<Device>> devices_;
   struct Connection {
     std::string device, port, bus;
   };
   std::vector<Connection> connections_;
-  std::unique_ptr<Graph> graph_;
+  std::vector<std::vector<std::int32_t>> port_bus_;  // device -> bus per port (-1: none), after resolve()
+  std::vector<std::vector<std::string>> port_names_;  // device -> its ports' names, after resolve()
+  bool resolved_ = false;
 };
 
 }  // namespace ehub::hub
