@@ -15,7 +15,7 @@ venv="$here/.venv"
 # Debian 12 packages the C++ build needs (dpkg name list; keep in sync with README).
 debs=(build-essential cmake ninja-build ccache pkg-config python3-dev python3-venv clang libclang-rt-14-dev
       libeigen3-dev libglpk-dev coinor-libclp-dev coinor-libcbc-dev coinor-libcgl-dev
-      libboost-graph-dev nlohmann-json3-dev pybind11-dev libhdf5-dev libgtest-dev libgmock-dev
+      nlohmann-json3-dev pybind11-dev libhdf5-dev libgtest-dev libgmock-dev
       libbenchmark-dev libcli11-dev libsqlite3-dev libpq-dev postgresql-15)
 # PyPI packages for everything Python (the bindings' build included).
 pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py nbclient nbformat ipykernel dask distributed mypy tqdm)
