@@ -101,7 +101,7 @@ def test_cli_solve_and_validate(tmp_path, build_dir):
 
 
 def valley_vs_pv():
-    """Cost optimum -10 with green share 0; greenest 0 with share 1 (see tests/hub/test_objectives.cpp)."""
+    """Cost optimum -10 with green share 0; greenest 0 with share 1 (see tests/dispatch/test_objectives.cpp)."""
     return {
         "time": {"start": "2025-01-01T00:00:00+08:00", "step_minutes": 60, "steps": 3},
         "buses": [{"name": "el", "carrier": "electricity"}],
