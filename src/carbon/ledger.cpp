@@ -87,63 +87,20 @@ std::vector<std::int32_t> month_index(const TimeGrid& g, int off, std::vector<st
 
 using namespace detail;
 
-std::string_view to_string(Policy p) noexcept {
-  switch (p) {
-    case Policy::fifo: return "fifo";
-    case Policy::pro_rata: return "pro_rata";
-    case Policy::lifo: return "lifo";
-    case Policy::schedule: return "schedule";
-  }
-  return "?";
-}
-std::string_view to_string(LossMode m) noexcept { return m == LossMode::physical ? "physical" : "metered"; }
-std::string_view to_string(Status s) noexcept {
-  switch (s) {
-    case Status::issued: return "issued";
-    case Status::stored: return "stored";
-    case Status::matched: return "matched";
-    case Status::exported: return "exported";
-    case Status::expired: return "expired";
-    case Status::lost: return "lost";
-  }
-  return "?";
-}
-std::string_view to_string(Origin o) noexcept { return o == Origin::production ? "production" : "storage_discharge"; }
-std::string_view to_string(Issuer i) noexcept {
-  switch (i) {
-    case Issuer::internal: return "internal";
-    case Issuer::gec: return "gec";
-    case Issuer::i_rec: return "i_rec";
-    case Issuer::registry: return "registry";
-  }
-  return "?";
-}
+std::string_view to_string(Policy p) noexcept { return enum_name(kPolicyNames, p); }
+std::string_view to_string(LossMode m) noexcept { return enum_name(kLossModeNames, m); }
+std::string_view to_string(Status s) noexcept { return enum_name(kStatusNames, s); }
+std::string_view to_string(Origin o) noexcept { return enum_name(kOriginNames, o); }
+std::string_view to_string(Issuer i) noexcept { return enum_name(kIssuerNames, i); }
 
 Policy policy_from_string(std::string_view name) {
-  for (Policy p : {Policy::fifo, Policy::pro_rata, Policy::lifo, Policy::schedule})
-    if (to_string(p) == name) return p;
-  if (name == "pro-rata") return Policy::pro_rata;
-  std::string msg = "unknown allocation policy \"";
-  msg += name;
-  msg += "\"; known: schedule, fifo, pro_rata, lifo";
-  throw InputError("", "policy", msg);
+  if (name == "pro-rata") return Policy::pro_rata;  // accepted spelling
+  for (const auto& e : kPolicyNames)
+    if (e.name == name) return e.value;
+  throw InputError("", "policy", "unknown allocation policy \"" + std::string(name) + "\"; known: schedule, fifo, pro_rata, lifo");
 }
-LossMode loss_mode_from_string(std::string_view name) {
-  if (name == "physical") return LossMode::physical;
-  if (name == "metered") return LossMode::metered;
-  std::string msg = "unknown loss mode \"";
-  msg += name;
-  msg += "\"; known: physical, metered";
-  throw InputError("", "losses", msg);
-}
-Issuer issuer_from_string(std::string_view name) {
-  for (Issuer i : {Issuer::internal, Issuer::gec, Issuer::i_rec, Issuer::registry})
-    if (to_string(i) == name) return i;
-  std::string msg = "unknown issuer \"";
-  msg += name;
-  msg += "\"; known: internal, gec, i_rec, registry";
-  throw InputError("", "issuer", msg);
-}
+LossMode loss_mode_from_string(std::string_view name) { return enum_from_name(kLossModeNames, name, "loss mode", "losses"); }
+Issuer issuer_from_string(std::string_view name) { return enum_from_name(kIssuerNames, name, "issuer", "issuer"); }
 
 void Input::validate() const {
   const auto n = static_cast<std::size_t>(grid.size());

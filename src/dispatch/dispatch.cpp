@@ -31,24 +31,9 @@ Options with_scenario_constraints(const hub::Scenario& sc, Options o) {
 
 using namespace detail;
 
-std::string_view to_string(Objective o) noexcept {
-  switch (o) {
-    case Objective::cost: return "cost";
-    case Objective::green: return "green";
-    case Objective::carbon: return "carbon";
-    case Objective::weighted: return "weighted";
-    case Objective::lexicographic: return "lexicographic";
-  }
-  return "cost";
-}
+std::string_view to_string(Objective o) noexcept { return enum_name(kObjectiveNames, o); }
 
-Objective objective_from_string(std::string_view name) {
-  for (Objective o : {Objective::cost, Objective::green, Objective::carbon, Objective::weighted,
-                      Objective::lexicographic})
-    if (to_string(o) == name) return o;
-  throw InputError("", "objective",
-                   "unknown objective \"" + std::string(name) + "\"; known: cost, green, carbon, weighted, lexicographic");
-}
+Objective objective_from_string(std::string_view name) { return enum_from_name(kObjectiveNames, name, "objective", "objective"); }
 
 void Options::validate() const {
   solve.validate();

@@ -36,18 +36,9 @@ lp::IndexRange Builder::add_vars(std::string_view name, double lb, std::span<con
   return r;
 }
 
-std::string_view to_string(Setpoint s) noexcept {
-  switch (s) {
-    case Setpoint::none: return "none";
-    case Setpoint::commitment: return "commitment";
-    case Setpoint::storage: return "storage";
-    case Setpoint::output: return "output";
-    case Setpoint::exchange: return "exchange";
-    case Setpoint::curtailment: return "curtailment";
-    case Setpoint::available: return "available";
-  }
-  return "?";
-}
+std::string_view to_string(Setpoint s) noexcept { return enum_name(kSetpointNames, s); }
+
+Setpoint setpoint_from_string(std::string_view name) { return enum_from_name(kSetpointNames, name, "setpoint kind", "setpoint"); }
 
 void Builder::mark_setpoint(std::string_view name, Setpoint kind) {
   for (auto it = states_.rbegin(); it != states_.rend(); ++it)

@@ -7,34 +7,14 @@
 
 namespace ehub::hub {
 
-std::string_view to_string(Carrier c) noexcept {
-  switch (c) {
-    case Carrier::electricity: return "electricity";
-    case Carrier::heat: return "heat";
-    case Carrier::cooling: return "cooling";
-    case Carrier::gas: return "gas";
-    case Carrier::diesel: return "diesel";
-    case Carrier::hydrogen: return "hydrogen";
-  }
-  return "electricity";
-}
+std::string_view to_string(Carrier c) noexcept { return enum_name(kCarrierNames, c); }
 
-Carrier carrier_from_string(std::string_view name) {
-  for (Carrier c : {Carrier::electricity, Carrier::heat, Carrier::cooling, Carrier::gas, Carrier::diesel,
-                    Carrier::hydrogen})
-    if (to_string(c) == name) return c;
-  throw InputError("", "carrier",
-                   "unknown carrier \"" + std::string(name) +
-                       "\"; known: electricity, heat, cooling, gas, diesel, hydrogen");
-}
+Carrier carrier_from_string(std::string_view name) { return enum_from_name(kCarrierNames, name, "carrier", "carrier"); }
 
-std::string_view to_string(PortDirection d) noexcept {
-  switch (d) {
-    case PortDirection::output: return "output";
-    case PortDirection::input: return "input";
-    case PortDirection::bidirectional: return "bidirectional";
-  }
-  return "output";
+std::string_view to_string(PortDirection d) noexcept { return enum_name(kPortDirectionNames, d); }
+
+PortDirection port_direction_from_string(std::string_view name) {
+  return enum_from_name(kPortDirectionNames, name, "port direction", "direction");
 }
 
 }  // namespace ehub::hub

@@ -13,13 +13,10 @@ Device::Device(std::string name) : name_(std::move(name)) {}
 Device::~Device() = default;
 std::unique_ptr<Device> Device::with_state(const DeviceState&) const { return nullptr; }
 
-std::string_view to_string(EndCondition e) noexcept {
-  switch (e) {
-    case EndCondition::cyclic: return "cyclic";
-    case EndCondition::free: return "free";
-    case EndCondition::min: return "min";
-  }
-  return "?";
+std::string_view to_string(EndCondition e) noexcept { return enum_name(kEndConditionNames, e); }
+
+EndCondition end_condition_from_string(std::string_view name) {
+  return enum_from_name(kEndConditionNames, name, "end condition", "end_condition");
 }
 
 bool DeviceState::empty() const noexcept {

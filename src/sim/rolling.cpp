@@ -22,24 +22,9 @@
 
 namespace ehub::sim {
 
-std::string_view to_string(Strategy s) noexcept {
-  switch (s) {
-    case Strategy::perfect: return "perfect";
-    case Strategy::mpc: return "mpc";
-    case Strategy::rules: return "rules";
-  }
-  return "?";
-}
+std::string_view to_string(Strategy s) noexcept { return enum_name(kStrategyNames, s); }
 
-Strategy strategy_from_string(std::string_view name) {
-  if (name == "perfect") return Strategy::perfect;
-  if (name == "mpc") return Strategy::mpc;
-  if (name == "rules") return Strategy::rules;
-  std::string msg = "unknown strategy \"";
-  msg += name;
-  msg += "\"; known: perfect, mpc, rules";
-  throw InputError("", "strategy", msg);
-}
+Strategy strategy_from_string(std::string_view name) { return enum_from_name(kStrategyNames, name, "strategy", "strategy"); }
 
 void LoopOptions::validate() const {
   if (horizon_hours < 1) throw InputError("", "horizon_hours", "must be >= 1, got " + std::to_string(horizon_hours));

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "ehub/core/enum_names.hpp"
+
 namespace ehub::python {
 namespace py = pybind11;
 
@@ -97,4 +99,12 @@ void bind_sim(py::module_& m);
 void bind_store(py::module_& m);
 /// ehub.ems: meter data cleaning and energy analytics.
 void bind_ems(py::module_& m);
+/// A Python enum from an enum's name table (ehub/core/enum_names.hpp): the names are those of C++.
+template <class E, std::size_t N>
+py::enum_<E> bind_enum(py::module_& m, const char* name, const char* doc, const EnumName<E> (&table)[N]) {
+  py::enum_<E> e(m, name, doc);
+  for (const auto& entry : table) e.value(std::string(entry.name).c_str(), entry.value);
+  return e;
+}
+
 }  // namespace ehub::python

@@ -70,29 +70,11 @@ py::dict bundles_dict(const carbon::Ledger& L, const std::vector<carbon::Bundle>
 }  // namespace
 
 void bind_carbon(py::module_& m) {
-  py::enum_<carbon::Policy>(m, "Policy", "Storage release policy")
-      .value("fifo", carbon::Policy::fifo)
-      .value("pro_rata", carbon::Policy::pro_rata)
-      .value("lifo", carbon::Policy::lifo)
-      .value("schedule", carbon::Policy::schedule);
-  py::enum_<carbon::LossMode>(m, "LossMode", "Storage loss mode")
-      .value("physical", carbon::LossMode::physical)
-      .value("metered", carbon::LossMode::metered);
-  py::enum_<carbon::Status>(m, "Status", "Terminal state of a certificate bundle")
-      .value("issued", carbon::Status::issued)
-      .value("stored", carbon::Status::stored)
-      .value("matched", carbon::Status::matched)
-      .value("exported", carbon::Status::exported)
-      .value("expired", carbon::Status::expired)
-      .value("lost", carbon::Status::lost);
-  py::enum_<carbon::Origin>(m, "Origin", "Where a bundle comes from")
-      .value("production", carbon::Origin::production)
-      .value("storage_discharge", carbon::Origin::storage_discharge);
-  py::enum_<carbon::Issuer>(m, "Issuer", "Issuer of a producer's certificates")
-      .value("internal", carbon::Issuer::internal)
-      .value("gec", carbon::Issuer::gec)
-      .value("i_rec", carbon::Issuer::i_rec)
-      .value("registry", carbon::Issuer::registry);
+  bind_enum(m, "Policy", "Storage release policy", carbon::kPolicyNames);
+  bind_enum(m, "LossMode", "Storage loss mode", carbon::kLossModeNames);
+  bind_enum(m, "Status", "Terminal state of a certificate bundle", carbon::kStatusNames);
+  bind_enum(m, "Origin", "Where a bundle comes from", carbon::kOriginNames);
+  bind_enum(m, "Issuer", "Issuer of a producer's certificates", carbon::kIssuerNames);
 
   py::class_<carbon::EmissionFactor>(m, "EmissionFactor", "A grid emission factor with its year and source.")
       .def(py::init([](std::string name, double kg, int year, std::string source) {

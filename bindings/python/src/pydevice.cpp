@@ -93,33 +93,11 @@ SeriesKind series_kind(const py::object& k) {
   return k.cast<SeriesKind>();
 }
 
-hub::PortDirection direction_from_string(const std::string& s) {
-  if (s == "output") return hub::PortDirection::output;
-  if (s == "input") return hub::PortDirection::input;
-  if (s == "bidirectional") return hub::PortDirection::bidirectional;
-  throw InputError("", "direction", "must be \"output\", \"input\" or \"bidirectional\", got \"" + s + "\"");
-}
 
 // Calls attribute `name` of `o` if it is callable, else returns it (ports may be a method or a list).
 py::object value_or_call(const py::object& o, const char* name) {
   py::object a = o.attr(name);
   return PyCallable_Check(a.ptr()) ? a() : a;
-}
-
-hub::Setpoint setpoint_from_string(const std::string& s) {
-  for (const auto k : {hub::Setpoint::none, hub::Setpoint::commitment, hub::Setpoint::storage, hub::Setpoint::output,
-                       hub::Setpoint::exchange, hub::Setpoint::curtailment, hub::Setpoint::available})
-    if (hub::to_string(k) == s) return k;
-  throw InputError("", "kind",
-                   "must be \"none\", \"commitment\", \"storage\", \"output\", \"exchange\", \"curtailment\" or "
-                   "\"available\", got \"" + s + "\"");
-}
-
-hub::EndCondition end_condition_from_string(const std::string& s, const std::string& where) {
-  if (s == "cyclic") return hub::EndCondition::cyclic;
-  if (s == "free") return hub::EndCondition::free;
-  if (s == "min") return hub::EndCondition::min;
-  throw InputError("", where, "end_condition must be \"cyclic\", \"free\" or \"min\", got \"" + s + "\"");
 }
 
 // What a Python device answers to the capability queries, read (with the GIL) when it is created:
@@ -162,7 +140,11 @@ PyCapabilities read_capabilities(const py::object& dev, const std::string& where
       s.soc_green_initial = number(d, "soc_green_initial", 0.0);
       s.standing_loss_per_h = number(d, "standing_loss_per_h", 0.0);
       if (d.contains("end_condition"))
-        s.end_condition = end_condition_from_string(py::str(d["end_condition"]).cast<std::string>(), where + "/end_condition");
+        try {
+          s.end_condition = hub::end_condition_from_string(py::str(d["end_condition"]).cast<std::string>());
+        } catch (const InputError& e) {
+          throw InputError("", where + "/end_condition", e.detail());
+        }
       s.soc_end_min = number(d, "soc_end_min", s.soc_min);
       c.storage = s;
     }
@@ -273,7 +255,7 @@ std::vector<hub::PortSpec> read_ports(const py::object& dev, const io::JsonReade
       direction = py::str(p.attr("direction")).cast<std::string>();
     }
     try {
-      out.push_back({name, hub::carrier_from_string(carrier), direction_from_string(direction)});
+      out.push_back({name, hub::carrier_from_string(carrier), hub::port_direction_from_string(direction)});
     } catch (const InputError& e) {
       throw InputError(spec.file(), spec.pointer(), "port \"" + name + "\": " + e.detail());
     }
@@ -374,7 +356,7 @@ void bind_pydevice(py::module_& m) {
       .def(
           "mark_setpoint",
           [](const BuilderHandle& h, const std::string& name, const std::string& kind) {
-            h.get().mark_setpoint(name, setpoint_from_string(kind));
+            h.get().mark_setpoint(name, hub::setpoint_from_string(kind));
           },
           py::arg("name"), py::arg("kind"),
           "Mark the recorded state `name` of this device as a setpoint the operations twin follows: kind "

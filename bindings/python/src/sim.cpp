@@ -116,10 +116,10 @@ std::string fit_repr(const sim::FitError& f) {
 }  // namespace
 
 void bind_sim(py::module_& m) {
-  py::enum_<sim::Strategy>(m, "Strategy", "How the park is operated (docs/operations.md).")
-      .value("perfect", sim::Strategy::perfect, "the loop with actual data as forecasts (the bound)")
-      .value("mpc", sim::Strategy::mpc, "the loop with forecasts made from data before each decision time")
-      .value("rules", sim::Strategy::rules, "the rule-based baseline, no optimisation of setpoints");
+  bind_enum(m, "Strategy",
+            "How the park is operated (docs/operations.md): perfect (actual data as forecasts, the bound), mpc "
+            "(forecasts from data before each decision time), rules (the rule-based baseline).",
+            sim::kStrategyNames);
 
   py::class_<sim::TwinOptions>(m, "TwinOptions", "The twin's physics and balancing policy (docs/operations.md, Twin).")
       .def(py::init([](bool causal, double balancing_penalty_per_kwh, double battery_taper_fraction,

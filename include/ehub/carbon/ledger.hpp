@@ -14,6 +14,7 @@
 #include "ehub/carbon/factors.hpp"
 #include "ehub/carbon/gec.hpp"
 #include "ehub/core/time_grid.hpp"
+#include "ehub/core/enum_names.hpp"
 #include "ehub/export.hpp"
 
 namespace ehub::carbon {
@@ -36,6 +37,18 @@ enum class Status : std::uint8_t { issued = 0, stored = 1, matched = 2, exported
 enum class Origin : std::uint8_t { production = 0, storage_discharge = 1 };
 /// Who issued a producer's certificates. Explicit numbers, append-only.
 enum class Issuer : std::uint8_t { internal = 0, gec = 1, i_rec = 2, registry = 3 };
+
+/// The enums' names (one table each: to_string, *_from_string, Python).
+inline constexpr EnumName<Policy> kPolicyNames[] = {
+    {Policy::fifo, "fifo"}, {Policy::pro_rata, "pro_rata"}, {Policy::lifo, "lifo"}, {Policy::schedule, "schedule"}};
+inline constexpr EnumName<LossMode> kLossModeNames[] = {{LossMode::physical, "physical"}, {LossMode::metered, "metered"}};
+inline constexpr EnumName<Status> kStatusNames[] = {{Status::issued, "issued"},     {Status::stored, "stored"},
+                                                    {Status::matched, "matched"},   {Status::exported, "exported"},
+                                                    {Status::expired, "expired"},   {Status::lost, "lost"}};
+inline constexpr EnumName<Origin> kOriginNames[] = {{Origin::production, "production"},
+                                                    {Origin::storage_discharge, "storage_discharge"}};
+inline constexpr EnumName<Issuer> kIssuerNames[] = {
+    {Issuer::internal, "internal"}, {Issuer::gec, "gec"}, {Issuer::i_rec, "i_rec"}, {Issuer::registry, "registry"}};
 
 /// "fifo", "pro_rata", "lifo", "schedule".
 EHUB_EXPORT std::string_view to_string(Policy p) noexcept;

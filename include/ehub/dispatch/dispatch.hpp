@@ -27,6 +27,12 @@ enum class Objective : std::uint8_t {
 };
 
 /// "cost", "green", "carbon", "weighted", "lexicographic".
+/// The objectives' names.
+inline constexpr EnumName<Objective> kObjectiveNames[] = {{Objective::cost, "cost"},
+                                                          {Objective::green, "green"},
+                                                          {Objective::carbon, "carbon"},
+                                                          {Objective::weighted, "weighted"},
+                                                          {Objective::lexicographic, "lexicographic"}};
 EHUB_EXPORT std::string_view to_string(Objective o) noexcept;
 /// Inverse of to_string; throws InputError on an unknown name.
 EHUB_EXPORT Objective objective_from_string(std::string_view name);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ehub/core/enum_names.hpp"
 #include "ehub/core/time_grid.hpp"
 #include "ehub/export.hpp"
 #include "ehub/lp/model.hpp"
@@ -53,8 +54,15 @@ enum class Setpoint : std::uint8_t {
   curtailment,  ///< curtailed load: 8W
   available,    ///< renewable output: follows its available upper bound at 8W (not from the plan)
 };
+/// The setpoint kinds' names.
+inline constexpr EnumName<Setpoint> kSetpointNames[] = {
+    {Setpoint::none, "none"},         {Setpoint::commitment, "commitment"},   {Setpoint::storage, "storage"},
+    {Setpoint::output, "output"},     {Setpoint::exchange, "exchange"},       {Setpoint::curtailment, "curtailment"},
+    {Setpoint::available, "available"}};
 /// "none", "commitment", "storage", "output", "exchange", "curtailment", "available".
 EHUB_EXPORT std::string_view to_string(Setpoint s) noexcept;
+/// Inverse of to_string; throws InputError (path "setpoint") listing the valid names.
+EHUB_EXPORT Setpoint setpoint_from_string(std::string_view name);
 
 /// A per-step block of variables a device asked to be reported as a state (e.g. "soc_kwh", "on").
 struct StateRecord {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "ehub/core/enum_names.hpp"
 #include "ehub/export.hpp"
 
 namespace ehub::hub {
@@ -19,6 +20,10 @@ enum class Carrier : std::uint8_t {
   hydrogen = 5,     ///< kW of hydrogen (lower heating value)
 };
 
+/// The carriers' names (one table: to_string, carrier_from_string, Python).
+inline constexpr EnumName<Carrier> kCarrierNames[] = {{Carrier::electricity, "electricity"}, {Carrier::heat, "heat"},
+                                                       {Carrier::cooling, "cooling"},         {Carrier::gas, "gas"},
+                                                       {Carrier::diesel, "diesel"},           {Carrier::hydrogen, "hydrogen"}};
 /// "electricity", "heat", "cooling", "gas", "diesel", "hydrogen".
 EHUB_EXPORT std::string_view to_string(Carrier c) noexcept;
 /// Inverse of to_string; throws InputError (path "carrier") listing the valid names.
@@ -31,7 +36,13 @@ enum class PortDirection : std::uint8_t {
   bidirectional = 2,  ///< either (storage, grid connection)
 };
 
+/// The port directions' names.
+inline constexpr EnumName<PortDirection> kPortDirectionNames[] = {{PortDirection::output, "output"},
+                                                                  {PortDirection::input, "input"},
+                                                                  {PortDirection::bidirectional, "bidirectional"}};
 /// "output", "input", "bidirectional".
 EHUB_EXPORT std::string_view to_string(PortDirection d) noexcept;
+/// Inverse of to_string; throws InputError (path "direction") listing the valid names.
+EHUB_EXPORT PortDirection port_direction_from_string(std::string_view name);
 
 }  // namespace ehub::hub

@@ -43,8 +43,13 @@ class EHUB_EXPORT SeriesSource {
 /// How a storage's end-of-horizon level is bounded: at least the initial level ("cyclic"), at
 /// least `soc_end_min` ("min"), or not at all ("free").
 enum class EndCondition { cyclic, free, min };
+/// The end conditions' names.
+inline constexpr EnumName<EndCondition> kEndConditionNames[] = {
+    {EndCondition::cyclic, "cyclic"}, {EndCondition::free, "free"}, {EndCondition::min, "min"}};
 /// "cyclic", "free" or "min".
 EHUB_EXPORT std::string_view to_string(EndCondition e) noexcept;
+/// Inverse of to_string; throws InputError (path "end_condition") listing the valid names.
+EHUB_EXPORT EndCondition end_condition_from_string(std::string_view name);
 
 /// What a storage device tells the layers above (the operations loop, the twin, the certificate
 /// ledger): its parameters after defaults, SOC as a fraction of `energy_kwh`.

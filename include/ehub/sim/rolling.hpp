@@ -25,6 +25,9 @@ enum class Strategy : std::uint8_t {
 };
 
 /// "perfect", "mpc", "rules".
+/// The strategies' names.
+inline constexpr EnumName<Strategy> kStrategyNames[] = {
+    {Strategy::perfect, "perfect"}, {Strategy::mpc, "mpc"}, {Strategy::rules, "rules"}};
 EHUB_EXPORT std::string_view to_string(Strategy s) noexcept;
 /// Inverse of to_string; throws InputError on an unknown name.
 EHUB_EXPORT Strategy strategy_from_string(std::string_view name);

@@ -146,10 +146,11 @@ Storage::Params storage_params(const io::JsonReader& r, Carrier carrier) {
                            1.0, 0.0);
   p.degradation_per_kwh = opt_non_negative(r, "degradation_cost_per_kwh", 0.0);
   const std::string end = r.optional_string("end_condition", "cyclic");
-  if (end == "cyclic") p.end = EndCondition::cyclic;
-  else if (end == "free") p.end = EndCondition::free;
-  else if (end == "min") p.end = EndCondition::min;
-  else throw r.error_at("end_condition", "must be \"cyclic\", \"free\" or \"min\", got \"" + end + "\"");
+  try {
+    p.end = end_condition_from_string(end);
+  } catch (const InputError&) {
+    throw r.error_at("end_condition", "must be \"cyclic\", \"free\" or \"min\", got \"" + end + "\"");
+  }
   p.soc_end_min = opt_range(r, "soc_end_min", p.soc_min, p.soc_max, p.soc_min);
   p.exclusive = r.optional_boolean("exclusive_charge_discharge", carrier == Carrier::electricity);
   return p;

@@ -11,15 +11,15 @@ import typing
 __all__: list[str] = ['BatteryEstimate', 'ChillerCopEstimate', 'ChpFuelEstimate', 'FitError', 'LoopOptions', 'LoopReport', 'PvPerformanceEstimate', 'Strategy', 'TwinOptions', 'TwinResult', 'estimate_battery', 'estimate_chiller_cop', 'estimate_chp_fuel', 'estimate_pv_performance_ratio', 'execute', 'plan_pins', 'resolve_series', 'write_loop_h5']
 class Strategy:
     """
-    How the park is operated (docs/operations.md).
+    How the park is operated (docs/operations.md): perfect (actual data as forecasts, the bound), mpc (forecasts from data before each decision time), rules (the rule-based baseline).
     
     Members:
     
-      perfect : the loop with actual data as forecasts (the bound)
+      perfect
     
-      mpc : the loop with forecasts made from data before each decision time
+      mpc
     
-      rules : the rule-based baseline, no optimisation of setpoints
+      rules
     """
     __members__: typing.ClassVar[dict[str, Strategy]]
     mpc: typing.ClassVar[Strategy]
