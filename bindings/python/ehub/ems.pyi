@@ -13,7 +13,7 @@ from typing import Any
 
 from . import _core
 from ._core.ems import *
-__all__ = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'tariff_cost', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item', 'area_flows', 'sankey']
+__all__ = ['ChangePointModel', 'Cleaned', 'CleaningRules', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MeterReplacement', 'TowtModel', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'tariff_cost', 'verify_savings', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item', 'area_flows', 'sankey', 'baseline_towt', 'predict_series', 'verify', 'period_data']
 
 def from_series(series, point: str | None = None, quality=None):
     """An ehub.ems.IntervalData from a pandas Series (values, regular DatetimeIndex) and optional flags."""
@@ -72,4 +72,28 @@ def area_flows(energy_kwh: dict, parent_of: dict) -> dict:
 def sankey(links: dict, ax=None, unit: str = 'MWh', scale: float = 0.001, title: str = 'Energy by area'):
     """A Sankey diagram of energy through the park's areas: ``links`` {(source, target): kWh}
     (e.g. from area_flows), laid out by depth from the sources; band widths are energy."""
+    ...
+
+def baseline_towt(energy_kwh, temperature_c, utc_offset_minutes: int = 0, **options):
+    """Fits the time-of-week-and-temperature model (CalTRACK hourly) to an hourly energy Series (kWh
+    per hour) and its temperature (Series or array, deg C). Options: monthly_segments,
+    temperature_knots_c, min_hours_per_bin, occupancy_threshold, min_days, min_day_coverage,
+    min_month_coverage. Returns an ehub.ems.TowtModel (fit, sufficiency, predict)."""
+    ...
+
+def predict_series(model, temperature_c):
+    """The baseline model's energy (kWh per hour) on the index of an hourly temperature Series."""
+    ...
+
+def verify(model, metered_kwh, temperature_c, confidence: float = 0.9, per: str = 'monthly', utc_offset_minutes: int = 0, allow_unacceptable: bool = False):
+    """Savings of a reporting period: ``metered_kwh`` (hourly Series) against the model's prediction
+    with the reporting temperature. Returns (summary dict: avoided_kwh, savings_fraction,
+    fractional_uncertainty, uncertainty_kwh at ``confidence``, status, ...; frame per month or
+    day). A model that fails the Guideline 14 gates gives status "not_acceptable: ..." and NaN
+    savings unless ``allow_unacceptable``."""
+    ...
+
+def period_data(energy_kwh, temperature_c, granularity: str = 'daily', utc_offset_minutes: int = 0, min_coverage: float = 0.9):
+    """Energy per day (kWh/day) and mean temperature per local day or month, with the days and the
+    coverage of each period (the input of the change-point models)."""
     ...

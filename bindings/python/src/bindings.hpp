@@ -97,4 +97,6 @@ void bind_sim(py::module_& m);
 void bind_store(py::module_& m);
 /// ehub.ems: meter data cleaning and energy analytics.
 void bind_ems(py::module_& m);
+/// Baselines and M&V, alarms and asset health (ems_mv.cpp) in ehub._core.ems.
+void bind_ems_mv(py::module_& m);
 }  // namespace ehub::python

@@ -9,7 +9,7 @@ import ehub._core.store
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'tariff_cost', 'write_edits']
+__all__: list[str] = ['ChangePointModel', 'Cleaned', 'CleaningRules', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MeterReplacement', 'TowtModel', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'tariff_cost', 'verify_savings', 'write_edits']
 class IntervalData:
     """
     Values of one point on a regular grid with a quality flag each
@@ -123,9 +123,162 @@ class Cleaned:
     @property
     def data(self) -> IntervalData:
         ...
+class Granularity:
+    """
+    Granularity of baseline data (sets the Guideline 14 gates)
+    
+    Members:
+    
+      hourly
+    
+      daily
+    
+      monthly
+    """
+    __members__: typing.ClassVar[dict[str, Granularity]]
+    daily: typing.ClassVar[Granularity]
+    hourly: typing.ClassVar[Granularity]
+    monthly: typing.ClassVar[Granularity]
+    @typing.overload
+    def __eq__(self, other: Granularity) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: Granularity) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class GoodnessOfFit:
+    """
+    ASHRAE Guideline 14 statistics of a baseline fit (docs/baselines.md)
+    """
+    def __init__(self, figures: dict) -> None:
+        """
+        From a dict with n, p, cv_rmse (and rho_lag1, granularity, acceptable, reason).
+        """
+    def __repr__(self) -> str:
+        ...
+    def as_dict(self) -> dict:
+        """
+        The figures as a dict.
+        """
+    @property
+    def acceptable(self) -> bool:
+        ...
+    @property
+    def cv_rmse(self) -> float:
+        ...
+    @property
+    def n(self) -> int:
+        ...
+    @property
+    def nmbe(self) -> float:
+        ...
+    @property
+    def p(self) -> int:
+        ...
+    @property
+    def r_squared(self) -> float:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def residual_std(self) -> float:
+        ...
+    @property
+    def rho_lag1(self) -> float:
+        ...
+    @property
+    def rmse(self) -> float:
+        ...
+class TowtModel:
+    """
+    A fitted time-of-week-and-temperature model (LBNL / CalTRACK hourly)
+    """
+    def predict(self, grid: ehub._core.core.TimeGrid, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        Energy per hour on an hourly grid with its temperature (NaN where it cannot be predicted).
+        """
+    @property
+    def fit(self) -> GoodnessOfFit:
+        """
+        GoodnessOfFit on the baseline
+        """
+    @property
+    def fitted_kwh(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        The model on the baseline grid
+        """
+    @property
+    def segments(self) -> list:
+        """
+        One dict per segment (month, knots, occupancy by hour of week, coefficients)
+        """
+    @property
+    def sufficiency(self) -> dict:
+        ...
+class ChangePointModel:
+    """
+    A fitted change-point model (2P, 3PH, 3PC, 4P, 5P)
+    """
+    def predict(self, x_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        Energy per day at mean temperatures x.
+        """
+    @property
+    def b0(self) -> float:
+        ...
+    @property
+    def b1(self) -> float:
+        ...
+    @property
+    def b2(self) -> float:
+        ...
+    @property
+    def cp1_c(self) -> float:
+        ...
+    @property
+    def cp2_c(self) -> float:
+        ...
+    @property
+    def fit(self) -> GoodnessOfFit:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
 def _clean(data: IntervalData, rules: CleaningRules) -> tuple[IntervalData, dict]:
     ...
+def _period_data(energy: IntervalData, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], granularity: str, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, min_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9) -> tuple[list[int], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+    ...
 def _period_totals(data: IntervalData, period: str, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple[list[int], list[float], list[float], list[float]]:
+    ...
+def _savings_table(grid: ehub._core.core.TimeGrid, predicted_kwh: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], metered_kwh: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], per: str = 'monthly', utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
     ...
 def _tree_balance(meters: collections.abc.Sequence[tuple[str, str, IntervalData]], threshold_share: typing.SupportsFloat | typing.SupportsIndex = 0.05) -> tuple[list, str]:
     ...
@@ -137,6 +290,10 @@ def clean_data(data: IntervalData, rules: CleaningRules) -> Cleaned:
     """
     clean() on IntervalData, returning a Cleaned (for write_edits).
     """
+def data_sufficiency(energy: IntervalData, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], min_days: typing.SupportsFloat | typing.SupportsIndex = 365.0, min_day_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9, min_month_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+    """
+    CalTRACK 2.0 data sufficiency of a baseline period (a dict with the problems found).
+    """
 def energy_by_hour_class(data: IntervalData, hour_labels: collections.abc.Sequence[str], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> list[tuple[str, float]]:
     """
     Energy per class of local hour (24 labels: time-of-use periods, shifts), as (label, kWh) pairs.
@@ -144,6 +301,22 @@ def energy_by_hour_class(data: IntervalData, hour_labels: collections.abc.Sequen
 def energy_kpis(electricity_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, natural_gas_m3: typing.SupportsFloat | typing.SupportsIndex = 0.0, diesel_kg: typing.SupportsFloat | typing.SupportsIndex = 0.0, heat_mj: typing.SupportsFloat | typing.SupportsIndex = 0.0, floor_area_m2: typing.SupportsFloat | typing.SupportsIndex = 0.0, production_units: typing.SupportsFloat | typing.SupportsIndex = 0.0, persons: typing.SupportsFloat | typing.SupportsIndex = 0.0, grid_kg_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.5366, electricity_equal_value_kgce_per_kwh: typing.SupportsFloat | typing.SupportsIndex = ..., certificates_retired_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, residual_kg_per_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.5856) -> dict:
     """
     Standard coal equivalent (GB/T 2589-2020), intensities and location-based carbon of a period (a dict).
+    """
+def fit_best_change_point(x_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"] | None = None, granularity: str = 'daily', search_quantile: typing.SupportsFloat | typing.SupportsIndex = 0.1, search_step_c: typing.SupportsFloat | typing.SupportsIndex = 0.25) -> ChangePointModel:
+    """
+    Every form fitted; the acceptable one with the least CV(RMSE).
+    """
+def fit_change_point(x_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], kind: str, weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"] | None = None, granularity: str = 'daily', search_quantile: typing.SupportsFloat | typing.SupportsIndex = 0.1, search_step_c: typing.SupportsFloat | typing.SupportsIndex = 0.25) -> ChangePointModel:
+    """
+    Fits a change-point model (kind 2P, 3PH, 3PC, 4P, 5P) by grid search of the change points and OLS.
+    """
+def fit_towt(energy: IntervalData, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, monthly_segments: bool = True, temperature_knots_c: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None = None, min_hours_per_bin: typing.SupportsInt | typing.SupportsIndex = 20, occupancy_threshold: typing.SupportsFloat | typing.SupportsIndex = 0.65, min_days: typing.SupportsFloat | typing.SupportsIndex = 365.0, min_day_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9, min_month_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9) -> TowtModel:
+    """
+    Fits the time-of-week-and-temperature model to hourly energy (kWh) and temperature (deg C); InputError at /baseline when the data is not sufficient (CalTRACK).
+    """
+def goodness_of_fit(y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], yhat: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], p: typing.SupportsInt | typing.SupportsIndex, granularity: Granularity = ...) -> GoodnessOfFit:
+    """
+    Guideline 14 statistics (CV(RMSE), NMBE with n - p, R2, lag-1 autocorrelation) and the gates' verdict.
     """
 def load_statistics(data: IntervalData, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, night_start_hour: typing.SupportsInt | typing.SupportsIndex = 22, night_end_hour: typing.SupportsInt | typing.SupportsIndex = 6, base_percentile: typing.SupportsFloat | typing.SupportsIndex = 0.05) -> dict:
     """
@@ -161,9 +334,17 @@ def roll_up(groups: collections.abc.Sequence[str], values: typing.Annotated[nump
     """
     Group rows rolled up a hierarchy {child: parent}: (names, rows); a cycle is an InputError.
     """
+def similar_day_baseline(baseline: IntervalData, baseline_temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], grid: ehub._core.core.TimeGrid, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], days: typing.SupportsInt | typing.SupportsIndex = 5, same_day_kind: bool = True, max_temperature_difference_c: typing.SupportsFloat | typing.SupportsIndex = 3.0, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    """
+    Each day of grid as the mean of the k baseline days of its kind closest in mean temperature.
+    """
 def tariff_cost(data: IntervalData, hour_labels: collections.abc.Sequence[str], price_per_kwh: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> float:
     """
     Energy cost of a power series under a time-of-use tariff (a price per label of local hour).
+    """
+def verify_savings(fit: GoodnessOfFit, predicted_kwh: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], metered_kwh: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], confidence: typing.SupportsFloat | typing.SupportsIndex = 0.9, allow_unacceptable: bool = False) -> dict:
+    """
+    Avoided energy and its Guideline 14 fractional savings uncertainty (with the autocorrelation correction).
     """
 def write_edits(store: ehub._core.store.Store, point: str, cleaned: Cleaned) -> int:
     """

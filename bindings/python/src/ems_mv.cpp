@@ -1,0 +1,229 @@
+// ehub._core.ems (continued): baselines and M&V (docs/baselines.md). Arrays cross as numpy
+// arrays; the pandas face is in ehub/ems.py.
+#include <pybind11/eigen.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "ehub/core/error.hpp"
+#include "ehub/ems/baseline.hpp"
+
+namespace ehub::python {
+namespace {
+
+using namespace ehub::ems;
+
+py::dict fit_dict(const GoodnessOfFit& g) {
+  py::dict d;
+  d["granularity"] = std::string(to_string(g.granularity));
+  d["n"] = g.n;
+  d["p"] = g.p;
+  d["mean_y"] = g.mean_y;
+  d["rmse"] = g.rmse;
+  d["cv_rmse"] = g.cv_rmse;
+  d["nmbe"] = g.nmbe;
+  d["r_squared"] = g.r_squared;
+  d["rho_lag1"] = g.rho_lag1;
+  d["residual_std"] = g.residual_std;
+  d["max_cv_rmse"] = g.gates.max_cv_rmse;
+  d["max_abs_nmbe"] = g.gates.max_abs_nmbe;
+  d["acceptable"] = g.acceptable;
+  d["reason"] = g.reason;
+  return d;
+}
+
+py::dict sufficiency_dict(const DataSufficiency& s) {
+  py::dict d;
+  d["sufficient"] = s.sufficient;
+  d["days"] = s.days;
+  d["day_coverage"] = s.day_coverage;
+  d["months"] = s.months;
+  d["month_hour_coverage"] = s.month_hour_coverage;
+  d["problems"] = s.problems;
+  return d;
+}
+
+SufficiencyOptions sufficiency_options(double min_days, double min_day_coverage, double min_month_coverage, int off) {
+  SufficiencyOptions o;
+  o.min_days = min_days;
+  o.min_day_coverage = min_day_coverage;
+  o.min_month_coverage = min_month_coverage;
+  o.utc_offset_minutes = off;
+  return o;
+}
+
+}  // namespace
+
+void bind_ems_mv(py::module_& m) {
+  py::enum_<Granularity>(m, "Granularity", "Granularity of baseline data (sets the Guideline 14 gates)")
+      .value("hourly", Granularity::hourly)
+      .value("daily", Granularity::daily)
+      .value("monthly", Granularity::monthly);
+  py::class_<GoodnessOfFit>(m, "GoodnessOfFit", "ASHRAE Guideline 14 statistics of a baseline fit (docs/baselines.md)")
+      .def(py::init([](py::dict d) {
+             GoodnessOfFit g;
+             g.granularity = granularity_from_string(py::cast<std::string>(d.attr("get")("granularity", "hourly")));
+             g.gates = guideline14_gates(g.granularity);
+             g.n = py::cast<std::int64_t>(d["n"]);
+             g.p = py::cast<int>(d["p"]);
+             g.cv_rmse = py::cast<double>(d["cv_rmse"]);
+             g.rho_lag1 = py::cast<double>(d.attr("get")("rho_lag1", 0.0));
+             g.acceptable = py::cast<bool>(d.attr("get")("acceptable", true));
+             g.reason = py::cast<std::string>(d.attr("get")("reason", ""));
+             return g;
+           }),
+           py::arg("figures"), "From a dict with n, p, cv_rmse (and rho_lag1, granularity, acceptable, reason).")
+      .def_readonly("n", &GoodnessOfFit::n)
+      .def_readonly("p", &GoodnessOfFit::p)
+      .def_readonly("cv_rmse", &GoodnessOfFit::cv_rmse)
+      .def_readonly("nmbe", &GoodnessOfFit::nmbe)
+      .def_readonly("rmse", &GoodnessOfFit::rmse)
+      .def_readonly("r_squared", &GoodnessOfFit::r_squared)
+      .def_readonly("rho_lag1", &GoodnessOfFit::rho_lag1)
+      .def_readonly("residual_std", &GoodnessOfFit::residual_std)
+      .def_readonly("acceptable", &GoodnessOfFit::acceptable)
+      .def_readonly("reason", &GoodnessOfFit::reason)
+      .def("as_dict", &fit_dict, "The figures as a dict.")
+      .def("__repr__", [](const GoodnessOfFit& g) {
+        return "GoodnessOfFit(cv_rmse=" + std::to_string(g.cv_rmse) + ", nmbe=" + std::to_string(g.nmbe) +
+               ", acceptable=" + (g.acceptable ? "True" : "False") + ")";
+      });
+
+  m.def("goodness_of_fit", &goodness_of_fit, py::arg("y"), py::arg("yhat"), py::arg("p"), py::arg("granularity") = Granularity::hourly,
+        "Guideline 14 statistics (CV(RMSE), NMBE with n - p, R2, lag-1 autocorrelation) and the gates' verdict.");
+
+  m.def("data_sufficiency",
+        [](const IntervalData& d, const Eigen::VectorXd& t, double min_days, double min_day_coverage, double min_month_coverage,
+           int off) { return sufficiency_dict(data_sufficiency(d, t, sufficiency_options(min_days, min_day_coverage, min_month_coverage, off))); },
+        py::arg("energy"), py::arg("temperature_c"), py::arg("min_days") = 365.0, py::arg("min_day_coverage") = 0.9,
+        py::arg("min_month_coverage") = 0.9, py::arg("utc_offset_minutes") = 0,
+        "CalTRACK 2.0 data sufficiency of a baseline period (a dict with the problems found).");
+
+  py::class_<TowtModel>(m, "TowtModel", "A fitted time-of-week-and-temperature model (LBNL / CalTRACK hourly)")
+      .def_property_readonly("fit", [](const TowtModel& t) { return t.fit; }, "GoodnessOfFit on the baseline")
+      .def_property_readonly("sufficiency", [](const TowtModel& t) { return sufficiency_dict(t.sufficiency); })
+      .def_property_readonly("fitted_kwh", [](const TowtModel& t) { return Eigen::VectorXd(t.fitted_kwh); }, "The model on the baseline grid")
+      .def_property_readonly("segments", [](const TowtModel& t) {
+        py::list out;
+        for (const auto& s : t.segments) {
+          py::dict d;
+          d["month"] = s.month;
+          d["knots_c"] = s.knots_c;
+          d["occupied"] = std::vector<bool>(s.occupied.begin(), s.occupied.end());
+          d["tow_kwh"] = std::vector<double>(s.tow_kwh.begin(), s.tow_kwh.end());
+          d["slope_occupied"] = s.slope_occupied;
+          d["slope_unoccupied"] = s.slope_unoccupied;
+          d["rank"] = s.rank;
+          out.append(d);
+        }
+        return out;
+      }, "One dict per segment (month, knots, occupancy by hour of week, coefficients)")
+      .def("predict", &TowtModel::predict, py::arg("grid"), py::arg("temperature_c"),
+           "Energy per hour on an hourly grid with its temperature (NaN where it cannot be predicted).");
+  m.def("fit_towt",
+        [](const IntervalData& d, const Eigen::VectorXd& t, int off, bool monthly_segments, std::optional<std::vector<double>> knots,
+           int min_hours_per_bin, double occupancy_threshold, double min_days, double min_day_coverage, double min_month_coverage) {
+          TowtOptions o;
+          o.utc_offset_minutes = off;
+          o.monthly_segments = monthly_segments;
+          if (knots) o.temperature_knots_c = *knots;
+          o.min_hours_per_bin = min_hours_per_bin;
+          o.occupancy_threshold = occupancy_threshold;
+          o.sufficiency = sufficiency_options(min_days, min_day_coverage, min_month_coverage, off);
+          py::gil_scoped_release nogil;
+          return fit_towt(d, t, o);
+        },
+        py::arg("energy"), py::arg("temperature_c"), py::arg("utc_offset_minutes") = 0, py::arg("monthly_segments") = true,
+        py::arg("temperature_knots_c") = std::nullopt, py::arg("min_hours_per_bin") = 20, py::arg("occupancy_threshold") = 0.65,
+        py::arg("min_days") = 365.0, py::arg("min_day_coverage") = 0.9, py::arg("min_month_coverage") = 0.9,
+        "Fits the time-of-week-and-temperature model to hourly energy (kWh) and temperature (deg C); "
+        "InputError at /baseline when the data is not sufficient (CalTRACK).");
+
+  py::class_<ChangePointModel>(m, "ChangePointModel", "A fitted change-point model (2P, 3PH, 3PC, 4P, 5P)")
+      .def_property_readonly("kind", [](const ChangePointModel& c) { return std::string(to_string(c.kind)); })
+      .def_readonly("b0", &ChangePointModel::b0)
+      .def_readonly("b1", &ChangePointModel::b1)
+      .def_readonly("b2", &ChangePointModel::b2)
+      .def_readonly("cp1_c", &ChangePointModel::cp1_c)
+      .def_readonly("cp2_c", &ChangePointModel::cp2_c)
+      .def_property_readonly("fit", [](const ChangePointModel& c) { return c.fit; })
+      .def("predict", &ChangePointModel::predict, py::arg("x_c"), "Energy per day at mean temperatures x.");
+  auto cp_options = [](const std::string& granularity, double q, double step) {
+    ChangePointOptions o;
+    o.granularity = granularity_from_string(granularity);
+    o.search_quantile = q;
+    o.search_step_c = step;
+    return o;
+  };
+  m.def("fit_change_point",
+        [cp_options](const Eigen::VectorXd& x, const Eigen::VectorXd& y, const std::string& kind, std::optional<Eigen::VectorXd> w,
+                     const std::string& granularity, double q, double step) {
+          return fit_change_point(x, y, change_point_kind_from_string(kind), cp_options(granularity, q, step), w ? *w : Eigen::VectorXd());
+        },
+        py::arg("x_c"), py::arg("y"), py::arg("kind"), py::arg("weights") = std::nullopt, py::arg("granularity") = "daily",
+        py::arg("search_quantile") = 0.1, py::arg("search_step_c") = 0.25,
+        "Fits a change-point model (kind 2P, 3PH, 3PC, 4P, 5P) by grid search of the change points and OLS.");
+  m.def("fit_best_change_point",
+        [cp_options](const Eigen::VectorXd& x, const Eigen::VectorXd& y, std::optional<Eigen::VectorXd> w, const std::string& granularity,
+                     double q, double step) { return fit_best_change_point(x, y, cp_options(granularity, q, step), w ? *w : Eigen::VectorXd()); },
+        py::arg("x_c"), py::arg("y"), py::arg("weights") = std::nullopt, py::arg("granularity") = "daily", py::arg("search_quantile") = 0.1,
+        py::arg("search_step_c") = 0.25, "Every form fitted; the acceptable one with the least CV(RMSE).");
+  m.def("_period_data",
+        [](const IntervalData& d, const Eigen::VectorXd& t, const std::string& granularity, int off, double min_coverage) {
+          const auto p = period_data(d, t, granularity_from_string(granularity), off, min_coverage);
+          return py::make_tuple(p.start_unix_s, p.energy_per_day_kwh, p.mean_temperature_c, p.days, p.coverage);
+        },
+        py::arg("energy"), py::arg("temperature_c"), py::arg("granularity"), py::arg("utc_offset_minutes") = 0, py::arg("min_coverage") = 0.9);
+  m.def("similar_day_baseline",
+        [](const IntervalData& b, const Eigen::VectorXd& bt, const TimeGrid& g, const Eigen::VectorXd& t, int days, bool same_kind,
+           double max_dt, int off) {
+          SimilarDayOptions o;
+          o.days = days;
+          o.same_day_kind = same_kind;
+          o.max_temperature_difference_c = max_dt;
+          o.utc_offset_minutes = off;
+          return similar_day_baseline(b, bt, g, t, o);
+        },
+        py::arg("baseline"), py::arg("baseline_temperature_c"), py::arg("grid"), py::arg("temperature_c"), py::arg("days") = 5,
+        py::arg("same_day_kind") = true, py::arg("max_temperature_difference_c") = 3.0, py::arg("utc_offset_minutes") = 0,
+        "Each day of grid as the mean of the k baseline days of its kind closest in mean temperature.");
+  m.def("verify_savings",
+        [](const GoodnessOfFit& fit, const Eigen::VectorXd& pred, const Eigen::VectorXd& met, double confidence, bool allow) {
+          const auto s = verify_savings(fit, pred, met, {confidence, allow});
+          py::dict d;
+          d["status"] = s.status;
+          d["model_acceptable"] = s.model_acceptable;
+          d["m"] = s.m;
+          d["adjusted_baseline_kwh"] = s.adjusted_baseline_kwh;
+          d["metered_kwh"] = s.metered_kwh;
+          d["avoided_kwh"] = s.avoided_kwh;
+          d["savings_fraction"] = s.savings_fraction;
+          d["n_effective"] = s.n_effective;
+          d["t_value"] = s.t_value;
+          d["fractional_uncertainty"] = s.fractional_uncertainty;
+          d["uncertainty_kwh"] = s.uncertainty_kwh;
+          d["confidence"] = s.confidence;
+          d["enpi"] = s.enpi;
+          return d;
+        },
+        py::arg("fit"), py::arg("predicted_kwh"), py::arg("metered_kwh"), py::arg("confidence") = 0.9, py::arg("allow_unacceptable") = false,
+        "Avoided energy and its Guideline 14 fractional savings uncertainty (with the autocorrelation correction).");
+  m.def("_savings_table",
+        [](const TimeGrid& g, const Eigen::VectorXd& pred, const Eigen::VectorXd& met, const std::string& per, int off) {
+          py::list rows;
+          for (const auto& r : savings_table(g, pred, met, granularity_from_string(per), off)) {
+            py::dict d;
+            d["period"] = r.label;
+            d["start_unix_s"] = r.start_unix_s;
+            d["adjusted_baseline_kwh"] = r.adjusted_baseline_kwh;
+            d["metered_kwh"] = r.metered_kwh;
+            d["avoided_kwh"] = r.avoided_kwh;
+            d["savings_fraction"] = r.savings_fraction;
+            d["cumulative_avoided_kwh"] = r.cumulative_avoided_kwh;
+            rows.append(d);
+          }
+          return rows;
+        },
+        py::arg("grid"), py::arg("predicted_kwh"), py::arg("metered_kwh"), py::arg("per") = "monthly", py::arg("utc_offset_minutes") = 0);
+}
+
+}  // namespace ehub::python
