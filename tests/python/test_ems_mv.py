@@ -79,3 +79,69 @@ def test_cli_baseline_and_its_errors(build_dir, data_dir, tmp_path):
                  "--baseline-end", "2023-12-31T00:00:00-05:00", "--utc-offset", "-300")
     assert daily.returncode == 1 and "not acceptable" in daily.stderr
     assert json.loads(daily.stdout)["fit"]["acceptable"] is False
+
+
+RULES = {"utc_offset_minutes": 480, "rules": [
+    {"name": "main_high", "kind": "threshold", "point": "main.kw", "levels": {"warning": 800, "alarm": 900}, "hysteresis": 20},
+    {"name": "feeder_high", "kind": "threshold", "point": "feeder.kw", "levels": {"alarm": 300}, "parent": "main_high"},
+    {"name": "silent", "kind": "no_data", "point": "feeder.kw", "interval_s": 900, "no_data_intervals": 2},
+]}
+
+
+def test_alarm_engine_python_sink_and_store(tmp_path):
+    events = []
+    engine = ehub.ems.alarm_engine(RULES, known_points=["main.kw", "feeder.kw"], sink=events.append,
+                                   locate=lambda e: "branch of " + e["point"])
+    t0 = 1735660800  # 2025-01-01T00:00+08:00
+    engine.push("feeder.kw", t0, 350.0)  # raised on its own: main_high is not active yet
+    idx = pd.date_range("2025-01-01", periods=4, freq="15min", tz="+08:00")
+    # main: 850 at 00:15 (warning: the feeder's alarm is now suppressed under it), 950 at 00:30
+    # (alarm); at 00:45 the feeder has been silent for more than 2 x 15 minutes.
+    assert ehub.ems.push_series(engine, pd.Series([700.0, 850, 950, 960], index=idx, name="main.kw")) == 4
+    kinds = [(e["kind"], e["rule"], e["severity"], e["t_unix_s"] - t0) for e in events]
+    assert kinds == [("raised", "feeder_high", "alarm", 0), ("raised", "main_high", "warning", 900),
+                     ("suppressed", "feeder_high", "alarm", 900), ("updated", "main_high", "alarm", 1800),
+                     ("raised", "silent", "alarm", 2700)]
+    assert events[1]["location"] == "branch of main.kw" and events[2]["suppressed_by"] == "main_high"
+    assert [(a["rule"], a["suppressed"]) for a in engine.active()] == [("feeder_high", True), ("main_high", False), ("silent", False)]
+    frame = ehub.ems.events_frame(events, 480)
+    assert str(frame["time"].iloc[1]) == "2025-01-01 00:15:00+08:00"
+    with pytest.raises(ehub.InputError, match=r"/rules/1/point: unknown point \"feedr.kw\""):
+        ehub.ems.alarm_engine({"rules": [RULES["rules"][0], {**RULES["rules"][1], "point": "feedr.kw"}]},
+                              known_points=["main.kw", "feeder.kw"])
+
+
+def test_locate_deviation_from_python():
+    idx = pd.date_range("2025-01-01", periods=4, freq="15min", tz="UTC")
+    s = lambda v: pd.Series(np.full(4, float(v)), index=idx)
+    ref = {"main": ("", s(20.4)), "A": ("main", s(10)), "B": ("main", s(10)), "B1": ("B", s(5)), "B2": ("B", s(5))}
+    win = dict(ref, main=("", s(24.4)), B=("main", s(14)), B2=("B", s(9)))
+    f = ehub.ems.locate(win, ref, "main")
+    assert f["path"] == ["main", "B", "B2"] and f["deviation_kwh"] == pytest.approx(16)
+
+
+def test_cli_alarms_over_a_csv_and_into_the_store(build_dir, tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"utc_offset_minutes": 480, "rules": [
+        {"name": "main_high", "kind": "threshold", "point": "main.kw", "levels": {"warning": 800, "alarm": 900}},
+        {"name": "silent", "kind": "no_data", "point": "feeder.kw", "interval_s": 900, "no_data_intervals": 2}]}))
+    csv = tmp_path / "readings.csv"
+    csv.write_text("time,main.kw,feeder.kw\n2025-01-01T00:00:00+08:00,700,100\n2025-01-01T00:15:00+08:00,850,\n"
+                   "2025-01-01T00:30:00+08:00,950,\n2025-01-01T00:45:00+08:00,700,\n")
+    url = f"sqlite:///{tmp_path / 'park.db'}"
+    s = ehub.store.open(url)
+    s.add_tenant("t")
+    del s
+    r = _cli(build_dir, "ems", "alarms", rules, csv, "--store", url, "--tenant", "t")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    # 850 raises a warning at 00:15, 950 makes it an alarm at 00:30, 700 clears it at 00:45, when the
+    # feeder has been silent for more than two 15-minute intervals.
+    assert [(e["kind"], e["rule"], e["time"][11:16]) for e in out["events"]] == [
+        ("raised", "main_high", "00:15"), ("updated", "main_high", "00:30"), ("raised", "silent", "00:45"),
+        ("cleared", "main_high", "00:45")]
+    rows = ehub.store.open(url).alarms()
+    assert [(a["rule"], a["severity"], a["cleared_unix_s"] > 0) for a in rows] == [("main_high", "alarm", True), ("silent", "alarm", False)]
+    rules.write_text(rules.read_text().replace('"feeder.kw"', '"feedr.kw"'))
+    bad = _cli(build_dir, "ems", "alarms", rules, csv)
+    assert bad.returncode == 1 and '/rules/1/point: unknown point "feedr.kw" (did you mean "feeder.kw"?)' in bad.stderr

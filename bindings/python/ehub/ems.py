@@ -17,7 +17,8 @@ from ._reexport import reexport
 
 __all__ = reexport(globals(), _core.ems) + ["from_series", "clean", "statistics", "period_totals", "tree_balance",
                                             "fault_scores", "heatmap", "load_duration_curve", "stacked_by_item", "area_flows", "sankey",
-                                            "baseline_towt", "predict_series", "verify", "period_data"]
+                                            "baseline_towt", "predict_series", "verify", "period_data", "alarm_engine", "push_series",
+                                            "events_frame", "locate"]
 
 _QUALITY_NAMES = {int(q): n for n, q in _core.store.Quality.__members__.items()}
 
@@ -313,3 +314,59 @@ def period_data(energy_kwh, temperature_c, granularity: str = "daily", utc_offse
                                                     granularity, utc_offset_minutes, min_coverage)
     idx = pd.to_datetime(np.asarray(start), unit="s", utc=True).rename("start")
     return pd.DataFrame({"energy_per_day_kwh": e, "mean_temperature_c": t, "days": days, "coverage": cov}, index=idx)
+
+
+# --- alarms (docs/alarms.md) ---------------------------------------------------------------
+
+
+def alarm_engine(rules, known_points=None, sink=None, locate=None):
+    """An AlarmEngine from a rule dict (the JSON format of docs/alarms.md) or a rule file path.
+    ``known_points``: the points that exist (a rule naming another is an InputError with its JSON
+    path); ``sink``: a callable receiving each event dict; ``locate``: event dict -> location text."""
+    import os
+
+    if isinstance(rules, (str, os.PathLike)):
+        parsed = _core.ems.load_alarm_rules(str(rules), list(known_points or []))
+    elif isinstance(rules, _core.ems.AlarmRules):
+        parsed = rules
+    else:
+        parsed = _core.ems.parse_alarm_rules(rules, list(known_points or []))
+    engine = _core.ems.AlarmEngine(parsed, locate)
+    if sink is not None:
+        engine.add_sink(sink)
+    return engine
+
+
+def push_series(engine, series, quality=None) -> int:
+    """Pushes a pandas Series (its name is the point) reading by reading; returns the events delivered."""
+    import pandas as pd
+
+    t = pd.DatetimeIndex(series.index)
+    if t.tz is None:
+        t = t.tz_localize("UTC")
+    q = None if quality is None else [int(x) for x in quality]
+    return engine.push_many(str(series.name), t.as_unit("s").asi8.astype(np.int64).tolist(),
+                            np.ascontiguousarray(series.to_numpy(dtype=float)), q)
+
+
+def events_frame(events, utc_offset_minutes: int = 0):
+    """Event dicts (from a sink) as a frame with a local time column."""
+    import datetime
+
+    import pandas as pd
+
+    f = pd.DataFrame(list(events))
+    if len(f):
+        tz = datetime.timezone(datetime.timedelta(minutes=utc_offset_minutes))
+        f.insert(0, "time", pd.to_datetime(f["t_unix_s"], unit="s", utc=True).dt.tz_convert(tz))
+    return f
+
+
+def locate(window: dict, reference: dict, meter: str) -> dict:
+    """Fault location on the meter tree: ``window`` and ``reference`` map meter name to (parent or
+    "", energy Series in kWh per step) over the alarm's window and over a normal period; returns
+    the path from ``meter`` to the branch that explains its deviation."""
+    def tree(m):
+        return [(n, p, from_series(s, n)) for n, (p, s) in m.items()]
+
+    return _core.ems.locate_deviation(tree(window), tree(reference), meter)

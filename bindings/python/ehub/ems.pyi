@@ -13,7 +13,7 @@ from typing import Any
 
 from . import _core
 from ._core.ems import *
-__all__ = ['ChangePointModel', 'Cleaned', 'CleaningRules', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MeterReplacement', 'TowtModel', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'tariff_cost', 'verify_savings', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item', 'area_flows', 'sankey', 'baseline_towt', 'predict_series', 'verify', 'period_data']
+__all__ = ['AlarmEngine', 'AlarmRules', 'ChangePointModel', 'Cleaned', 'CleaningRules', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MeterReplacement', 'TowtModel', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_alarm_rules', 'load_statistics', 'locate_deviation', 'parse_alarm_rules', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'tariff_cost', 'verify_savings', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item', 'area_flows', 'sankey', 'baseline_towt', 'predict_series', 'verify', 'period_data', 'alarm_engine', 'push_series', 'events_frame', 'locate']
 
 def from_series(series, point: str | None = None, quality=None):
     """An ehub.ems.IntervalData from a pandas Series (values, regular DatetimeIndex) and optional flags."""
@@ -96,4 +96,24 @@ def verify(model, metered_kwh, temperature_c, confidence: float = 0.9, per: str 
 def period_data(energy_kwh, temperature_c, granularity: str = 'daily', utc_offset_minutes: int = 0, min_coverage: float = 0.9):
     """Energy per day (kWh/day) and mean temperature per local day or month, with the days and the
     coverage of each period (the input of the change-point models)."""
+    ...
+
+def alarm_engine(rules, known_points=None, sink=None, locate=None):
+    """An AlarmEngine from a rule dict (the JSON format of docs/alarms.md) or a rule file path.
+    ``known_points``: the points that exist (a rule naming another is an InputError with its JSON
+    path); ``sink``: a callable receiving each event dict; ``locate``: event dict -> location text."""
+    ...
+
+def push_series(engine, series, quality=None) -> int:
+    """Pushes a pandas Series (its name is the point) reading by reading; returns the events delivered."""
+    ...
+
+def events_frame(events, utc_offset_minutes: int = 0):
+    """Event dicts (from a sink) as a frame with a local time column."""
+    ...
+
+def locate(window: dict, reference: dict, meter: str) -> dict:
+    """Fault location on the meter tree: ``window`` and ``reference`` map meter name to (parent or
+    "", energy Series in kWh per step) over the alarm's window and over a normal period; returns
+    the path from ``meter`` to the branch that explains its deviation."""
     ...

@@ -5,7 +5,9 @@
 
 #include "bindings.hpp"
 #include "ehub/core/error.hpp"
+#include "ehub/ems/alarms.hpp"
 #include "ehub/ems/baseline.hpp"
+#include "ehub/store/store.hpp"
 
 namespace ehub::python {
 namespace {
@@ -49,6 +51,28 @@ SufficiencyOptions sufficiency_options(double min_days, double min_day_coverage,
   o.min_month_coverage = min_month_coverage;
   o.utc_offset_minutes = off;
   return o;
+}
+
+py::dict event_dict(const AlarmEvent& e) {
+  py::dict d;
+  d["alarm_id"] = e.alarm_id;
+  d["kind"] = std::string(to_string(e.kind));
+  d["rule"] = e.rule;
+  d["point"] = e.point;
+  d["severity"] = std::string(to_string(e.severity));
+  d["t_unix_s"] = e.t_unix_s;
+  d["value"] = e.value;
+  d["message"] = e.message;
+  d["suppressed_by"] = e.suppressed_by;
+  d["location"] = e.location;
+  d["acknowledged_by"] = e.acknowledged_by;
+  return d;
+}
+
+std::vector<TreeMeter> tree_of(const std::vector<std::tuple<std::string, std::string, IntervalData>>& meters) {
+  std::vector<TreeMeter> tree;
+  for (const auto& [name, parent, data] : meters) tree.push_back({name, parent, data});
+  return tree;
 }
 
 }  // namespace
@@ -224,6 +248,96 @@ void bind_ems_mv(py::module_& m) {
           return rows;
         },
         py::arg("grid"), py::arg("predicted_kwh"), py::arg("metered_kwh"), py::arg("per") = "monthly", py::arg("utc_offset_minutes") = 0);
+
+  // --- alarms (docs/alarms.md) ---------------------------------------------------------------
+  m.def("parse_alarm_rules",
+        [](py::object rules, const std::vector<std::string>& known_points, const std::string& file) {
+          return parse_alarm_rules(json_from_python(rules), file, known_points);
+        },
+        py::arg("rules"), py::arg("known_points") = std::vector<std::string>{}, py::arg("file") = "",
+        "Validates a rule set given as a dict (the JSON format of docs/alarms.md); InputError names the JSON path.");
+  m.def("load_alarm_rules", &load_alarm_rules, py::arg("path"), py::arg("known_points") = std::vector<std::string>{},
+        "Reads and validates a rule file.");
+  py::class_<AlarmRules>(m, "AlarmRules", "A validated alarm rule set")
+      .def_property_readonly("names", [](const AlarmRules& r) {
+        std::vector<std::string> n;
+        for (const auto& x : r.rules) n.push_back(x.name);
+        return n;
+      })
+      .def_readonly("utc_offset_minutes", &AlarmRules::utc_offset_minutes)
+      .def("__len__", [](const AlarmRules& r) { return r.rules.size(); });
+  py::class_<AlarmEngine>(m, "AlarmEngine",
+                          "Streaming alarm evaluation: push readings one at a time; events go to the sinks at once")
+      .def(py::init([](const AlarmRules& rules, std::optional<py::function> locate) {
+             AlarmEngineOptions o;
+             if (locate) {
+               auto ref = std::make_shared<PyRef>(*locate);
+               o.locate = [ref](const AlarmEvent& e) { return py::cast<std::string>(ref->get()(event_dict(e))); };
+             }
+             return AlarmEngine(rules, o);
+           }),
+           py::arg("rules"), py::arg("locate") = std::nullopt,
+           "locate(event dict) -> str gives the fault location of each raised alarm.")
+      .def("add_sink", [](AlarmEngine& e, py::function f) {
+             auto ref = std::make_shared<PyRef>(std::move(f));
+             e.add_sink([ref](const AlarmEvent& ev) { ref->get()(event_dict(ev)); });
+           }, py::arg("sink"), "A Python callable receiving each event as a dict.")
+      .def("add_store_sink", [](AlarmEngine& e, store::Store& s, const std::string& tenant, bool with_point) {
+             auto sink = std::make_shared<StoreAlarmSink>(s, tenant, with_point);
+             e.add_sink([sink](const AlarmEvent& ev) { (*sink)(ev); });
+           }, py::arg("store"), py::arg("tenant"), py::arg("with_point") = true, py::keep_alive<1, 2>(),
+           "Writes the events to the store's alarm table (raised, updated, cleared, acknowledged).")
+      .def("point_id", &AlarmEngine::point_id, py::arg("point"))
+      .def_property_readonly("points", &AlarmEngine::points)
+      .def("push", py::overload_cast<std::string_view, std::int64_t, double, store::Quality>(&AlarmEngine::push), py::arg("point"),
+           py::arg("t_unix_s"), py::arg("value"), py::arg("quality") = store::Quality::good,
+           "One reading; returns the number of events delivered.")
+      .def("push_many", [](AlarmEngine& e, const std::string& point, const std::vector<std::int64_t>& t, const Eigen::VectorXd& v,
+                           std::optional<std::vector<std::uint8_t>> q) {
+             if (static_cast<Eigen::Index>(t.size()) != v.size()) throw InputError("", "value", "needs one value per time");
+             if (q && q->size() != t.size()) throw InputError("", "quality", "needs one flag per time");
+             const int id = e.point_id(point);
+             int n = 0;
+             if (id < 0) return n;
+             for (std::size_t i = 0; i < t.size(); ++i)
+               n += e.push(id, t[i], v[static_cast<Eigen::Index>(i)], q ? static_cast<store::Quality>((*q)[i]) : store::Quality::good);
+             return n;
+           }, py::arg("point"), py::arg("t_unix_s"), py::arg("value"), py::arg("quality") = std::nullopt,
+           "Readings of one point in time order, pushed one at a time.")
+      .def("advance", &AlarmEngine::advance, py::arg("t_unix_s"), "Moves the clock (no_data rules are checked).")
+      .def("set_expected", &AlarmEngine::set_expected, py::arg("point"), py::arg("t_unix_s"), py::arg("expected"),
+           "The baseline's expected value of an anomaly rule's point at a time.")
+      .def("acknowledge", &AlarmEngine::acknowledge, py::arg("alarm_id"), py::arg("t_unix_s"), py::arg("who"))
+      .def("active", [](const AlarmEngine& e) {
+             py::list out;
+             for (const auto& a : e.active()) {
+               py::dict d;
+               d["alarm_id"] = a.alarm_id;
+               d["rule"] = a.rule;
+               d["severity"] = std::string(to_string(a.severity));
+               d["raised_unix_s"] = a.raised_unix_s;
+               d["value"] = a.value;
+               d["suppressed"] = a.suppressed;
+               d["acknowledged"] = a.acknowledged;
+               out.append(d);
+             }
+             return out;
+           }, "Active alarms (dicts), by raise time.")
+      .def("__len__", &AlarmEngine::rule_count);
+  m.def("locate_deviation",
+        [](const std::vector<std::tuple<std::string, std::string, IntervalData>>& window,
+           const std::vector<std::tuple<std::string, std::string, IntervalData>>& reference, const std::string& meter) {
+          const auto f = locate_deviation(tree_of(window), tree_of(reference), meter);
+          py::dict d;
+          d["path"] = f.path;
+          d["branch"] = f.branch;
+          d["deviation_kwh"] = f.deviation_kwh;
+          d["parent_deviation_kwh"] = f.parent_deviation_kwh;
+          d["share_explained"] = f.share_explained;
+          return d;
+        },
+        py::arg("window"), py::arg("reference"), py::arg("meter"),
+        "The branch of the meter tree (name, parent, IntervalData) that explains a parent's deviation.");
 }
 
 }  // namespace ehub::python

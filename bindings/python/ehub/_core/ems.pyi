@@ -9,7 +9,7 @@ import ehub._core.store
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ChangePointModel', 'Cleaned', 'CleaningRules', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MeterReplacement', 'TowtModel', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'tariff_cost', 'verify_savings', 'write_edits']
+__all__: list[str] = ['AlarmEngine', 'AlarmRules', 'ChangePointModel', 'Cleaned', 'CleaningRules', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MeterReplacement', 'TowtModel', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_alarm_rules', 'load_statistics', 'locate_deviation', 'parse_alarm_rules', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'tariff_cost', 'verify_savings', 'write_edits']
 class IntervalData:
     """
     Values of one point on a regular grid with a quality flag each
@@ -272,6 +272,63 @@ class ChangePointModel:
     @property
     def kind(self) -> str:
         ...
+class AlarmRules:
+    """
+    A validated alarm rule set
+    """
+    def __len__(self) -> int:
+        ...
+    @property
+    def names(self) -> list[str]:
+        ...
+    @property
+    def utc_offset_minutes(self) -> int:
+        ...
+class AlarmEngine:
+    """
+    Streaming alarm evaluation: push readings one at a time; events go to the sinks at once
+    """
+    def __init__(self, rules: AlarmRules, locate: collections.abc.Callable | None = None) -> None:
+        """
+        locate(event dict) -> str gives the fault location of each raised alarm.
+        """
+    def __len__(self) -> int:
+        ...
+    def acknowledge(self, alarm_id: typing.SupportsInt | typing.SupportsIndex, t_unix_s: typing.SupportsInt | typing.SupportsIndex, who: str) -> None:
+        ...
+    def active(self) -> list:
+        """
+        Active alarms (dicts), by raise time.
+        """
+    def add_sink(self, sink: collections.abc.Callable) -> None:
+        """
+        A Python callable receiving each event as a dict.
+        """
+    def add_store_sink(self, store: ehub._core.store.Store, tenant: str, with_point: bool = True) -> None:
+        """
+        Writes the events to the store's alarm table (raised, updated, cleared, acknowledged).
+        """
+    def advance(self, t_unix_s: typing.SupportsInt | typing.SupportsIndex) -> int:
+        """
+        Moves the clock (no_data rules are checked).
+        """
+    def point_id(self, point: str) -> int:
+        ...
+    def push(self, point: str, t_unix_s: typing.SupportsInt | typing.SupportsIndex, value: typing.SupportsFloat | typing.SupportsIndex, quality: ehub._core.store.Quality = ...) -> int:
+        """
+        One reading; returns the number of events delivered.
+        """
+    def push_many(self, point: str, t_unix_s: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], value: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], quality: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] | None = None) -> int:
+        """
+        Readings of one point in time order, pushed one at a time.
+        """
+    def set_expected(self, point: str, t_unix_s: typing.SupportsInt | typing.SupportsIndex, expected: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        """
+        The baseline's expected value of an anomaly rule's point at a time.
+        """
+    @property
+    def points(self) -> list[str]:
+        ...
 def _clean(data: IntervalData, rules: CleaningRules) -> tuple[IntervalData, dict]:
     ...
 def _period_data(energy: IntervalData, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], granularity: str, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, min_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9) -> tuple[list[int], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
@@ -318,9 +375,21 @@ def goodness_of_fit(y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "
     """
     Guideline 14 statistics (CV(RMSE), NMBE with n - p, R2, lag-1 autocorrelation) and the gates' verdict.
     """
+def load_alarm_rules(path: str, known_points: collections.abc.Sequence[str] = []) -> ...:
+    """
+    Reads and validates a rule file.
+    """
 def load_statistics(data: IntervalData, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, night_start_hour: typing.SupportsInt | typing.SupportsIndex = 22, night_end_hour: typing.SupportsInt | typing.SupportsIndex = 6, base_percentile: typing.SupportsFloat | typing.SupportsIndex = 0.05) -> dict:
     """
     Peak, base load, load factor, night and weekend shares, completeness (a dict).
+    """
+def locate_deviation(window: collections.abc.Sequence[tuple[str, str, IntervalData]], reference: collections.abc.Sequence[tuple[str, str, IntervalData]], meter: str) -> dict:
+    """
+    The branch of the meter tree (name, parent, IntervalData) that explains a parent's deviation.
+    """
+def parse_alarm_rules(rules: typing.Any, known_points: collections.abc.Sequence[str] = [], file: str = '') -> ...:
+    """
+    Validates a rule set given as a dict (the JSON format of docs/alarms.md); InputError names the JSON path.
     """
 def read_interval(store: ehub._core.store.Store, point: str, grid: ehub._core.core.TimeGrid) -> IntervalData:
     """
