@@ -250,14 +250,6 @@ void bind_ems_mv(py::module_& m) {
         py::arg("grid"), py::arg("predicted_kwh"), py::arg("metered_kwh"), py::arg("per") = "monthly", py::arg("utc_offset_minutes") = 0);
 
   // --- alarms (docs/alarms.md) ---------------------------------------------------------------
-  m.def("parse_alarm_rules",
-        [](py::object rules, const std::vector<std::string>& known_points, const std::string& file) {
-          return parse_alarm_rules(json_from_python(rules), file, known_points);
-        },
-        py::arg("rules"), py::arg("known_points") = std::vector<std::string>{}, py::arg("file") = "",
-        "Validates a rule set given as a dict (the JSON format of docs/alarms.md); InputError names the JSON path.");
-  m.def("load_alarm_rules", &load_alarm_rules, py::arg("path"), py::arg("known_points") = std::vector<std::string>{},
-        "Reads and validates a rule file.");
   py::class_<AlarmRules>(m, "AlarmRules", "A validated alarm rule set")
       .def_property_readonly("names", [](const AlarmRules& r) {
         std::vector<std::string> n;
@@ -266,6 +258,14 @@ void bind_ems_mv(py::module_& m) {
       })
       .def_readonly("utc_offset_minutes", &AlarmRules::utc_offset_minutes)
       .def("__len__", [](const AlarmRules& r) { return r.rules.size(); });
+  m.def("parse_alarm_rules",
+        [](py::object rules, const std::vector<std::string>& known_points, const std::string& file) {
+          return parse_alarm_rules(json_from_python(rules), file, known_points);
+        },
+        py::arg("rules"), py::arg("known_points") = std::vector<std::string>{}, py::arg("file") = "",
+        "Validates a rule set given as a dict (the JSON format of docs/alarms.md); InputError names the JSON path.");
+  m.def("load_alarm_rules", &load_alarm_rules, py::arg("path"), py::arg("known_points") = std::vector<std::string>{},
+        "Reads and validates a rule file.");
   py::class_<AlarmEngine>(m, "AlarmEngine",
                           "Streaming alarm evaluation: push readings one at a time; events go to the sinks at once")
       .def(py::init([](const AlarmRules& rules, std::optional<py::function> locate) {

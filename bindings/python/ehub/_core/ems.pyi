@@ -375,7 +375,7 @@ def goodness_of_fit(y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "
     """
     Guideline 14 statistics (CV(RMSE), NMBE with n - p, R2, lag-1 autocorrelation) and the gates' verdict.
     """
-def load_alarm_rules(path: str, known_points: collections.abc.Sequence[str] = []) -> ...:
+def load_alarm_rules(path: str, known_points: collections.abc.Sequence[str] = []) -> AlarmRules:
     """
     Reads and validates a rule file.
     """
@@ -387,7 +387,7 @@ def locate_deviation(window: collections.abc.Sequence[tuple[str, str, IntervalDa
     """
     The branch of the meter tree (name, parent, IntervalData) that explains a parent's deviation.
     """
-def parse_alarm_rules(rules: typing.Any, known_points: collections.abc.Sequence[str] = [], file: str = '') -> ...:
+def parse_alarm_rules(rules: typing.Any, known_points: collections.abc.Sequence[str] = [], file: str = '') -> AlarmRules:
     """
     Validates a rule set given as a dict (the JSON format of docs/alarms.md); InputError names the JSON path.
     """
