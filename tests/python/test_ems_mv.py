@@ -145,3 +145,25 @@ def test_cli_alarms_over_a_csv_and_into_the_store(build_dir, tmp_path):
     rules.write_text(rules.read_text().replace('"feeder.kw"', '"feedr.kw"'))
     bad = _cli(build_dir, "ems", "alarms", rules, csv)
     assert bad.returncode == 1 and '/rules/1/point: unknown point "feedr.kw" (did you mean "feeder.kw"?)' in bad.stderr
+
+
+def test_assets_from_python():
+    r = ehub.ems.rainflow([-2, 1, -3, 5, -1, 3, -4, 4, -2])
+    by = {}
+    for rng, c in zip(r["range"], r["count"]):
+        by[rng] = by.get(rng, 0) + c
+    assert by == {3: 0.5, 4: 1.5, 6: 0.5, 8: 1.0, 9: 0.5}  # ASTM E1049-85 Table 4
+    d = ehub.ems.battery_degradation(np.full(8760, 0.5), 1.0)
+    assert d["capacity_loss"] == pytest.approx(0.05788, abs=2e-5)
+    w = ehub.ems.start_wear(np.array([0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1.0]) * 4000, 1.0, life_cost=2e6)
+    assert (w["cold_starts"], w["hot_starts"], w["cost"]) == (2, 1, pytest.approx(33000))
+    s = ehub.store.open("sqlite::memory:")
+    s.add_tenant("t")
+    s.add_site("s", utc_offset_minutes=480)
+    s.add_asset("bat-1", tenant="t", site="s", kind="battery", commissioned_unix_s=1735660800)
+    grid = ehub.core.TimeGrid(1735660800, 60, 24)
+    p = np.where((np.arange(24) >= 8) & (np.arange(24) < 20), 500.0, 0.0)
+    due = ehub.ems.maintenance_due(s, "bat-1", grid, p, ehub.core.TimeGrid(1735660800 + 86400, 60, 24), p,
+                                   [ehub.ems.MaintenanceRule("check", every_run_hours=18)], 1735660800 + 86400)
+    # 12 h run on the first day, 6 more on the plan's day: 08:00 + 6 h = 14:00 of day 2.
+    assert due[0]["run_hours_since"] == 12 and due[0]["due_unix_s"] == 1735660800 + 86400 + 14 * 3600

@@ -6,6 +6,7 @@
 #include "bindings.hpp"
 #include "ehub/core/error.hpp"
 #include "ehub/ems/alarms.hpp"
+#include "ehub/ems/assets.hpp"
 #include "ehub/ems/baseline.hpp"
 #include "ehub/store/store.hpp"
 
@@ -338,6 +339,127 @@ void bind_ems_mv(py::module_& m) {
         },
         py::arg("window"), py::arg("reference"), py::arg("meter"),
         "The branch of the meter tree (name, parent, IntervalData) that explains a parent's deviation.");
+
+  // --- asset health (docs/assets.md) ---------------------------------------------------------
+  m.def("operating_counters",
+        [](const Eigen::VectorXd& p, double step_hours, double on_threshold_kw, bool initially_on) {
+          const auto c = operating_counters(p, step_hours, on_threshold_kw, initially_on);
+          py::dict d;
+          d["run_hours"] = c.run_hours;
+          d["starts"] = c.starts;
+          d["energy_throughput_kwh"] = c.energy_throughput_kwh;
+          d["energy_out_kwh"] = c.energy_out_kwh;
+          d["energy_in_kwh"] = c.energy_in_kwh;
+          return d;
+        },
+        py::arg("power_kw"), py::arg("step_hours"), py::arg("on_threshold_kw") = 0.0, py::arg("initially_on") = false,
+        "Run hours, starts and energy throughput of a power series (a device flow of a dispatch or loop result, or a meter).");
+  py::class_<MaintenanceRule>(m, "MaintenanceRule", "Maintenance every N run hours, starts or months, whichever comes first")
+      .def(py::init([](const std::string& name, const std::string& kind, double h, std::int64_t starts, int months) {
+             return MaintenanceRule{name, kind, h, starts, months};
+           }),
+           py::arg("name"), py::arg("kind") = "inspection", py::arg("every_run_hours") = 0.0, py::arg("every_starts") = 0,
+           py::arg("every_months") = 0)
+      .def_readonly("name", &MaintenanceRule::name)
+      .def_readonly("kind", &MaintenanceRule::kind);
+  m.def("maintenance_due",
+        [](const store::Store& s, const std::string& asset, const TimeGrid& past_grid, const Eigen::VectorXd& past_kw,
+           const TimeGrid& plan_grid, const Eigen::VectorXd& plan_kw, const std::vector<MaintenanceRule>& rules, std::int64_t now,
+           double on_threshold_kw, int off) {
+          MaintenanceOptions o;
+          o.on_threshold_kw = on_threshold_kw;
+          o.utc_offset_minutes = off;
+          py::list out;
+          for (const auto& d : maintenance_due(s, asset, {past_grid, past_kw}, {plan_grid, plan_kw}, rules, now, o)) {
+            py::dict x;
+            x["rule"] = d.rule;
+            x["kind"] = d.kind;
+            x["last_done_unix_s"] = d.last_done_unix_s;
+            x["run_hours_since"] = d.run_hours_since;
+            x["starts_since"] = d.starts_since;
+            x["due_unix_s"] = d.due_unix_s;
+            x["due_by"] = d.due_by;
+            x["overdue"] = d.overdue;
+            x["beyond_plan"] = d.beyond_plan;
+            out.append(x);
+          }
+          return out;
+        },
+        py::arg("store"), py::arg("asset"), py::arg("past_grid"), py::arg("past_kw"), py::arg("plan_grid"), py::arg("plan_kw"),
+        py::arg("rules"), py::arg("now_unix_s"), py::arg("on_threshold_kw") = 0.0, py::arg("utc_offset_minutes") = 0,
+        "When each rule falls due for an asset of the store's ledger, under the planned operation.");
+  m.def("rainflow",
+        [](const Eigen::VectorXd& x) {
+          const auto c = rainflow(x);
+          const auto n = static_cast<Eigen::Index>(c.size());
+          Eigen::VectorXd range(n), mean(n), count(n);
+          std::vector<std::int64_t> start, end;
+          for (Eigen::Index i = 0; i < n; ++i) {
+            const auto& r = c[static_cast<std::size_t>(i)];
+            range[i] = r.range;
+            mean[i] = r.mean;
+            count[i] = r.count;
+            start.push_back(r.start);
+            end.push_back(r.end);
+          }
+          py::dict d;
+          d["range"] = range;
+          d["mean"] = mean;
+          d["count"] = count;
+          d["start"] = start;
+          d["end"] = end;
+          return d;
+        },
+        py::arg("series"), "ASTM E1049-85 rainflow counting: a dict of arrays range, mean, count (1 or 0.5), start, end.");
+  py::class_<DegradationModel>(m, "DegradationModel", "Cycle-plus-calendar ageing of Xu et al. 2018 (docs/assets.md)")
+      .def(py::init<>())
+      .def_readwrite("k_delta1", &DegradationModel::k_delta1)
+      .def_readwrite("k_delta2", &DegradationModel::k_delta2)
+      .def_readwrite("k_delta3", &DegradationModel::k_delta3)
+      .def_readwrite("k_sigma", &DegradationModel::k_sigma)
+      .def_readwrite("sigma_ref", &DegradationModel::sigma_ref)
+      .def_readwrite("k_temperature", &DegradationModel::k_temperature)
+      .def_readwrite("temperature_ref_c", &DegradationModel::temperature_ref_c)
+      .def_readwrite("k_time_per_s", &DegradationModel::k_time_per_s)
+      .def_readwrite("alpha_sei", &DegradationModel::alpha_sei)
+      .def_readwrite("k_sei", &DegradationModel::k_sei)
+      .def_readwrite("end_of_life_loss", &DegradationModel::end_of_life_loss);
+  m.def("battery_degradation",
+        [](const Eigen::VectorXd& soc, double step_hours, double temperature_c, const DegradationModel& model) {
+          const auto d = battery_degradation(soc, step_hours, temperature_c, model);
+          py::dict x;
+          x["cycle_stress"] = d.cycle_stress;
+          x["calendar_stress"] = d.calendar_stress;
+          x["capacity_loss"] = d.capacity_loss;
+          x["state_of_health"] = d.state_of_health;
+          x["equivalent_full_cycles"] = d.equivalent_full_cycles;
+          x["cycles_counted"] = d.cycles_counted;
+          return x;
+        },
+        py::arg("soc"), py::arg("step_hours"), py::arg("temperature_c") = 25.0, py::arg("model") = DegradationModel{},
+        "Capacity loss and state of health from a state-of-charge series (fractions).");
+  m.def("state_of_health_over_time", &state_of_health_over_time, py::arg("soc"), py::arg("step_hours"), py::arg("periods"),
+        py::arg("temperature_c") = 25.0, py::arg("model") = DegradationModel{},
+        "State of health at the end of each of `periods` equal parts of the series.");
+  m.def("start_wear",
+        [](const Eigen::VectorXd& p, double step_hours, double life_cost, double cold, double hot, double hot_max_off_h,
+           double on_threshold_kw, bool initially_hot) {
+          StartWear w;
+          w.life_cost = life_cost;
+          w.cold_start_life_share = cold;
+          w.hot_start_life_share = hot;
+          w.hot_standby_max_off_hours = hot_max_off_h;
+          const auto s = start_wear(p, step_hours, w, on_threshold_kw, initially_hot);
+          py::dict d;
+          d["cold_starts"] = s.cold_starts;
+          d["hot_starts"] = s.hot_starts;
+          d["life_used_share"] = s.life_used_share;
+          d["cost"] = s.cost;
+          return d;
+        },
+        py::arg("power_kw"), py::arg("step_hours"), py::arg("life_cost") = 0.0, py::arg("cold_start_life_share") = 0.008,
+        py::arg("hot_start_life_share") = 0.0005, py::arg("hot_standby_max_off_hours") = 4.0, py::arg("on_threshold_kw") = 0.0,
+        py::arg("initially_hot") = false, "CHP starts classified cold or hot (from standby) and what they cost.");
 }
 
 }  // namespace ehub::python

@@ -166,8 +166,14 @@ void bind_store(py::module_& m) {
            py::arg("quality") = Quality::edited, py::arg("reason") = "", "Corrects one reading by hand; audited.")
       .def("count_readings", &Store::count_readings, py::arg("point") = "", "Readings visible to this store.")
       .def("add_asset", [](Store& s, const std::string& name, const std::string& tenant, const std::string& site,
-                           const std::string& kind, double rated_power_kw, double rated_energy_kwh, const std::string& params_json) {
+                           const std::string& kind, double rated_power_kw, double rated_energy_kwh, const std::string& params_json,
+                           std::int64_t commissioned_unix_s, const std::string& manufacturer, const std::string& model,
+                           const std::string& serial) {
              Asset a;
+             a.commissioned_unix_s = commissioned_unix_s;
+             a.manufacturer = manufacturer;
+             a.model = model;
+             a.serial = serial;
              a.name = name;
              a.tenant = tenant;
              a.site = site;
@@ -177,7 +183,8 @@ void bind_store(py::module_& m) {
              a.params_json = params_json;
              return s.add_asset(a);
            }, py::arg("name"), py::arg("tenant"), py::arg("site"), py::arg("kind"), py::arg("rated_power_kw") = 0.0,
-           py::arg("rated_energy_kwh") = 0.0, py::arg("params_json") = "{}", "Adds an asset; returns its id.")
+           py::arg("rated_energy_kwh") = 0.0, py::arg("params_json") = "{}", py::arg("commissioned_unix_s") = 0,
+           py::arg("manufacturer") = "", py::arg("model") = "", py::arg("serial") = "", "Adds an asset; returns its id.")
       .def("add_maintenance", [](Store& s, const std::string& asset, std::int64_t start_unix_s, std::int64_t end_unix_s,
                                  const std::string& kind, const std::string& description, double cost) {
              return s.add_maintenance({.asset = asset, .start_unix_s = start_unix_s, .end_unix_s = end_unix_s, .kind = kind,
