@@ -13,6 +13,7 @@ Command add_store_command(CLI::App& app);
 Command add_ems_command(CLI::App& app);
 Command add_ems_baseline_command(CLI::App& app);
 Command add_ems_alarms_command(CLI::App& app);
+Command add_dr_command(CLI::App& app);
 
 std::vector<Command> extra_commands(CLI::App& app) {
   // The ems sub-commands defined in other files need the ems command first and are listed before
@@ -20,7 +21,8 @@ std::vector<Command> extra_commands(CLI::App& app) {
   Command ems = add_ems_command(app);
   Command baseline = add_ems_baseline_command(app);
   Command alarms = add_ems_alarms_command(app);
-  return {add_certify_command(app), add_simulate_command(app), add_forecast_command(app), add_store_command(app), baseline, alarms, ems};
+  return {add_certify_command(app), add_simulate_command(app), add_forecast_command(app), add_store_command(app), baseline, alarms, ems,
+          add_dr_command(app)};
 }
 
 }  // namespace ehub::cli

@@ -167,3 +167,49 @@ def test_assets_from_python():
                                    [ehub.ems.MaintenanceRule("check", every_run_hours=18)], 1735660800 + 86400)
     # 12 h run on the first day, 6 more on the plan's day: 08:00 + 6 h = 14:00 of day 2.
     assert due[0]["run_hours_since"] == 12 and due[0]["due_unix_s"] == 1735660800 + 86400 + 14 * 3600
+
+
+def _dr_meter():
+    """Hourly kWh, 25 June - 10 July 2025 (+08:00): 50, and 14:00-16:00 a level per day (9 July 100,
+    8 July 120, 7 July 90); on 10 July (the event day) 80 in the event hours."""
+    idx = pd.date_range("2025-06-25", periods=16 * 24, freq="h", tz="+08:00")
+    v = pd.Series(50.0, index=idx, name="site.kwh")
+    for day, level in {"2025-07-09": 100, "2025-07-08": 120, "2025-07-07": 90, "2025-07-10": 80}.items():
+        v[f"{day} 14:00":f"{day} 15:00"] = level
+    return v
+
+
+EVENTS = {"program": "summer-peak", "min_notice_h": 24, "compensation_per_kwh": 0.85, "penalty_per_kwh": 0.3, "events": [
+    {"id": "e1", "type": "peak_shaving", "notified": "2025-07-09T09:00:00+08:00",
+     "window": {"start": "2025-07-10T14:00:00+08:00", "end": "2025-07-10T16:00:00+08:00"}, "requested_kw": 40}]}
+
+
+def test_dr_settlement_by_hand_and_errors():
+    ev = ehub.dr.parse_events(EVENTS)
+    s = ehub.dr.settle_series(ev[0], _dr_meter(), x_days=2, y_days=3, utc_offset_minutes=480)
+    # Highest 2 of the last 3 weekdays (9, 8, 7 July): (120 + 100) / 2 = 110; 30 kWh x 2 h delivered
+    # of 80 asked: 60 x 0.85 = 51 paid, 20 x 0.3 = 6 charged.
+    assert s["days_used"] == ["2025-07-08", "2025-07-09"]
+    assert (s["delivered_kwh"], s["payment"], s["penalty"], s["net"]) == pytest.approx((60, 51, 6, 45))
+    assert list(s["baseline"]) == [110, 110]
+    bad = json.loads(json.dumps(EVENTS))
+    bad["events"].append(dict(bad["events"][0], id="e2"))
+    with pytest.raises(ehub.InputError, match=r"/events/1/window: overlaps event \"e1\""):
+        ehub.dr.parse_events(bad)
+    with pytest.raises(ehub.InputError, match=r"/events/0/window/start: the event is in the past"):
+        ehub.dr.parse_events(EVENTS, now_unix_s=1752163200)  # 2025-07-11T00:00+08:00
+
+
+def test_cli_dr_settle(build_dir, tmp_path):
+    ev = tmp_path / "events.json"
+    ev.write_text(json.dumps(EVENTS))
+    csv = tmp_path / "meter.csv"
+    m = _dr_meter()
+    pd.DataFrame({"time": m.index.strftime("%Y-%m-%dT%H:%M:%S+08:00"), "kwh": m.to_numpy()}).to_csv(csv, index=False)
+    url = f"sqlite:///{tmp_path / 'park.db'}"
+    r = _cli(build_dir, "dr", "settle", ev, csv, "--x", "2", "--y", "3", "--utc-offset", "480", "--store", url)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out[0]["net"] == pytest.approx(45) and out[0]["baseline_days"] == ["2025-07-08", "2025-07-09"]
+    bad = _cli(build_dir, "dr", "settle", ev, csv, "--x", "12", "--y", "12", "--utc-offset", "480")
+    assert bad.returncode == 1 and "baseline: event \"e1\": only 11 eligible day(s)" in bad.stderr

@@ -99,4 +99,6 @@ void bind_store(py::module_& m);
 void bind_ems(py::module_& m);
 /// Baselines and M&V, alarms and asset health (ems_mv.cpp) in ehub._core.ems.
 void bind_ems_mv(py::module_& m);
+/// ehub.dr: demand-response events, customer baselines and settlement.
+void bind_dr(py::module_& m);
 }  // namespace ehub::python
