@@ -223,19 +223,19 @@ CustomerBaseline customer_baseline(const Event& e, const ems::IntervalData& m, c
   return b;
 }
 
-Settlement settle(const Event& e, const ems::IntervalData& m, const BaselineRule& rule, const std::vector<Event>& other) {
+Settlement settle_against(const Event& e, const Eigen::VectorXd& base, const Eigen::VectorXd& met) {
   validate_events({e});
+  if (base.size() != met.size())
+    throw InputError("", "metered", "event \"" + e.id + "\": " + std::to_string(met.size()) + " metered values for " +
+                                        std::to_string(base.size()) + " baseline steps");
+  if (!met.allFinite()) throw InputError("", "metered", "event \"" + e.id + "\": the metered values in its window have gaps");
+  if (!base.allFinite()) throw InputError("", "baseline", "event \"" + e.id + "\": the baseline has gaps");
   Settlement s;
   s.event_id = e.id;
-  s.baseline = customer_baseline(e, m, rule, other);
-  const auto i0 = *m.grid.index_of(e.start_unix_s);
-  const auto n = s.baseline.baseline_kwh.size();
-  const Eigen::VectorXd met = m.value.segment(i0, n);
-  if (!met.allFinite()) throw InputError("", "metered", "event \"" + e.id + "\": the metered values in its window have gaps");
-  s.delivered_kwh_per_step = e.type == EventType::peak_shaving ? Eigen::VectorXd(s.baseline.baseline_kwh - met)
-                                                               : Eigen::VectorXd(met - s.baseline.baseline_kwh);
+  s.baseline.baseline_kwh = base;
+  s.delivered_kwh_per_step = e.type == EventType::peak_shaving ? Eigen::VectorXd(base - met) : Eigen::VectorXd(met - base);
   s.requested_kwh = e.requested_energy_kwh();
-  s.baseline_kwh = s.baseline.baseline_kwh.sum();
+  s.baseline_kwh = base.sum();
   s.metered_kwh = met.sum();
   s.delivered_kwh = s.delivered_kwh_per_step.sum();
   s.performance = s.delivered_kwh / s.requested_kwh;
@@ -244,6 +244,15 @@ Settlement settle(const Event& e, const ems::IntervalData& m, const BaselineRule
   s.shortfall_kwh = std::max(0.0, s.requested_kwh - s.delivered_kwh);
   s.penalty = s.shortfall_kwh * e.penalty_per_kwh;
   s.net = s.payment - s.penalty;
+  return s;
+}
+
+Settlement settle(const Event& e, const ems::IntervalData& m, const BaselineRule& rule, const std::vector<Event>& other) {
+  validate_events({e});
+  const CustomerBaseline b = customer_baseline(e, m, rule, other);
+  const auto i0 = *m.grid.index_of(e.start_unix_s);
+  Settlement s = settle_against(e, b.baseline_kwh, m.value.segment(i0, b.baseline_kwh.size()));
+  s.baseline = b;
   return s;
 }
 

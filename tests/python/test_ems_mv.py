@@ -213,3 +213,24 @@ def test_cli_dr_settle(build_dir, tmp_path):
     assert out[0]["net"] == pytest.approx(45) and out[0]["baseline_days"] == ["2025-07-08", "2025-07-09"]
     bad = _cli(build_dir, "dr", "settle", ev, csv, "--x", "12", "--y", "12", "--utc-offset", "480")
     assert bad.returncode == 1 and "baseline: event \"e1\": only 11 eligible day(s)" in bad.stderr
+
+
+def test_event_in_the_plan_and_its_value_by_hand():
+    # A 100 kW load with 30 % interruptible at 1.5 CNY/kWh, grid at 1.0 CNY/kWh all day. Without the
+    # event nothing is interrupted (1.5 > 1.0): cost 24 x 100 = 2400. A 2-hour event at 0.85 CNY/kWh
+    # makes a kWh imported in the window cost 1.85 > 1.5: 30 kW are interrupted for 2 h, the
+    # operating cost is 2400 - 60 x 1.0 + 60 x 1.5 = 2430 (30 more); against a baseline of 100 kW,
+    # 60 kWh are delivered of 60 asked: paid 51. The event is worth 51 - 30 = 21.
+    sc = {"time": {"start": "2025-07-10T00:00:00+08:00", "step_minutes": 60, "steps": 24},
+          "buses": [{"name": "el", "carrier": "electricity"}],
+          "devices": [{"name": "grid", "type": "grid", "bus": "el", "buy_price_per_kwh": 1.0},
+                      {"name": "dc", "type": "load", "bus": "el", "profile_kw": 100, "curtailable_share": 0.3,
+                       "curtail_penalty_per_kwh": 1.5}]}
+    ev = ehub.dr.parse_events({"program": "p", "events": [{"id": "e", "requested_kw": 30, "window": {
+        "start": "2025-07-10T14:00:00+08:00", "end": "2025-07-10T16:00:00+08:00"}}]})[0]
+    a = ehub.dr.answer_event(sc, ev, "2025-07-10T00:00:00+08:00", 24, [100, 100])
+    assert (a["cost_without"], a["cost_with"]) == pytest.approx((2400, 2430))
+    assert a["settlement"]["delivered_kwh"] == pytest.approx(60) and a["settlement"]["payment"] == pytest.approx(51)
+    assert a["value"] == pytest.approx(21)
+    with pytest.raises(ehub.InputError, match="no device named 'mains'"):
+        ehub.dr.scenario_with_event(sc, ev, "2025-07-10T00:00:00+08:00", 24, grid_device="mains")

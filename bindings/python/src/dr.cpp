@@ -29,6 +29,27 @@ dr::BaselineRule rule_of(int x, int y, const std::string& select, bool same_day_
   return r;
 }
 
+py::dict settlement_dict(const Settlement& s) {
+  py::dict d;
+  d["event_id"] = s.event_id;
+  d["requested_kwh"] = s.requested_kwh;
+  d["baseline_kwh"] = s.baseline_kwh;
+  d["metered_kwh"] = s.metered_kwh;
+  d["delivered_kwh"] = s.delivered_kwh;
+  d["performance"] = s.performance;
+  d["paid_kwh"] = s.paid_kwh;
+  d["payment"] = s.payment;
+  d["shortfall_kwh"] = s.shortfall_kwh;
+  d["penalty"] = s.penalty;
+  d["net"] = s.net;
+  d["delivered_kwh_per_step"] = s.delivered_kwh_per_step;
+  d["baseline_kwh_per_step"] = s.baseline.baseline_kwh;
+  d["days_used"] = s.baseline.days_used;
+  d["adjustment_factor"] = s.baseline.adjustment_factor;
+  d["adjustment_kwh"] = s.baseline.adjustment_kwh;
+  return d;
+}
+
 }  // namespace
 
 void bind_dr(py::module_& m) {
@@ -36,6 +57,7 @@ void bind_dr(py::module_& m) {
       .value("peak_shaving", EventType::peak_shaving)
       .value("valley_filling", EventType::valley_filling);
   py::class_<Event>(m, "Event", "A demand-response event (OpenADR-like; docs/demand_response.md)")
+      .def(py::init<>())
       .def_readwrite("id", &Event::id)
       .def_readwrite("program", &Event::program)
       .def_readwrite("participant", &Event::participant)
@@ -68,28 +90,16 @@ void bind_dr(py::module_& m) {
       .def_readwrite("adjustment", &BaselineRule::adjustment);
   m.def("settle",
         [](const Event& e, const ems::IntervalData& metered, const BaselineRule& rule, const std::vector<Event>& other) {
-          const auto s = settle(e, metered, rule, other);
-          py::dict d;
-          d["event_id"] = s.event_id;
-          d["requested_kwh"] = s.requested_kwh;
-          d["baseline_kwh"] = s.baseline_kwh;
-          d["metered_kwh"] = s.metered_kwh;
-          d["delivered_kwh"] = s.delivered_kwh;
-          d["performance"] = s.performance;
-          d["paid_kwh"] = s.paid_kwh;
-          d["payment"] = s.payment;
-          d["shortfall_kwh"] = s.shortfall_kwh;
-          d["penalty"] = s.penalty;
-          d["net"] = s.net;
-          d["delivered_kwh_per_step"] = s.delivered_kwh_per_step;
-          d["baseline_kwh_per_step"] = s.baseline.baseline_kwh;
-          d["days_used"] = s.baseline.days_used;
-          d["adjustment_factor"] = s.baseline.adjustment_factor;
-          d["adjustment_kwh"] = s.baseline.adjustment_kwh;
-          return d;
+          return settlement_dict(settle(e, metered, rule, other));
         },
         py::arg("event"), py::arg("metered"), py::arg("rule") = BaselineRule{}, py::arg("other_events") = std::vector<Event>{},
         "Customer baseline, verified delivery (baseline - metered), payment, penalty and net of an event (a dict).");
+  m.def("settle_against",
+        [](const Event& e, const Eigen::VectorXd& baseline_kwh, const Eigen::VectorXd& metered_kwh) {
+          return settlement_dict(settle_against(e, baseline_kwh, metered_kwh));
+        },
+        py::arg("event"), py::arg("baseline_kwh"), py::arg("metered_kwh"),
+        "Settlement against a given baseline over the event window (per step).");
   m.def("record_settlement",
         [](store::Store& s, const Event& e, const ems::IntervalData& metered, const BaselineRule& rule, const std::string& tenant) {
           return record_settlement(s, e, settle(e, metered, rule), tenant);

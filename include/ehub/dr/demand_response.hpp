@@ -118,6 +118,11 @@ struct Settlement {
 EHUB_EXPORT Settlement settle(const Event& event, const ems::IntervalData& metered, const BaselineRule& rule = {},
                               const std::vector<Event>& other = {});
 
+/// Settles `event` against a given baseline and the metered energy over its window (per step,
+/// the same length): delivered, payment, penalty and net as `settle` computes them. Throws
+/// InputError for different lengths or gaps.
+EHUB_EXPORT Settlement settle_against(const Event& event, const Eigen::VectorXd& baseline_kwh, const Eigen::VectorXd& metered_kwh);
+
 /// Records a settled event in the store's demand-response table (programme, window, requested kW
 /// (the window's mean when given in kWh), baseline and delivered kWh, status "completed"); returns its id.
 EHUB_EXPORT std::int64_t record_settlement(store::Store& s, const Event& event, const Settlement& settlement,
