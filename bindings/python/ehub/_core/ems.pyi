@@ -9,7 +9,7 @@ import ehub._core.store
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AlarmEngine', 'AlarmRules', 'ChangePointModel', 'Cleaned', 'CleaningRules', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MeterReplacement', 'TowtModel', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_alarm_rules', 'load_statistics', 'locate_deviation', 'parse_alarm_rules', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'tariff_cost', 'verify_savings', 'write_edits']
+__all__: list[str] = ['AlarmEngine', 'AlarmRules', 'ChangePointModel', 'Cleaned', 'CleaningRules', 'DegradationModel', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MaintenanceRule', 'MeterReplacement', 'TowtModel', 'battery_degradation', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_alarm_rules', 'load_statistics', 'locate_deviation', 'maintenance_due', 'operating_counters', 'parse_alarm_rules', 'rainflow', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'start_wear', 'state_of_health_over_time', 'tariff_cost', 'verify_savings', 'write_edits']
 class IntervalData:
     """
     Values of one point on a regular grid with a quality flag each
@@ -329,6 +329,90 @@ class AlarmEngine:
     @property
     def points(self) -> list[str]:
         ...
+class MaintenanceRule:
+    """
+    Maintenance every N run hours, starts or months, whichever comes first
+    """
+    def __init__(self, name: str, kind: str = 'inspection', every_run_hours: typing.SupportsFloat | typing.SupportsIndex = 0.0, every_starts: typing.SupportsInt | typing.SupportsIndex = 0, every_months: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+class DegradationModel:
+    """
+    Cycle-plus-calendar ageing of Xu et al. 2018 (docs/assets.md)
+    """
+    def __init__(self) -> None:
+        ...
+    @property
+    def alpha_sei(self) -> float:
+        ...
+    @alpha_sei.setter
+    def alpha_sei(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def end_of_life_loss(self) -> float:
+        ...
+    @end_of_life_loss.setter
+    def end_of_life_loss(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_delta1(self) -> float:
+        ...
+    @k_delta1.setter
+    def k_delta1(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_delta2(self) -> float:
+        ...
+    @k_delta2.setter
+    def k_delta2(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_delta3(self) -> float:
+        ...
+    @k_delta3.setter
+    def k_delta3(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_sei(self) -> float:
+        ...
+    @k_sei.setter
+    def k_sei(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_sigma(self) -> float:
+        ...
+    @k_sigma.setter
+    def k_sigma(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_temperature(self) -> float:
+        ...
+    @k_temperature.setter
+    def k_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_time_per_s(self) -> float:
+        ...
+    @k_time_per_s.setter
+    def k_time_per_s(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sigma_ref(self) -> float:
+        ...
+    @sigma_ref.setter
+    def sigma_ref(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def temperature_ref_c(self) -> float:
+        ...
+    @temperature_ref_c.setter
+    def temperature_ref_c(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
 def _clean(data: IntervalData, rules: CleaningRules) -> tuple[IntervalData, dict]:
     ...
 def _period_data(energy: IntervalData, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], granularity: str, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, min_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9) -> tuple[list[int], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
@@ -339,6 +423,10 @@ def _savings_table(grid: ehub._core.core.TimeGrid, predicted_kwh: typing.Annotat
     ...
 def _tree_balance(meters: collections.abc.Sequence[tuple[str, str, IntervalData]], threshold_share: typing.SupportsFloat | typing.SupportsIndex = 0.05) -> tuple[list, str]:
     ...
+def battery_degradation(soc: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], step_hours: typing.SupportsFloat | typing.SupportsIndex, temperature_c: typing.SupportsFloat | typing.SupportsIndex = 25.0, model: DegradationModel = ...) -> dict:
+    """
+    Capacity loss and state of health from a state-of-charge series (fractions).
+    """
 def change_ratio(x: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], lag: typing.SupportsInt | typing.SupportsIndex) -> list[float]:
     """
     x[i] / x[i - lag] - 1 (NaN where undefined).
@@ -387,9 +475,21 @@ def locate_deviation(window: collections.abc.Sequence[tuple[str, str, IntervalDa
     """
     The branch of the meter tree (name, parent, IntervalData) that explains a parent's deviation.
     """
+def maintenance_due(store: ehub._core.store.Store, asset: str, past_grid: ehub._core.core.TimeGrid, past_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], plan_grid: ehub._core.core.TimeGrid, plan_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], rules: collections.abc.Sequence[MaintenanceRule], now_unix_s: typing.SupportsInt | typing.SupportsIndex, on_threshold_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
+    """
+    When each rule falls due for an asset of the store's ledger, under the planned operation.
+    """
+def operating_counters(power_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], step_hours: typing.SupportsFloat | typing.SupportsIndex, on_threshold_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, initially_on: bool = False) -> dict:
+    """
+    Run hours, starts and energy throughput of a power series (a device flow of a dispatch or loop result, or a meter).
+    """
 def parse_alarm_rules(rules: typing.Any, known_points: collections.abc.Sequence[str] = [], file: str = '') -> AlarmRules:
     """
     Validates a rule set given as a dict (the JSON format of docs/alarms.md); InputError names the JSON path.
+    """
+def rainflow(series: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> dict:
+    """
+    ASTM E1049-85 rainflow counting: a dict of arrays range, mean, count (1 or 0.5), start, end.
     """
 def read_interval(store: ehub._core.store.Store, point: str, grid: ehub._core.core.TimeGrid) -> IntervalData:
     """
@@ -406,6 +506,14 @@ def roll_up(groups: collections.abc.Sequence[str], values: typing.Annotated[nump
 def similar_day_baseline(baseline: IntervalData, baseline_temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], grid: ehub._core.core.TimeGrid, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], days: typing.SupportsInt | typing.SupportsIndex = 5, same_day_kind: bool = True, max_temperature_difference_c: typing.SupportsFloat | typing.SupportsIndex = 3.0, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
     """
     Each day of grid as the mean of the k baseline days of its kind closest in mean temperature.
+    """
+def start_wear(power_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], step_hours: typing.SupportsFloat | typing.SupportsIndex, life_cost: typing.SupportsFloat | typing.SupportsIndex = 0.0, cold_start_life_share: typing.SupportsFloat | typing.SupportsIndex = 0.008, hot_start_life_share: typing.SupportsFloat | typing.SupportsIndex = 0.0005, hot_standby_max_off_hours: typing.SupportsFloat | typing.SupportsIndex = 4.0, on_threshold_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, initially_hot: bool = False) -> dict:
+    """
+    CHP starts classified cold or hot (from standby) and what they cost.
+    """
+def state_of_health_over_time(soc: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], step_hours: typing.SupportsFloat | typing.SupportsIndex, periods: typing.SupportsInt | typing.SupportsIndex, temperature_c: typing.SupportsFloat | typing.SupportsIndex = 25.0, model: DegradationModel = ...) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    """
+    State of health at the end of each of `periods` equal parts of the series.
     """
 def tariff_cost(data: IntervalData, hour_labels: collections.abc.Sequence[str], price_per_kwh: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> float:
     """

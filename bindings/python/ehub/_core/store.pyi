@@ -197,7 +197,7 @@ class Store:
         """
         Records an alarm; returns its id.
         """
-    def add_asset(self, name: str, tenant: str, site: str, kind: str, rated_power_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, rated_energy_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, params_json: str = '{}') -> int:
+    def add_asset(self, name: str, tenant: str, site: str, kind: str, rated_power_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, rated_energy_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, params_json: str = '{}', commissioned_unix_s: typing.SupportsInt | typing.SupportsIndex = 0, manufacturer: str = '', model: str = '', serial: str = '') -> int:
         """
         Adds an asset; returns its id.
         """
