@@ -626,7 +626,7 @@ void StoreAlarmSink::operator()(const AlarmEvent& e) {
   switch (e.kind) {
     case EventKind::raised:
     case EventKind::suppressed:
-    case EventKind::updated: store_->update_alarm(sid, std::string(to_string(e.severity)), e.value, e.message); break;
+    case EventKind::updated: store_->update_alarm(sid, std::string(to_string(e.severity)), e.value, e.message, e.suppressed_by); break;
     case EventKind::cleared: store_->clear_alarm(sid, e.t_unix_s); break;
     case EventKind::acknowledged: store_->acknowledge_alarm(sid, e.t_unix_s, e.acknowledged_by); break;
   }

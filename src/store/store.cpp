@@ -1205,15 +1205,17 @@ void Store::clear_alarm(std::int64_t id, std::int64_t cleared_unix_s) {
   });
 }
 
-void Store::update_alarm(std::int64_t id, const std::string& severity, double value, const std::string& message) {
+void Store::update_alarm(std::int64_t id, const std::string& severity, double value, const std::string& message,
+                         const std::string& suppressed_by) {
   Impl& s = *impl_;
   const std::string where = "alarm_events/" + std::to_string(id);
   if (severity != "info" && severity != "warning" && severity != "alarm" && severity != "critical")
     s.input(where + "/severity", "must be info, warning, alarm or critical, got \"" + severity + "\"");
   s.transaction(where, [&] {
-    const auto n = s.db->execute("UPDATE alarm_events SET severity = ?, value = ?, message = ? WHERE id = ? AND cleared_unix_s = 0" +
-                                     s.tenant_filter(),
-                                 {Value(severity), Value(value), Value(message), Value(id)});
+    const auto n = s.db->execute(
+        "UPDATE alarm_events SET severity = ?, value = ?, message = ?, suppressed_by = ? WHERE id = ? AND cleared_unix_s = 0" +
+            s.tenant_filter(),
+        {Value(severity), Value(value), Value(message), Value(suppressed_by), Value(id)});
     if (n == 0) s.input(where, "no active alarm with this id" + s.scope_note());
   });
 }

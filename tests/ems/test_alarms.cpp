@@ -216,6 +216,19 @@ TEST(Alarms, StoreSinkRecordsTheLifeCycle) {
   EXPECT_EQ(rows[0].acknowledged_unix_s, 130);
   EXPECT_EQ(rows[0].acknowledged_by, "duty engineer");
   EXPECT_THROW(s.acknowledge_alarm(rows[0].id, 140, "again"), InputError);
+  // A child raised on its own and then suppressed under its parent: the row says so.
+  AlarmEngine f(parse_alarm_rules({{"rules", {{{"name", "main"}, {"kind", "threshold"}, {"point", "main.kw"}, {"levels", {{"alarm", 1000}}}},
+                                               {{"name", "child"}, {"kind", "threshold"}, {"point", "main.kw"}, {"levels", {{"alarm", 500}}},
+                                                {"parent", "main"}}}}}));
+  StoreAlarmSink sink2(s, "t");
+  f.add_sink([&sink2](const AlarmEvent& ev) { sink2(ev); });
+  f.push("main.kw", 1000, 600);   // child raised
+  f.push("main.kw", 1060, 1100);  // main raised, child suppressed under it
+  const auto after = s.alarms({1000, 2000});
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].rule, "child");
+  EXPECT_EQ(after[0].suppressed_by, "main");
+  EXPECT_EQ(after[1].suppressed_by, "");
 }
 
 IntervalData flat(double v, int n = 4) {
