@@ -93,7 +93,7 @@ void AlarmRules::validate(const std::vector<std::string>& known, const std::stri
                            " point(s), got " + std::to_string(r.points.size()));
     for (std::size_t k = 0; k < r.points.size(); ++k) {
       const auto& pt = r.points[k];
-      const std::string pp = p + (r.points.size() == 1 ? std::string("/point") : "/points/" + std::to_string(k));
+      const std::string pp = p + (r.points.size() == 1 && !r.points_listed ? std::string("/point") : "/points/" + std::to_string(k));
       if (pt.empty()) throw InputError(file, pp, "a point name is required");
       if (!known.empty() && std::find(known.begin(), known.end(), pt) == known.end()) {
         const auto near = io::nearest_name(pt, known);
@@ -176,8 +176,10 @@ AlarmRules parse_alarm_rules(const nlohmann::json& j, const std::string& file, c
     }
     if (r.has("point") && r.has("points")) throw r.error_at("points", "give \"point\" or \"points\", not both");
     if (r.has("point")) a.points.push_back(r.required_string("point"));
-    if (r.has("points"))
+    if (r.has("points")) {
+      a.points_listed = true;
       for (const auto& p : r.at("points").elements()) a.points.push_back(p.string());
+    }
     const std::string dir = r.optional_string("direction", a.kind == RuleKind::power_factor ? "low" : "high");
     if (dir != "high" && dir != "low") throw r.error_at("direction", "must be \"high\" or \"low\", got \"" + dir + "\"");
     a.high = dir == "high";

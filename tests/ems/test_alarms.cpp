@@ -163,6 +163,8 @@ TEST(Alarms, RuleFilesValidatedWithPaths) {
                known, "/rules/0/levels/alarm", "must be below warning 0.8 (a low rule)");
   expect_error({{"rules", {{{"name", "a"}, {"kind", "threshold"}, {"point", "feedr.kw"}, {"levels", {{"alarm", 1}}}}}}}, known,
                "/rules/0/point", "unknown point \"feedr.kw\" (did you mean \"feeder.kw\"?)");
+  expect_error({{"rules", {{{"name", "a"}, {"kind", "threshold"}, {"points", {"feedr.kw"}}, {"levels", {{"alarm", 1}}}}}}}, known,
+               "/rules/0/points/0", "unknown point \"feedr.kw\"");
   expect_error({{"rules", {{{"name", "a"}, {"kind", "treshold"}, {"point", "main.kw"}, {"levels", {{"alarm", 1}}}}}}}, known,
                "/rules/0/kind", "did you mean \"threshold\"?");
   expect_error({{"rules", {{{"name", "a"}, {"kind", "phase_imbalance"}, {"points", {"main.kw"}}, {"levels", {{"alarm", 0.1}}}}}}}, known,

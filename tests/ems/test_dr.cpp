@@ -154,6 +154,14 @@ TEST(DemandResponse, SettlementPaysVerifiedReductionAndChargesShortfall) {
   s = dr::settle(e, meter(110, 0), r);
   EXPECT_NEAR(s.payment, 81.6, 1e-12);
   EXPECT_EQ(s.penalty, 0);
+  // Valley filling (more use asked for): the lowest 2 of 9, 8, 7 July (100, 120, 90) is 95; 130
+  // metered is 35 x 2 = 70 kWh more of 80 asked: 70 x 0.85 - 10 x 0.3 = 56.5.
+  auto valley = e;
+  valley.type = dr::EventType::valley_filling;
+  const auto v = dr::settle(valley, meter(110, 130), r);
+  EXPECT_EQ(v.baseline.days_used, (std::vector<std::string>{"2025-07-07", "2025-07-09"}));
+  EXPECT_DOUBLE_EQ(v.delivered_kwh, 70);
+  EXPECT_NEAR(v.net, 56.5, 1e-12);
   auto st = store::Store::open("sqlite::memory:");
   const auto id = dr::record_settlement(st, e, s);
   const auto rows = st.dr_events();

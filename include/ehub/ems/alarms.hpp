@@ -69,6 +69,7 @@ struct AlarmRule {
   std::string parent{};               ///< rule whose active alarm suppresses this one ("" none)
   std::string meter{};                ///< meter of the tree the rule watches (fault location)
   std::string message{};              ///< text of the events ("" = generated)
+  bool points_listed = false;         ///< the rule file gave "points" (a list) rather than "point" (for error paths)
 };
 
 /// A rule set: rules and the park's local time (day and month boundaries).
