@@ -11,9 +11,18 @@ Command add_simulate_command(CLI::App& app);
 Command add_forecast_command(CLI::App& app);
 Command add_store_command(CLI::App& app);
 Command add_ems_command(CLI::App& app);
+Command add_ems_baseline_command(CLI::App& app);
+Command add_ems_alarms_command(CLI::App& app);
+Command add_dr_command(CLI::App& app);
 
 std::vector<Command> extra_commands(CLI::App& app) {
-  return {add_certify_command(app), add_simulate_command(app), add_forecast_command(app), add_store_command(app), add_ems_command(app)};
+  // The ems sub-commands defined in other files need the ems command first and are listed before
+  // it, so that main runs them (and not the ems command's usage) when they were given.
+  Command ems = add_ems_command(app);
+  Command baseline = add_ems_baseline_command(app);
+  Command alarms = add_ems_alarms_command(app);
+  return {add_certify_command(app), add_simulate_command(app), add_forecast_command(app), add_store_command(app), baseline, alarms, ems,
+          add_dr_command(app)};
 }
 
 }  // namespace ehub::cli

@@ -190,7 +190,14 @@ constexpr std::string_view kMigration4 = R"sql(
 ALTER TABLE points ADD COLUMN formula TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Version 5: the alarm life cycle (acknowledged by whom and when, suppressed under a parent alarm).
+constexpr std::string_view kMigration5 = R"sql(
+ALTER TABLE alarm_events ADD COLUMN acknowledged_unix_s BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE alarm_events ADD COLUMN acknowledged_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE alarm_events ADD COLUMN suppressed_by TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
 
 // Tables whose rows belong to a tenant, with the migration that created them.
 struct TenantTable {

@@ -374,7 +374,7 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
-int latest_schema_version() noexcept { return 4; }
+int latest_schema_version() noexcept { return 5; }  // the number of migrations in schema.cpp
 
 Store Store::open(std::string_view url_text, const OpenOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -1175,8 +1175,8 @@ std::int64_t Store::add_alarm(const AlarmEvent& a) {
   Impl& s = *impl_;
   const std::string where = "alarm_events/" + a.rule;
   if (a.rule.empty()) s.input("alarm_events", "an alarm needs a rule name");
-  if (a.severity != "info" && a.severity != "warning" && a.severity != "critical")
-    s.input(where + "/severity", "must be info, warning or critical, got \"" + a.severity + "\"");
+  if (a.severity != "info" && a.severity != "warning" && a.severity != "alarm" && a.severity != "critical")
+    s.input(where + "/severity", "must be info, warning, alarm or critical, got \"" + a.severity + "\"");
   return s.transaction(where, [&] {
     std::int64_t tid = 0, pid = 0;
     if (!a.point.empty()) {
@@ -1187,10 +1187,10 @@ std::int64_t Store::add_alarm(const AlarmEvent& a) {
       tid = s.tenant_named(a.tenant, where + "/tenant");
     }
     const auto id = s.insert(
-        "INSERT INTO alarm_events (tenant_id, point_id, rule, severity, raised_unix_s, cleared_unix_s, value, message) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO alarm_events (tenant_id, point_id, rule, severity, raised_unix_s, cleared_unix_s, value, message, "
+        "acknowledged_unix_s, acknowledged_by, suppressed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {Value(tid), opt_id(pid), Value(a.rule), Value(a.severity), Value(a.raised_unix_s), Value(a.cleared_unix_s),
-         Value(a.value), Value(a.message)});
+         Value(a.value), Value(a.message), Value(a.acknowledged_unix_s), Value(a.acknowledged_by), Value(a.suppressed_by)});
     return id;
   });
 }
@@ -1205,19 +1205,46 @@ void Store::clear_alarm(std::int64_t id, std::int64_t cleared_unix_s) {
   });
 }
 
+void Store::update_alarm(std::int64_t id, const std::string& severity, double value, const std::string& message,
+                         const std::string& suppressed_by) {
+  Impl& s = *impl_;
+  const std::string where = "alarm_events/" + std::to_string(id);
+  if (severity != "info" && severity != "warning" && severity != "alarm" && severity != "critical")
+    s.input(where + "/severity", "must be info, warning, alarm or critical, got \"" + severity + "\"");
+  s.transaction(where, [&] {
+    const auto n = s.db->execute(
+        "UPDATE alarm_events SET severity = ?, value = ?, message = ?, suppressed_by = ? WHERE id = ? AND cleared_unix_s = 0" +
+            s.tenant_filter(),
+        {Value(severity), Value(value), Value(message), Value(suppressed_by), Value(id)});
+    if (n == 0) s.input(where, "no active alarm with this id" + s.scope_note());
+  });
+}
+
+void Store::acknowledge_alarm(std::int64_t id, std::int64_t t, const std::string& who) {
+  Impl& s = *impl_;
+  const std::string where = "alarm_events/" + std::to_string(id);
+  s.transaction(where, [&] {
+    const auto n = s.db->execute("UPDATE alarm_events SET acknowledged_unix_s = ?, acknowledged_by = ? WHERE id = ? AND "
+                                 "acknowledged_unix_s = 0" + s.tenant_filter(),
+                                 {Value(t), Value(who), Value(id)});
+    if (n == 0) s.input(where, "no unacknowledged alarm with this id" + s.scope_note());
+  });
+}
+
 std::vector<AlarmEvent> Store::alarms(TimeRange range) const {
   Impl& s = *impl_;
   std::vector<AlarmEvent> out;
   for (const auto& r : s.guarded("alarm_events", [&] {
          return s.db->query(
-             "SELECT a.id, t.name, p.name, a.rule, a.severity, a.raised_unix_s, a.cleared_unix_s, a.value, a.message "
+             "SELECT a.id, t.name, p.name, a.rule, a.severity, a.raised_unix_s, a.cleared_unix_s, a.value, a.message, "
+             "a.acknowledged_unix_s, a.acknowledged_by, a.suppressed_by "
              "FROM alarm_events a JOIN tenants t ON t.id = a.tenant_id LEFT JOIN points p ON p.id = a.point_id "
              "WHERE a.raised_unix_s >= ? AND a.raised_unix_s < ?" +
                  s.tenant_filter("a.tenant_id") + " ORDER BY a.raised_unix_s, a.id",
              {Value(range.start_unix_s), Value(range.end_unix_s)});
        }))
     out.push_back({int_of(r[0]), text_of(r[1]), text_of(r[2]), text_of(r[3]), text_of(r[4]), int_of(r[5]), int_of(r[6]),
-                   real_of(r[7]), text_of(r[8])});
+                   real_of(r[7]), text_of(r[8]), int_of(r[9]), text_of(r[10]), text_of(r[11])});
   return out;
 }
 

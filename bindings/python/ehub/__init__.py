@@ -9,10 +9,10 @@ from ._core import InputError, SolverError
 
 __version__: str = _core.__version__
 
-from . import carbon, core, dispatch, ems, examples, forecast, hub, io, lp, physics, sim, store  # noqa: E402  (submodules need _core first)
+from . import carbon, core, dispatch, dr, ems, examples, forecast, hub, io, lp, physics, sim, store  # noqa: E402  (submodules need _core first)
 from .dispatch import InfeasibleError  # noqa: E402
 
-__all__ = ["plot", "InputError", "SolverError", "InfeasibleError", "__version__", "carbon", "core", "dispatch", "ems", "examples", "forecast", "hub", "io", "lp", "physics", "sim", "store", "version"]
+__all__ = ["plot", "InputError", "SolverError", "InfeasibleError", "__version__", "carbon", "core", "dispatch", "dr", "ems", "examples", "forecast", "hub", "io", "lp", "physics", "sim", "store", "version"]
 
 
 def __getattr__(name):

@@ -15,6 +15,7 @@ from .dispatch import InfeasibleError as InfeasibleError
 from . import carbon as carbon
 from . import core as core
 from . import dispatch as dispatch
+from . import dr as dr
 from . import ems as ems
 from . import examples as examples
 from . import forecast as forecast
@@ -24,7 +25,7 @@ from . import lp as lp
 from . import physics as physics
 from . import sim as sim
 from . import store as store
-__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'ems', 'examples', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
+__all__ = ['plot', 'InputError', 'SolverError', 'InfeasibleError', '__version__', 'carbon', 'core', 'dispatch', 'dr', 'ems', 'examples', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
 
 __version__: str
 

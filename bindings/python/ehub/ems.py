@@ -16,7 +16,9 @@ from . import _core
 from ._reexport import reexport
 
 __all__ = reexport(globals(), _core.ems) + ["from_series", "clean", "statistics", "period_totals", "tree_balance",
-                                            "fault_scores", "heatmap", "load_duration_curve", "stacked_by_item", "area_flows", "sankey"]
+                                            "fault_scores", "heatmap", "load_duration_curve", "stacked_by_item", "area_flows", "sankey",
+                                            "baseline_towt", "predict_series", "verify", "period_data", "alarm_engine", "push_series",
+                                            "events_frame", "locate"]
 
 _QUALITY_NAMES = {int(q): n for n, q in _core.store.Quality.__members__.items()}
 
@@ -246,3 +248,125 @@ def sankey(links: dict, ax=None, unit: str = "MWh", scale: float = 1e-3, title: 
     ax.axis("off")
     ax.set_title(title)
     return fig
+
+
+# --- baselines and M&V (docs/baselines.md) ---------------------------------------------------
+
+
+def _temperature_array(temperature_c, index):
+    """Temperature as a float array aligned with ``index`` (a Series is reindexed, NaN where absent)."""
+    import pandas as pd
+
+    if isinstance(temperature_c, pd.Series):
+        return np.ascontiguousarray(temperature_c.reindex(index).to_numpy(dtype=float))
+    t = np.ascontiguousarray(np.asarray(temperature_c, dtype=float))
+    if len(t) != len(index):
+        raise _core.InputError(f"temperature_c: has {len(t)} values, the energy series {len(index)}")
+    return t
+
+
+def baseline_towt(energy_kwh, temperature_c, utc_offset_minutes: int = 0, **options):
+    """Fits the time-of-week-and-temperature model (CalTRACK hourly) to an hourly energy Series (kWh
+    per hour) and its temperature (Series or array, deg C). Options: monthly_segments,
+    temperature_knots_c, min_hours_per_bin, occupancy_threshold, min_days, min_day_coverage,
+    min_month_coverage. Returns an ehub.ems.TowtModel (fit, sufficiency, predict)."""
+    data = from_series(energy_kwh)
+    return _core.ems.fit_towt(data, _temperature_array(temperature_c, energy_kwh.index),
+                              utc_offset_minutes=utc_offset_minutes, **options)
+
+
+def predict_series(model, temperature_c):
+    """The baseline model's energy (kWh per hour) on the index of an hourly temperature Series."""
+    import pandas as pd
+
+    grid, idx = _grid_of(temperature_c.index)
+    return pd.Series(model.predict(grid, np.ascontiguousarray(temperature_c.to_numpy(dtype=float))), index=idx,
+                     name="baseline_kwh")
+
+
+def verify(model, metered_kwh, temperature_c, confidence: float = 0.9, per: str = "monthly",
+           utc_offset_minutes: int = 0, allow_unacceptable: bool = False):
+    """Savings of a reporting period: ``metered_kwh`` (hourly Series) against the model's prediction
+    with the reporting temperature. Returns (summary dict: avoided_kwh, savings_fraction,
+    fractional_uncertainty, uncertainty_kwh at ``confidence``, status, ...; frame per month or
+    day). A model that fails the Guideline 14 gates gives status "not_acceptable: ..." and NaN
+    savings unless ``allow_unacceptable``."""
+    import pandas as pd
+
+    grid, idx = _grid_of(metered_kwh.index)
+    t = _temperature_array(temperature_c, metered_kwh.index)
+    pred = model.predict(grid, t)
+    met = np.ascontiguousarray(metered_kwh.to_numpy(dtype=float))
+    summary = _core.ems.verify_savings(model.fit, pred, met, confidence=confidence, allow_unacceptable=allow_unacceptable)
+    rows = _core.ems._savings_table(grid, pred, met, per, utc_offset_minutes)
+    table = pd.DataFrame(rows).set_index("period") if rows else pd.DataFrame()
+    return summary, table
+
+
+def period_data(energy_kwh, temperature_c, granularity: str = "daily", utc_offset_minutes: int = 0,
+                min_coverage: float = 0.9):
+    """Energy per day (kWh/day) and mean temperature per local day or month, with the days and the
+    coverage of each period (the input of the change-point models)."""
+    import pandas as pd
+
+    data = from_series(energy_kwh)
+    start, e, t, days, cov = _core.ems._period_data(data, _temperature_array(temperature_c, energy_kwh.index),
+                                                    granularity, utc_offset_minutes, min_coverage)
+    idx = pd.to_datetime(np.asarray(start), unit="s", utc=True).rename("start")
+    return pd.DataFrame({"energy_per_day_kwh": e, "mean_temperature_c": t, "days": days, "coverage": cov}, index=idx)
+
+
+# --- alarms (docs/alarms.md) ---------------------------------------------------------------
+
+
+def alarm_engine(rules, known_points=None, sink=None, locate=None):
+    """An AlarmEngine from a rule dict (the JSON format of docs/alarms.md) or a rule file path.
+    ``known_points``: the points that exist (a rule naming another is an InputError with its JSON
+    path); ``sink``: a callable receiving each event dict; ``locate``: event dict -> location text."""
+    import os
+
+    if isinstance(rules, (str, os.PathLike)):
+        parsed = _core.ems.load_alarm_rules(str(rules), list(known_points or []))
+    elif isinstance(rules, _core.ems.AlarmRules):
+        parsed = rules
+    else:
+        parsed = _core.ems.parse_alarm_rules(rules, list(known_points or []))
+    engine = _core.ems.AlarmEngine(parsed, locate)
+    if sink is not None:
+        engine.add_sink(sink)
+    return engine
+
+
+def push_series(engine, series, quality=None) -> int:
+    """Pushes a pandas Series (its name is the point) reading by reading; returns the events delivered."""
+    import pandas as pd
+
+    t = pd.DatetimeIndex(series.index)
+    if t.tz is None:
+        t = t.tz_localize("UTC")
+    q = None if quality is None else [int(x) for x in quality]
+    return engine.push_many(str(series.name), t.as_unit("s").asi8.astype(np.int64).tolist(),
+                            np.ascontiguousarray(series.to_numpy(dtype=float)), q)
+
+
+def events_frame(events, utc_offset_minutes: int = 0):
+    """Event dicts (from a sink) as a frame with a local time column."""
+    import datetime
+
+    import pandas as pd
+
+    f = pd.DataFrame(list(events))
+    if len(f):
+        tz = datetime.timezone(datetime.timedelta(minutes=utc_offset_minutes))
+        f.insert(0, "time", pd.to_datetime(f["t_unix_s"], unit="s", utc=True).dt.tz_convert(tz))
+    return f
+
+
+def locate(window: dict, reference: dict, meter: str) -> dict:
+    """Fault location on the meter tree: ``window`` and ``reference`` map meter name to (parent or
+    "", energy Series in kWh per step) over the alarm's window and over a normal period; returns
+    the path from ``meter`` to the branch that explains its deviation."""
+    def tree(m):
+        return [(n, p, from_series(s, n)) for n, (p, s) in m.items()]
+
+    return _core.ems.locate_deviation(tree(window), tree(reference), meter)

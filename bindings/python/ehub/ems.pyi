@@ -13,7 +13,7 @@ from typing import Any
 
 from . import _core
 from ._core.ems import *
-__all__ = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'tariff_cost', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item', 'area_flows', 'sankey']
+__all__ = ['AlarmEngine', 'AlarmRules', 'ChangePointModel', 'Cleaned', 'CleaningRules', 'DegradationModel', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MaintenanceRule', 'MeterReplacement', 'TowtModel', 'battery_degradation', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_alarm_rules', 'load_statistics', 'locate_deviation', 'maintenance_due', 'operating_counters', 'parse_alarm_rules', 'rainflow', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'start_wear', 'state_of_health_over_time', 'tariff_cost', 'verify_savings', 'write_edits', 'from_series', 'clean', 'statistics', 'period_totals', 'tree_balance', 'fault_scores', 'heatmap', 'load_duration_curve', 'stacked_by_item', 'area_flows', 'sankey', 'baseline_towt', 'predict_series', 'verify', 'period_data', 'alarm_engine', 'push_series', 'events_frame', 'locate']
 
 def from_series(series, point: str | None = None, quality=None):
     """An ehub.ems.IntervalData from a pandas Series (values, regular DatetimeIndex) and optional flags."""
@@ -72,4 +72,48 @@ def area_flows(energy_kwh: dict, parent_of: dict) -> dict:
 def sankey(links: dict, ax=None, unit: str = 'MWh', scale: float = 0.001, title: str = 'Energy by area'):
     """A Sankey diagram of energy through the park's areas: ``links`` {(source, target): kWh}
     (e.g. from area_flows), laid out by depth from the sources; band widths are energy."""
+    ...
+
+def baseline_towt(energy_kwh, temperature_c, utc_offset_minutes: int = 0, **options):
+    """Fits the time-of-week-and-temperature model (CalTRACK hourly) to an hourly energy Series (kWh
+    per hour) and its temperature (Series or array, deg C). Options: monthly_segments,
+    temperature_knots_c, min_hours_per_bin, occupancy_threshold, min_days, min_day_coverage,
+    min_month_coverage. Returns an ehub.ems.TowtModel (fit, sufficiency, predict)."""
+    ...
+
+def predict_series(model, temperature_c):
+    """The baseline model's energy (kWh per hour) on the index of an hourly temperature Series."""
+    ...
+
+def verify(model, metered_kwh, temperature_c, confidence: float = 0.9, per: str = 'monthly', utc_offset_minutes: int = 0, allow_unacceptable: bool = False):
+    """Savings of a reporting period: ``metered_kwh`` (hourly Series) against the model's prediction
+    with the reporting temperature. Returns (summary dict: avoided_kwh, savings_fraction,
+    fractional_uncertainty, uncertainty_kwh at ``confidence``, status, ...; frame per month or
+    day). A model that fails the Guideline 14 gates gives status "not_acceptable: ..." and NaN
+    savings unless ``allow_unacceptable``."""
+    ...
+
+def period_data(energy_kwh, temperature_c, granularity: str = 'daily', utc_offset_minutes: int = 0, min_coverage: float = 0.9):
+    """Energy per day (kWh/day) and mean temperature per local day or month, with the days and the
+    coverage of each period (the input of the change-point models)."""
+    ...
+
+def alarm_engine(rules, known_points=None, sink=None, locate=None):
+    """An AlarmEngine from a rule dict (the JSON format of docs/alarms.md) or a rule file path.
+    ``known_points``: the points that exist (a rule naming another is an InputError with its JSON
+    path); ``sink``: a callable receiving each event dict; ``locate``: event dict -> location text."""
+    ...
+
+def push_series(engine, series, quality=None) -> int:
+    """Pushes a pandas Series (its name is the point) reading by reading; returns the events delivered."""
+    ...
+
+def events_frame(events, utc_offset_minutes: int = 0):
+    """Event dicts (from a sink) as a frame with a local time column."""
+    ...
+
+def locate(window: dict, reference: dict, meter: str) -> dict:
+    """Fault location on the meter tree: ``window`` and ``reference`` map meter name to (parent or
+    "", energy Series in kWh per step) over the alarm's window and over a normal period; returns
+    the path from ``meter`` to the branch that explains its deviation."""
     ...

@@ -107,4 +107,8 @@ py::enum_<E> bind_enum(py::module_& m, const char* name, const char* doc, const 
   return e;
 }
 
+/// Baselines and M&V, alarms and asset health (ems_mv.cpp) in ehub._core.ems.
+void bind_ems_mv(py::module_& m);
+/// ehub.dr: demand-response events, customer baselines and settlement.
+void bind_dr(py::module_& m);
 }  // namespace ehub::python

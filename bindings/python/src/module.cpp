@@ -43,4 +43,7 @@ PYBIND11_MODULE(_core, m) {
   ehub::python::bind_store(store);
   auto ems = m.def_submodule("ems", "Meter data cleaning, statistics, KPIs and meter-tree balance");
   ehub::python::bind_ems(ems);
+  ehub::python::bind_ems_mv(ems);
+  auto dr = m.def_submodule("dr", "Demand response: events, customer baselines, settlement");
+  ehub::python::bind_dr(dr);
 }

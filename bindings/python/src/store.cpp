@@ -166,8 +166,14 @@ void bind_store(py::module_& m) {
            py::arg("quality") = Quality::edited, py::arg("reason") = "", "Corrects one reading by hand; audited.")
       .def("count_readings", &Store::count_readings, py::arg("point") = "", "Readings visible to this store.")
       .def("add_asset", [](Store& s, const std::string& name, const std::string& tenant, const std::string& site,
-                           const std::string& kind, double rated_power_kw, double rated_energy_kwh, const std::string& params_json) {
+                           const std::string& kind, double rated_power_kw, double rated_energy_kwh, const std::string& params_json,
+                           std::int64_t commissioned_unix_s, const std::string& manufacturer, const std::string& model,
+                           const std::string& serial) {
              Asset a;
+             a.commissioned_unix_s = commissioned_unix_s;
+             a.manufacturer = manufacturer;
+             a.model = model;
+             a.serial = serial;
              a.name = name;
              a.tenant = tenant;
              a.site = site;
@@ -177,7 +183,8 @@ void bind_store(py::module_& m) {
              a.params_json = params_json;
              return s.add_asset(a);
            }, py::arg("name"), py::arg("tenant"), py::arg("site"), py::arg("kind"), py::arg("rated_power_kw") = 0.0,
-           py::arg("rated_energy_kwh") = 0.0, py::arg("params_json") = "{}", "Adds an asset; returns its id.")
+           py::arg("rated_energy_kwh") = 0.0, py::arg("params_json") = "{}", py::arg("commissioned_unix_s") = 0,
+           py::arg("manufacturer") = "", py::arg("model") = "", py::arg("serial") = "", "Adds an asset; returns its id.")
       .def("add_maintenance", [](Store& s, const std::string& asset, std::int64_t start_unix_s, std::int64_t end_unix_s,
                                  const std::string& kind, const std::string& description, double cost) {
              return s.add_maintenance({.asset = asset, .start_unix_s = start_unix_s, .end_unix_s = end_unix_s, .kind = kind,
@@ -190,6 +197,37 @@ void bind_store(py::module_& m) {
                                  .value = value, .message = message});
            }, py::arg("rule"), py::arg("raised_unix_s"), py::arg("point") = "", py::arg("tenant") = "",
            py::arg("severity") = "warning", py::arg("value") = 0.0, py::arg("message") = "", "Records an alarm; returns its id.")
+      .def("alarms", [](const Store& s, std::int64_t start_unix_s, std::int64_t end_unix_s) {
+             py::list out;
+             for (const auto& a : s.alarms({start_unix_s, end_unix_s}))
+               out.append(py::dict(py::arg("id") = a.id, py::arg("tenant") = a.tenant, py::arg("point") = a.point, py::arg("rule") = a.rule,
+                                   py::arg("severity") = a.severity, py::arg("raised_unix_s") = a.raised_unix_s,
+                                   py::arg("cleared_unix_s") = a.cleared_unix_s, py::arg("value") = a.value, py::arg("message") = a.message,
+                                   py::arg("acknowledged_unix_s") = a.acknowledged_unix_s, py::arg("acknowledged_by") = a.acknowledged_by,
+                                   py::arg("suppressed_by") = a.suppressed_by));
+             return out;
+           }, py::arg("start_unix_s") = INT64_MIN / 2, py::arg("end_unix_s") = INT64_MAX / 2,
+           "Alarms raised in [start, end) as dicts, by raise time.")
+      .def("acknowledge_alarm", &Store::acknowledge_alarm, py::arg("id"), py::arg("acknowledged_unix_s"), py::arg("who"),
+           "Records who acknowledged an alarm and when.")
+      .def("assets", [](const Store& s) {
+             py::list out;
+             for (const auto& a : s.assets())
+               out.append(py::dict(py::arg("id") = a.id, py::arg("name") = a.name, py::arg("tenant") = a.tenant, py::arg("site") = a.site,
+                                   py::arg("kind") = a.kind, py::arg("manufacturer") = a.manufacturer, py::arg("model") = a.model,
+                                   py::arg("serial") = a.serial, py::arg("commissioned_unix_s") = a.commissioned_unix_s,
+                                   py::arg("rated_power_kw") = a.rated_power_kw, py::arg("rated_energy_kwh") = a.rated_energy_kwh,
+                                   py::arg("params_json") = a.params_json));
+             return out;
+           }, "Assets visible to this store, as dicts.")
+      .def("maintenance", [](const Store& s, const std::string& asset) {
+             py::list out;
+             for (const auto& m : s.maintenance(asset))
+               out.append(py::dict(py::arg("id") = m.id, py::arg("asset") = m.asset, py::arg("start_unix_s") = m.start_unix_s,
+                                   py::arg("end_unix_s") = m.end_unix_s, py::arg("kind") = m.kind, py::arg("description") = m.description,
+                                   py::arg("cost") = m.cost));
+             return out;
+           }, py::arg("asset") = "", "Maintenance records of one asset (\"\" for all), as dicts by start time.")
       .def("_audit", [](const Store& s, std::size_t limit) {
              py::list out;
              for (const auto& e : s.audit_log(limit))

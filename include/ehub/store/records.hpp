@@ -158,11 +158,14 @@ struct AlarmEvent {
   std::string tenant{};
   std::string point{};                 ///< point name, "" for a meter- or site-level alarm
   std::string rule{};                  ///< rule name ("day_over_limit", "meter_silent", ...)
-  std::string severity = "warning";  ///< "info", "warning", "critical"
+  std::string severity = "warning";  ///< "info", "warning", "alarm", "critical"
   std::int64_t raised_unix_s = 0;
   std::int64_t cleared_unix_s = 0;   ///< 0 while active
-  double value = 0;                  ///< the value that raised it
+  double value = 0;                  ///< the value that raised it (or the last update's)
   std::string message{};
+  std::int64_t acknowledged_unix_s = 0;  ///< 0 until acknowledged (schema version 5)
+  std::string acknowledged_by{};
+  std::string suppressed_by{};       ///< the active parent alarm's rule when raised under it, "" otherwise
 };
 
 /// A demand-response event of a programme.

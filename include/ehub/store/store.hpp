@@ -185,6 +185,13 @@ class EHUB_EXPORT Store {
   std::int64_t add_alarm(const AlarmEvent& a);
   /// Marks an alarm cleared at `cleared_unix_s`.
   void clear_alarm(std::int64_t id, std::int64_t cleared_unix_s);
+  /// An active alarm's new severity, value and message (it escalated or eased) and the parent rule
+  /// it is suppressed under ("" when shown); throws InputError naming the id when no active alarm has it.
+  void update_alarm(std::int64_t id, const std::string& severity, double value, const std::string& message,
+                    const std::string& suppressed_by = "");
+  /// Records who acknowledged an alarm and when (active or cleared, once); throws InputError
+  /// naming the id when there is no such alarm or it was acknowledged already.
+  void acknowledge_alarm(std::int64_t id, std::int64_t acknowledged_unix_s, const std::string& who);
   /// Alarms raised in `range` visible to this store, by raise time.
   std::vector<AlarmEvent> alarms(TimeRange range = {}) const;
   /// Records a demand-response event; returns its id.

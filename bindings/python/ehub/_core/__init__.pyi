@@ -14,7 +14,8 @@ from . import forecast
 from . import sim
 from . import store
 from . import ems
-__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'ems', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
+from . import dr
+__all__: list[str] = ['InputError', 'SolverError', 'carbon', 'core', 'dispatch', 'dr', 'ems', 'forecast', 'hub', 'io', 'lp', 'physics', 'sim', 'store', 'version']
 class InputError(ValueError):
     pass
 class SolverError(RuntimeError):

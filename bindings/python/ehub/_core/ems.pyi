@@ -9,7 +9,7 @@ import ehub._core.store
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Cleaned', 'CleaningRules', 'IntervalData', 'MeterReplacement', 'change_ratio', 'clean_data', 'energy_by_hour_class', 'energy_kpis', 'load_statistics', 'read_interval', 'register_to_interval', 'roll_up', 'tariff_cost', 'write_edits']
+__all__: list[str] = ['AlarmEngine', 'AlarmRules', 'ChangePointModel', 'Cleaned', 'CleaningRules', 'DegradationModel', 'GoodnessOfFit', 'Granularity', 'IntervalData', 'MaintenanceRule', 'MeterReplacement', 'TowtModel', 'battery_degradation', 'change_ratio', 'clean_data', 'data_sufficiency', 'energy_by_hour_class', 'energy_kpis', 'fit_best_change_point', 'fit_change_point', 'fit_towt', 'goodness_of_fit', 'load_alarm_rules', 'load_statistics', 'locate_deviation', 'maintenance_due', 'operating_counters', 'parse_alarm_rules', 'rainflow', 'read_interval', 'register_to_interval', 'roll_up', 'similar_day_baseline', 'start_wear', 'state_of_health_over_time', 'tariff_cost', 'verify_savings', 'write_edits']
 class IntervalData:
     """
     Values of one point on a regular grid with a quality flag each
@@ -123,12 +123,310 @@ class Cleaned:
     @property
     def data(self) -> IntervalData:
         ...
+class Granularity:
+    """
+    Granularity of baseline data (sets the Guideline 14 gates)
+    
+    Members:
+    
+      hourly
+    
+      daily
+    
+      monthly
+    """
+    __members__: typing.ClassVar[dict[str, Granularity]]
+    daily: typing.ClassVar[Granularity]
+    hourly: typing.ClassVar[Granularity]
+    monthly: typing.ClassVar[Granularity]
+    @typing.overload
+    def __eq__(self, other: Granularity) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: Granularity) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class GoodnessOfFit:
+    """
+    ASHRAE Guideline 14 statistics of a baseline fit (docs/baselines.md)
+    """
+    def __init__(self, figures: dict) -> None:
+        """
+        From a dict with n, p, cv_rmse (and rho_lag1, granularity, acceptable, reason).
+        """
+    def __repr__(self) -> str:
+        ...
+    def as_dict(self) -> dict:
+        """
+        The figures as a dict.
+        """
+    @property
+    def acceptable(self) -> bool:
+        ...
+    @property
+    def cv_rmse(self) -> float:
+        ...
+    @property
+    def n(self) -> int:
+        ...
+    @property
+    def nmbe(self) -> float:
+        ...
+    @property
+    def p(self) -> int:
+        ...
+    @property
+    def r_squared(self) -> float:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def residual_std(self) -> float:
+        ...
+    @property
+    def rho_lag1(self) -> float:
+        ...
+    @property
+    def rmse(self) -> float:
+        ...
+class TowtModel:
+    """
+    A fitted time-of-week-and-temperature model (LBNL / CalTRACK hourly)
+    """
+    def predict(self, grid: ehub._core.core.TimeGrid, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        Energy per hour on an hourly grid with its temperature (NaN where it cannot be predicted).
+        """
+    @property
+    def fit(self) -> GoodnessOfFit:
+        """
+        GoodnessOfFit on the baseline
+        """
+    @property
+    def fitted_kwh(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        The model on the baseline grid
+        """
+    @property
+    def segments(self) -> list:
+        """
+        One dict per segment (month, knots, occupancy by hour of week, coefficients)
+        """
+    @property
+    def sufficiency(self) -> dict:
+        ...
+class ChangePointModel:
+    """
+    A fitted change-point model (2P, 3PH, 3PC, 4P, 5P)
+    """
+    def predict(self, x_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        """
+        Energy per day at mean temperatures x.
+        """
+    @property
+    def b0(self) -> float:
+        ...
+    @property
+    def b1(self) -> float:
+        ...
+    @property
+    def b2(self) -> float:
+        ...
+    @property
+    def cp1_c(self) -> float:
+        ...
+    @property
+    def cp2_c(self) -> float:
+        ...
+    @property
+    def fit(self) -> GoodnessOfFit:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+class AlarmRules:
+    """
+    A validated alarm rule set
+    """
+    def __len__(self) -> int:
+        ...
+    @property
+    def names(self) -> list[str]:
+        ...
+    @property
+    def utc_offset_minutes(self) -> int:
+        ...
+class AlarmEngine:
+    """
+    Streaming alarm evaluation: push readings one at a time; events go to the sinks at once
+    """
+    def __init__(self, rules: AlarmRules, locate: collections.abc.Callable | None = None) -> None:
+        """
+        locate(event dict) -> str gives the fault location of each raised alarm.
+        """
+    def __len__(self) -> int:
+        ...
+    def acknowledge(self, alarm_id: typing.SupportsInt | typing.SupportsIndex, t_unix_s: typing.SupportsInt | typing.SupportsIndex, who: str) -> None:
+        ...
+    def active(self) -> list:
+        """
+        Active alarms (dicts), by raise time.
+        """
+    def add_sink(self, sink: collections.abc.Callable) -> None:
+        """
+        A Python callable receiving each event as a dict.
+        """
+    def add_store_sink(self, store: ehub._core.store.Store, tenant: str, with_point: bool = True) -> None:
+        """
+        Writes the events to the store's alarm table (raised, updated, cleared, acknowledged).
+        """
+    def advance(self, t_unix_s: typing.SupportsInt | typing.SupportsIndex) -> int:
+        """
+        Moves the clock (no_data rules are checked).
+        """
+    def point_id(self, point: str) -> int:
+        ...
+    def push(self, point: str, t_unix_s: typing.SupportsInt | typing.SupportsIndex, value: typing.SupportsFloat | typing.SupportsIndex, quality: ehub._core.store.Quality = ...) -> int:
+        """
+        One reading; returns the number of events delivered.
+        """
+    def push_many(self, point: str, t_unix_s: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], value: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], quality: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] | None = None) -> int:
+        """
+        Readings of one point in time order, pushed one at a time.
+        """
+    def set_expected(self, point: str, t_unix_s: typing.SupportsInt | typing.SupportsIndex, expected: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        """
+        The baseline's expected value of an anomaly rule's point at a time.
+        """
+    @property
+    def points(self) -> list[str]:
+        ...
+class MaintenanceRule:
+    """
+    Maintenance every N run hours, starts or months, whichever comes first
+    """
+    def __init__(self, name: str, kind: str = 'inspection', every_run_hours: typing.SupportsFloat | typing.SupportsIndex = 0.0, every_starts: typing.SupportsInt | typing.SupportsIndex = 0, every_months: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+class DegradationModel:
+    """
+    Cycle-plus-calendar ageing of Xu et al. 2018 (docs/assets.md)
+    """
+    def __init__(self) -> None:
+        ...
+    @property
+    def alpha_sei(self) -> float:
+        ...
+    @alpha_sei.setter
+    def alpha_sei(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def end_of_life_loss(self) -> float:
+        ...
+    @end_of_life_loss.setter
+    def end_of_life_loss(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_delta1(self) -> float:
+        ...
+    @k_delta1.setter
+    def k_delta1(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_delta2(self) -> float:
+        ...
+    @k_delta2.setter
+    def k_delta2(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_delta3(self) -> float:
+        ...
+    @k_delta3.setter
+    def k_delta3(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_sei(self) -> float:
+        ...
+    @k_sei.setter
+    def k_sei(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_sigma(self) -> float:
+        ...
+    @k_sigma.setter
+    def k_sigma(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_temperature(self) -> float:
+        ...
+    @k_temperature.setter
+    def k_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def k_time_per_s(self) -> float:
+        ...
+    @k_time_per_s.setter
+    def k_time_per_s(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sigma_ref(self) -> float:
+        ...
+    @sigma_ref.setter
+    def sigma_ref(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def temperature_ref_c(self) -> float:
+        ...
+    @temperature_ref_c.setter
+    def temperature_ref_c(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
 def _clean(data: IntervalData, rules: CleaningRules) -> tuple[IntervalData, dict]:
+    ...
+def _period_data(energy: IntervalData, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], granularity: str, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, min_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9) -> tuple[list[int], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
     ...
 def _period_totals(data: IntervalData, period: str, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple[list[int], list[float], list[float], list[float]]:
     ...
+def _savings_table(grid: ehub._core.core.TimeGrid, predicted_kwh: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], metered_kwh: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], per: str = 'monthly', utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
+    ...
 def _tree_balance(meters: collections.abc.Sequence[tuple[str, str, IntervalData]], threshold_share: typing.SupportsFloat | typing.SupportsIndex = 0.05) -> tuple[list, str]:
     ...
+def battery_degradation(soc: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], step_hours: typing.SupportsFloat | typing.SupportsIndex, temperature_c: typing.SupportsFloat | typing.SupportsIndex = 25.0, model: DegradationModel = ...) -> dict:
+    """
+    Capacity loss and state of health from a state-of-charge series (fractions).
+    """
 def change_ratio(x: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], lag: typing.SupportsInt | typing.SupportsIndex) -> list[float]:
     """
     x[i] / x[i - lag] - 1 (NaN where undefined).
@@ -136,6 +434,10 @@ def change_ratio(x: collections.abc.Sequence[typing.SupportsFloat | typing.Suppo
 def clean_data(data: IntervalData, rules: CleaningRules) -> Cleaned:
     """
     clean() on IntervalData, returning a Cleaned (for write_edits).
+    """
+def data_sufficiency(energy: IntervalData, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], min_days: typing.SupportsFloat | typing.SupportsIndex = 365.0, min_day_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9, min_month_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+    """
+    CalTRACK 2.0 data sufficiency of a baseline period (a dict with the problems found).
     """
 def energy_by_hour_class(data: IntervalData, hour_labels: collections.abc.Sequence[str], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> list[tuple[str, float]]:
     """
@@ -145,9 +447,49 @@ def energy_kpis(electricity_kwh: typing.SupportsFloat | typing.SupportsIndex = 0
     """
     Standard coal equivalent (GB/T 2589-2020), intensities and location-based carbon of a period (a dict).
     """
+def fit_best_change_point(x_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"] | None = None, granularity: str = 'daily', search_quantile: typing.SupportsFloat | typing.SupportsIndex = 0.1, search_step_c: typing.SupportsFloat | typing.SupportsIndex = 0.25) -> ChangePointModel:
+    """
+    Every form fitted; the acceptable one with the least CV(RMSE).
+    """
+def fit_change_point(x_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], kind: str, weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"] | None = None, granularity: str = 'daily', search_quantile: typing.SupportsFloat | typing.SupportsIndex = 0.1, search_step_c: typing.SupportsFloat | typing.SupportsIndex = 0.25) -> ChangePointModel:
+    """
+    Fits a change-point model (kind 2P, 3PH, 3PC, 4P, 5P) by grid search of the change points and OLS.
+    """
+def fit_towt(energy: IntervalData, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, monthly_segments: bool = True, temperature_knots_c: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None = None, min_hours_per_bin: typing.SupportsInt | typing.SupportsIndex = 20, occupancy_threshold: typing.SupportsFloat | typing.SupportsIndex = 0.65, min_days: typing.SupportsFloat | typing.SupportsIndex = 365.0, min_day_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9, min_month_coverage: typing.SupportsFloat | typing.SupportsIndex = 0.9) -> TowtModel:
+    """
+    Fits the time-of-week-and-temperature model to hourly energy (kWh) and temperature (deg C); InputError at /baseline when the data is not sufficient (CalTRACK).
+    """
+def goodness_of_fit(y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], yhat: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], p: typing.SupportsInt | typing.SupportsIndex, granularity: Granularity = ...) -> GoodnessOfFit:
+    """
+    Guideline 14 statistics (CV(RMSE), NMBE with n - p, R2, lag-1 autocorrelation) and the gates' verdict.
+    """
+def load_alarm_rules(path: str, known_points: collections.abc.Sequence[str] = []) -> AlarmRules:
+    """
+    Reads and validates a rule file.
+    """
 def load_statistics(data: IntervalData, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0, night_start_hour: typing.SupportsInt | typing.SupportsIndex = 22, night_end_hour: typing.SupportsInt | typing.SupportsIndex = 6, base_percentile: typing.SupportsFloat | typing.SupportsIndex = 0.05) -> dict:
     """
     Peak, base load, load factor, night and weekend shares, completeness (a dict).
+    """
+def locate_deviation(window: collections.abc.Sequence[tuple[str, str, IntervalData]], reference: collections.abc.Sequence[tuple[str, str, IntervalData]], meter: str) -> dict:
+    """
+    The branch of the meter tree (name, parent, IntervalData) that explains a parent's deviation.
+    """
+def maintenance_due(store: ehub._core.store.Store, asset: str, past_grid: ehub._core.core.TimeGrid, past_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], plan_grid: ehub._core.core.TimeGrid, plan_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], rules: collections.abc.Sequence[MaintenanceRule], now_unix_s: typing.SupportsInt | typing.SupportsIndex, on_threshold_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
+    """
+    When each rule falls due for an asset of the store's ledger, under the planned operation.
+    """
+def operating_counters(power_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], step_hours: typing.SupportsFloat | typing.SupportsIndex, on_threshold_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, initially_on: bool = False) -> dict:
+    """
+    Run hours, starts and energy throughput of a power series (a device flow of a dispatch or loop result, or a meter).
+    """
+def parse_alarm_rules(rules: typing.Any, known_points: collections.abc.Sequence[str] = [], file: str = '') -> AlarmRules:
+    """
+    Validates a rule set given as a dict (the JSON format of docs/alarms.md); InputError names the JSON path.
+    """
+def rainflow(series: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> dict:
+    """
+    ASTM E1049-85 rainflow counting: a dict of arrays range, mean, count (1 or 0.5), start, end.
     """
 def read_interval(store: ehub._core.store.Store, point: str, grid: ehub._core.core.TimeGrid) -> IntervalData:
     """
@@ -161,9 +503,25 @@ def roll_up(groups: collections.abc.Sequence[str], values: typing.Annotated[nump
     """
     Group rows rolled up a hierarchy {child: parent}: (names, rows); a cycle is an InputError.
     """
+def similar_day_baseline(baseline: IntervalData, baseline_temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], grid: ehub._core.core.TimeGrid, temperature_c: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], days: typing.SupportsInt | typing.SupportsIndex = 5, same_day_kind: bool = True, max_temperature_difference_c: typing.SupportsFloat | typing.SupportsIndex = 3.0, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    """
+    Each day of grid as the mean of the k baseline days of its kind closest in mean temperature.
+    """
+def start_wear(power_kw: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], step_hours: typing.SupportsFloat | typing.SupportsIndex, life_cost: typing.SupportsFloat | typing.SupportsIndex = 0.0, cold_start_life_share: typing.SupportsFloat | typing.SupportsIndex = 0.008, hot_start_life_share: typing.SupportsFloat | typing.SupportsIndex = 0.0005, hot_standby_max_off_hours: typing.SupportsFloat | typing.SupportsIndex = 4.0, on_threshold_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, initially_hot: bool = False) -> dict:
+    """
+    CHP starts classified cold or hot (from standby) and what they cost.
+    """
+def state_of_health_over_time(soc: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], step_hours: typing.SupportsFloat | typing.SupportsIndex, periods: typing.SupportsInt | typing.SupportsIndex, temperature_c: typing.SupportsFloat | typing.SupportsIndex = 25.0, model: DegradationModel = ...) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    """
+    State of health at the end of each of `periods` equal parts of the series.
+    """
 def tariff_cost(data: IntervalData, hour_labels: collections.abc.Sequence[str], price_per_kwh: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex], utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> float:
     """
     Energy cost of a power series under a time-of-use tariff (a price per label of local hour).
+    """
+def verify_savings(fit: GoodnessOfFit, predicted_kwh: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], metered_kwh: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], confidence: typing.SupportsFloat | typing.SupportsIndex = 0.9, allow_unacceptable: bool = False) -> dict:
+    """
+    Avoided energy and its Guideline 14 fractional savings uncertainty (with the autocorrelation correction).
     """
 def write_edits(store: ehub._core.store.Store, point: str, cleaned: Cleaned) -> int:
     """

@@ -189,11 +189,15 @@ class Store:
         ...
     def _read(self, arg0: collections.abc.Sequence[str], arg1: typing.SupportsInt | typing.SupportsIndex | None, arg2: typing.SupportsInt | typing.SupportsIndex | None, arg3: bool) -> list:
         ...
+    def acknowledge_alarm(self, id: typing.SupportsInt | typing.SupportsIndex, acknowledged_unix_s: typing.SupportsInt | typing.SupportsIndex, who: str) -> None:
+        """
+        Records who acknowledged an alarm and when.
+        """
     def add_alarm(self, rule: str, raised_unix_s: typing.SupportsInt | typing.SupportsIndex, point: str = '', tenant: str = '', severity: str = 'warning', value: typing.SupportsFloat | typing.SupportsIndex = 0.0, message: str = '') -> int:
         """
         Records an alarm; returns its id.
         """
-    def add_asset(self, name: str, tenant: str, site: str, kind: str, rated_power_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, rated_energy_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, params_json: str = '{}') -> int:
+    def add_asset(self, name: str, tenant: str, site: str, kind: str, rated_power_kw: typing.SupportsFloat | typing.SupportsIndex = 0.0, rated_energy_kwh: typing.SupportsFloat | typing.SupportsIndex = 0.0, params_json: str = '{}', commissioned_unix_s: typing.SupportsInt | typing.SupportsIndex = 0, manufacturer: str = '', model: str = '', serial: str = '') -> int:
         """
         Adds an asset; returns its id.
         """
@@ -223,6 +227,10 @@ class Store:
             tz-aware index) and one column per point (or per value of ``group_by_tag``). ``function``: sum,
             mean, min, max or count. ``counts=True`` returns (values, counts).
         """
+    def alarms(self, start_unix_s: typing.SupportsInt | typing.SupportsIndex = -4611686018427387904, end_unix_s: typing.SupportsInt | typing.SupportsIndex = 4611686018427387903) -> list:
+        """
+        Alarms raised in [start, end) as dicts, by raise time.
+        """
     def append_frame(self, frame, replace: bool = False, source: str = 'import') -> int:
         """
         Appends a long frame with columns ``point``, ``time`` (or a time index) and ``value``,
@@ -235,6 +243,10 @@ class Store:
             as ``t`` alone (its index the times). ``quality``: ehub.store.Quality values or ints (default good).
             A duplicate (point, time) with another value raises InputError and writes nothing unless
             ``replace`` (then the replaced rows are audited). Returns the rows written.
+        """
+    def assets(self) -> list:
+        """
+        Assets visible to this store, as dicts.
         """
     def audit_log(self, limit: int = 0):
         """
@@ -259,6 +271,10 @@ class Store:
     def integrity_check(self) -> str:
         """
         'ok' when the database is sound.
+        """
+    def maintenance(self, asset: str = '') -> list:
+        """
+        Maintenance records of one asset ("" for all), as dicts by start time.
         """
     def meters(self):
         """
