@@ -22,7 +22,8 @@ EndCondition end_condition_from_string(std::string_view name) {
 bool DeviceState::empty() const noexcept {
   return !soc && !soc_green && !end_condition && !soc_end_min && charge_efficiency_derate == 0 &&
          discharge_efficiency_derate == 0 && !on && !hours_in_state_h && !last_output_kw &&
-         !part_load_efficiency_ratio && !demand_peak_so_far_kw && !demand_charge_prorated && !demand_charge_off;
+         !part_load_efficiency_ratio && !demand_peak_so_far_kw && !demand_charge_prorated && !demand_charge_off &&
+         exchange_price_adder_per_kwh.empty();
 }
 
 namespace {

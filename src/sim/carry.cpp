@@ -28,7 +28,8 @@ namespace ehub::sim::detail {
 // initial level at every horizon end unless `free_end`; settlements end free), commitment, hours
 // in state and last output of units, and the demand-charge peak so far (plans) or no demand
 // charge (settlements: the loop bills the executed monthly peak itself).
-void apply_states(hub::Scenario& sc, const Park& P, std::int64_t d, const Carry& c, bool plan, bool free_end) {
+void apply_states(hub::Scenario& sc, const Park& P, std::int64_t d, const Carry& c, bool plan, bool free_end,
+                  const std::map<std::string, std::vector<double>>& adders) {
   hub::Hub& h = sc.hub;
   for (std::int32_t i = 0; i < h.num_devices(); ++i) {
     const hub::Device& dev = h.device(i);
@@ -57,6 +58,10 @@ void apply_states(hub::Scenario& sc, const Park& P, std::int64_t d, const Carry&
           st.demand_charge_off = true;
         }
       }
+    if (plan)
+      if (const auto a = adders.find(name); a != adders.end())
+        st.exchange_price_adder_per_kwh.assign(a->second.begin() + static_cast<std::ptrdiff_t>(d),
+                                               a->second.begin() + static_cast<std::ptrdiff_t>(d + sc.grid.size()));
     for (const auto& u : P.units)
       if (u.name == name) {
         st.on = c.on.at(name);
@@ -78,9 +83,10 @@ void apply_states(hub::Scenario& sc, const Park& P, std::int64_t d, const Carry&
 
 // The window scenario of steps [d, d + w) with the carried states applied.
 hub::Scenario window_scenario(const Park& P, std::int64_t d, std::int64_t w, const std::vector<std::vector<double>>& vals,
-                              const Carry& c, bool plan, bool free_end) {
+                              const Carry& c, bool plan, bool free_end,
+                              const std::map<std::string, std::vector<double>>& adders) {
   hub::Scenario sc = hub::scenario_from_json(window_json(P, d, w, vals), P.file, P.base_dir);
-  apply_states(sc, P, d, c, plan, free_end);
+  apply_states(sc, P, d, c, plan, free_end, adders);
   return sc;
 }
 

@@ -92,10 +92,12 @@ std::vector<std::vector<double>> actual_slices(const Park& P, std::int64_t d, st
 // initial level at every horizon end unless `free_end`; settlements end free), commitment, hours
 // in state and last output of units, and the demand-charge peak so far (plans) or no demand
 // charge (settlements: the loop bills the executed monthly peak itself).
-void apply_states(hub::Scenario& sc, const Park& P, std::int64_t d, const Carry& c, bool plan, bool free_end);
+void apply_states(hub::Scenario& sc, const Park& P, std::int64_t d, const Carry& c, bool plan, bool free_end,
+                  const std::map<std::string, std::vector<double>>& adders);
 // The window scenario of steps [d, d + w) with the carried states applied.
 hub::Scenario window_scenario(const Park& P, std::int64_t d, std::int64_t w, const std::vector<std::vector<double>>& vals,
-                              const Carry& c, bool plan, bool free_end);
+                              const Carry& c, bool plan, bool free_end,
+                              const std::map<std::string, std::vector<double>>& adders);
 const dispatch::StateSeries* find_state(const dispatch::Result& r, const std::string& dev, const std::string& name);
 // Appends the executed steps of `part` to `into` (the same devices and states in every window).
 void append_executed(dispatch::Result& into, const dispatch::Result& part);

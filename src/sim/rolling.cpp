@@ -91,6 +91,18 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
                          std::to_string(n / day) + (n % day ? " and a part" : "") + " days (" + std::to_string(n) +
                          " steps); give --days " + std::to_string(n / day) + " or fewer, or omit it for all the data");
   const std::int64_t total = options.days ? *options.days * day : n;
+  for (const auto& [grid, adder] : options.plan_exchange_price_adder_per_kwh) {
+    const auto i = P.full.hub.find_device(grid);
+    if (!i || !P.full.hub.device(*i).grid_connection())
+      throw InputError(file, "plan_exchange_price_adder_per_kwh/" + grid, "no grid connection named \"" + grid + "\"");
+    if (static_cast<std::int64_t>(adder.size()) != n)
+      throw InputError(file, "plan_exchange_price_adder_per_kwh/" + grid,
+                       "needs one value per step of the scenario's data (" + std::to_string(n) + "), got " +
+                           std::to_string(adder.size()));
+    for (std::size_t t = 0; t < adder.size(); ++t)
+      if (!std::isfinite(adder[t]))
+        throw InputError(file, "plan_exchange_price_adder_per_kwh/" + grid + "/" + std::to_string(t), "must be finite");
+  }
   const double dt = P.grid.step_hours();
 
   LoopReport rep;
@@ -144,7 +156,7 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
         rep.forecast_baseline_steps += base;
       }
       for (int attempt = 0; attempt < 2 && !have_plan; ++attempt) {
-        const hub::Scenario sc = window_scenario(P, d, w, vals, c, true, attempt == 1);
+        const hub::Scenario sc = window_scenario(P, d, w, vals, c, true, attempt == 1, options.plan_exchange_price_adder_per_kwh);
         plan = dispatch::solve(sc, dopt);
         ++rep.solves;
         rep.solve_s += plan.build_s + plan.solve_s;
@@ -172,7 +184,7 @@ LoopReport run_loop(const json& scenario, const std::string& file, const std::st
     const std::int64_t len = options.twin.causal ? 1 : e;
     for (std::int64_t s0 = 0; s0 < e; s0 += len) {
       const std::int64_t l = std::min(len, e - s0);
-      TwinResult tr = execute(window_scenario(P, d + s0, l, actual_slices(P, d + s0, l), c, false, true),
+      TwinResult tr = execute(window_scenario(P, d + s0, l, actual_slices(P, d + s0, l), c, false, true, {}),
                               slice_pins(pins, s0, l), dopt, options.twin);
       ++rep.solves;
       rep.solve_s += tr.executed.build_s + tr.executed.solve_s;

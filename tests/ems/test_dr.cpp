@@ -175,3 +175,65 @@ TEST(DemandResponse, SettlementPaysVerifiedReductionAndChargesShortfall) {
 }
 
 }  // namespace
+
+// ---- the event answered by the operations loop (dr::answer_in_loop), computed by hand ----------
+
+namespace {
+
+// Six days hourly from Mon 2025-07-07 (UTC+8): load 1000 kW, 1500 kW 08-20 h; a flat grid price of
+// 1.0 (sell 0.1), so without an event the 2 MWh / 1 MW battery (efficiency 0.9 each way, SOC 0.5,
+// every plan ends at least there) does nothing.
+nlohmann::json loop_park() {
+  std::vector<double> load;
+  for (int d = 0; d < 6; ++d)
+    for (int h = 0; h < 24; ++h) load.push_back(h >= 8 && h < 20 ? 1500.0 : 1000.0);
+  return nlohmann::json{
+      {"name", "dr loop"},
+      {"time", {{"start", "2025-07-07T00:00:00+08:00"}, {"step_minutes", 60}, {"steps", 144}}},
+      {"buses", nlohmann::json::array({{{"name", "el"}, {"carrier", "electricity"}}})},
+      {"devices",
+       nlohmann::json::array(
+           {{{"name", "grid"}, {"type", "grid"}, {"bus", "el"}, {"buy_price_per_kwh", 1.0}, {"sell_price_per_kwh", 0.1}},
+            {{"name", "bat"}, {"type", "battery"}, {"bus", "el"}, {"energy_kwh", 2000}, {"power_kw", 1000},
+             {"charge_efficiency", 0.9}, {"discharge_efficiency", 0.9}, {"soc_initial", 0.5}},
+            {{"name", "load"}, {"type", "load"}, {"bus", "el"}, {"profile_kw", load}}})}};
+}
+
+}  // namespace
+
+TEST(DemandResponse, AnsweredByTheOperationsLoop) {
+  // A 500 kW peak-shaving event on Friday 11 July 14-16 h at 0.85 per kWh, announced the day before.
+  const auto events = dr::parse_events(nlohmann::json::parse(R"({"program": "peak", "compensation_per_kwh": 0.85,
+    "events": [{"id": "E1", "type": "peak_shaving", "notified": "2025-07-10T12:00:00+08:00",
+     "window": {"start": "2025-07-11T14:00:00+08:00", "end": "2025-07-11T16:00:00+08:00"}, "requested_kw": 500}]})"));
+  ehub::sim::LoopOptions o;
+  o.strategy = ehub::sim::Strategy::perfect;
+  o.horizon_hours = 24;  // the Friday plan is the first to see the event
+  o.reoptimize_every_hours = 24;
+  o.dispatch.solver = "cbc";
+  o.twin.battery_taper_fraction = 0;  // the twin delivers the plan exactly (no taper, no derate)
+  o.twin.battery_efficiency_drop = 0;
+  dr::BaselineRule rule;
+  rule.x_days = 2;
+  rule.y_days = 2;
+  rule.select = "recent";
+  rule.utc_offset_minutes = 480;
+  const auto a = dr::answer_in_loop(loop_park(), "park.json", ".", o, events[0], rule);
+  // The plan sees each kWh of import in the window 0.85 dearer: the battery charges from 1000 to
+  // 2000 kWh before it (1111.1 kWh from the grid), delivers 2000 x 0.9 = 1800 kWh in the two hours
+  // and is charged back to 1000 kWh by the day's end (1111.1 kWh): 422.2 kWh more import at 1.0.
+  EXPECT_NEAR(a.cost_with - a.cost_without, 2 * 1000 / 0.9 - 1800, 0.05);
+  // Baseline: Wednesday and Thursday, 1500 kW x 2 h = 3000 kWh (the battery idle then); metered
+  // 3000 - 1800 = 1200 kWh; paid min(1800, 1.2 x 1000) = 1200 kWh x 0.85 = 1020.
+  EXPECT_NEAR(a.settlement.baseline_kwh, 3000.0, 1e-6);
+  EXPECT_NEAR(a.settlement.delivered_kwh, 1800.0, 0.05);
+  EXPECT_NEAR(a.settlement.paid_kwh, 1200.0, 1e-6);
+  EXPECT_NEAR(a.settlement.payment, 1020.0, 1e-6);
+  EXPECT_NEAR(a.value, 1020.0 - (2 * 1000 / 0.9 - 1800), 0.05);
+  // The incentive is no cost of the park: the run without the event costs the load at 1.0.
+  EXPECT_NEAR(a.cost_without, 6 * (12 * 1500.0 + 12 * 1000.0), 0.05);
+  // Bad input: a grid that does not exist, a run that stops before the event.
+  EXPECT_THROW(dr::answer_in_loop(loop_park(), "park.json", ".", o, events[0], rule, "nope"), ehub::InputError);
+  o.days = 4;
+  EXPECT_THROW(dr::answer_in_loop(loop_park(), "park.json", ".", o, events[0], rule), ehub::InputError);
+}

@@ -234,3 +234,30 @@ def test_event_in_the_plan_and_its_value_by_hand():
     assert a["value"] == pytest.approx(21)
     with pytest.raises(ehub.InputError, match="no device named 'mains'"):
         ehub.dr.scenario_with_event(sc, ev, "2025-07-10T00:00:00+08:00", 24, grid_device="mains")
+
+
+def test_event_answered_by_the_operations_loop_by_hand():
+    # Six days, flat price 1.0; a 2 MWh / 1 MW battery (0.9 each way, SOC 0.5) idle without the
+    # event. With a 500 kW event on Friday 14-16 h at 0.85: charge to 2000 kWh, deliver 1800 kWh,
+    # charge back to 1000 kWh: 2 x 1111.1 - 1800 = 422.2 kWh more at 1.0; baseline (Wed, Thu)
+    # 3000 kWh; paid min(1800, 1.2 x 1000) = 1200 kWh x 0.85 = 1020; value 1020 - 422.2.
+    load = [1500.0 if 8 <= h < 20 else 1000.0 for _ in range(6) for h in range(24)]
+    park = {"time": {"start": "2025-07-07T00:00:00+08:00", "step_minutes": 60, "steps": 144},
+            "buses": [{"name": "el", "carrier": "electricity"}],
+            "devices": [{"name": "grid", "type": "grid", "bus": "el", "buy_price_per_kwh": 1.0, "sell_price_per_kwh": 0.1},
+                        {"name": "bat", "type": "battery", "bus": "el", "energy_kwh": 2000, "power_kw": 1000,
+                         "charge_efficiency": 0.9, "discharge_efficiency": 0.9, "soc_initial": 0.5},
+                        {"name": "load", "type": "load", "bus": "el", "profile_kw": load}]}
+    ev = ehub.dr.parse_events({"program": "peak", "compensation_per_kwh": 0.85, "events": [
+        {"id": "E1", "type": "peak_shaving", "notified": "2025-07-10T12:00:00+08:00",
+         "window": {"start": "2025-07-11T14:00:00+08:00", "end": "2025-07-11T16:00:00+08:00"}, "requested_kw": 500}]})
+    twin = ehub.sim.TwinOptions(battery_taper_fraction=0.0, battery_efficiency_drop=0.0)
+    a = ehub.dr.answer_in_loop(park, ev[0], strategy="perfect", horizon_hours=24, reoptimize_every_hours=24,
+                               twin=twin, rule=ehub.dr.BaselineRule(x_days=2, y_days=2, select="recent",
+                                                                    utc_offset_minutes=480))
+    extra = 2 * 1000 / 0.9 - 1800
+    assert a["cost_with"] - a["cost_without"] == pytest.approx(extra, abs=0.05)
+    assert a["settlement"]["baseline_kwh"] == pytest.approx(3000.0)
+    assert a["settlement"]["payment"] == pytest.approx(1020.0)
+    assert a["value"] == pytest.approx(1020.0 - extra, abs=0.05)
+    assert a["with"].steps == 144

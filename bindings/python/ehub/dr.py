@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import _core
 from ._reexport import reexport
 
-__all__ = reexport(globals(), _core.dr) + ["settle_series", "event_value", "scenario_with_event", "answer_event"]
+__all__ = reexport(globals(), _core.dr) + ["settle_series", "event_value", "scenario_with_event", "answer_event", "answer_in_loop"]
 
 
 def settle_series(event, metered_kwh, other_events=(), **rule):
@@ -135,6 +135,27 @@ def answer_event(scenario: dict, event, start: str, steps: int, baseline_kwh, ba
     out.update({"cost_without": r0.objective, "cost_with": cost_with, "settlement": settlement,
                 "metered_kwh": pd.Series(metered, index=f1.index[inside]), "without": r0, "with": r1})
     return out
+
+
+def answer_in_loop(scenario: dict, event, options=None, rule=None, grid_device: str = "grid", other_events=(),
+                   base_dir: str = ".", **fields):
+    """The operations loop answering ``event`` (docs/demand_response.md, "In the operations loop").
+
+    Runs the loop (``ehub.sim.run_loop``: forecasts, plans, the twin) twice on the scenario dict,
+    without and with the event: with it, every plan sees the compensation on ``grid_device`` during
+    the event window, the twin delivers the plan at the park's own prices, and the event is settled
+    on the executed net grid import with ``rule`` (a :class:`BaselineRule`; the look-back days are the
+    run's own). options: an ``ehub.sim.LoopOptions`` or its fields as keywords (it must run past
+    the event). Returns a dict: cost_without, cost_with, settlement (as :func:`settle`), value =
+    net - (cost_with - cost_without), and the two LoopReports ``without`` and ``with``.
+    """
+    from . import sim
+    if options is None:
+        options = sim.LoopOptions(**fields)
+    elif fields:
+        raise TypeError("give options or its fields as keywords, not both")
+    return _core.dr._answer_in_loop(scenario, options, event, rule if rule is not None else _core.dr.BaselineRule(), grid_device,
+                                    list(other_events), str(base_dir))
 
 
 def _no_pay(event):

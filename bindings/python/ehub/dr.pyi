@@ -11,7 +11,7 @@ from typing import Any
 
 from . import _core
 from ._core.dr import *
-__all__ = ['BaselineRule', 'Event', 'EventType', 'load_events', 'parse_events', 'record_settlement', 'settle', 'settle_against', 'settle_series', 'event_value', 'scenario_with_event', 'answer_event']
+__all__ = ['BaselineRule', 'Event', 'EventType', 'load_events', 'parse_events', 'record_settlement', 'settle', 'settle_against', 'settle_series', 'event_value', 'scenario_with_event', 'answer_event', 'answer_in_loop']
 
 def settle_series(event, metered_kwh, other_events=..., **rule):
     """Settles ``event`` against a pandas Series of metered energy per step (kWh), the baseline rule
@@ -40,4 +40,16 @@ def answer_event(scenario: dict, event, start: str, steps: int, baseline_kwh, ba
     ``settle_series`` on the park's metered history). Returns a dict: cost_without, cost_with (the
     operating cost, the event's price terms taken out), the settlement (payment, penalty, net)
     and value = net - (cost_with - cost_without), with both dispatch results."""
+    ...
+
+def answer_in_loop(scenario: dict, event, options=None, rule=None, grid_device: str = 'grid', other_events=..., base_dir: str = '.', **fields):
+    """The operations loop answering ``event`` (docs/demand_response.md, "In the operations loop").
+
+    Runs the loop (``ehub.sim.run_loop``: forecasts, plans, the twin) twice on the scenario dict,
+    without and with the event: with it, every plan sees the compensation on ``grid_device`` during
+    the event window, the twin delivers the plan at the park's own prices, and the event is settled
+    on the executed net grid import with ``rule`` (a :class:`BaselineRule`; the look-back days are the
+    run's own). options: an ``ehub.sim.LoopOptions`` or its fields as keywords (it must run past
+    the event). Returns a dict: cost_without, cost_with, settlement (as :func:`settle`), value =
+    net - (cost_with - cost_without), and the two LoopReports ``without`` and ``with``."""
     ...

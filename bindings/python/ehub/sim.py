@@ -84,6 +84,7 @@ def run_loop(scenario, options=None, progress=False, base_dir=".", **fields) -> 
                               reoptimize_every_hours=base.reoptimize_every_hours, days=base.days,
                               dispatch=base.dispatch, progress=base.progress, forecaster=base.forecaster,
                               refit_every_days=base.refit_every_days, twin=base.twin)
+        options.plan_exchange_price_adder_per_kwh = base.plan_exchange_price_adder_per_kwh
         for k, v in fields.items():
             if not hasattr(options, k):
                 raise TypeError(f"run_loop() got an unexpected keyword argument {k!r}")

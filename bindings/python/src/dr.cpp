@@ -100,6 +100,30 @@ void bind_dr(py::module_& m) {
         },
         py::arg("event"), py::arg("baseline_kwh"), py::arg("metered_kwh"),
         "Settlement against a given baseline over the event window (per step).");
+  m.def(
+      "_answer_in_loop",
+      [](const py::dict& scenario, const sim::LoopOptions& o, const Event& e, const BaselineRule& rule,
+         const std::string& grid, const std::vector<Event>& other, const std::string& base_dir) {
+        const nlohmann::json j = json_from_python(scenario);
+        LoopAnswer a;
+        {
+          py::gil_scoped_release release;
+          a = answer_in_loop(j, "<python>", base_dir, o, e, rule, grid, other);
+        }
+        py::dict d;
+        d["cost_without"] = a.cost_without;
+        d["cost_with"] = a.cost_with;
+        d["settlement"] = settlement_dict(a.settlement);
+        d["value"] = a.value;
+        d["without"] = a.without;
+        d["with"] = a.with;
+        return d;
+      },
+      py::arg("scenario"), py::arg("options"), py::arg("event"), py::arg("rule") = BaselineRule{},
+      py::arg("grid_device") = "grid", py::arg("other_events") = std::vector<Event>{}, py::arg("base_dir") = ".",
+      "The operations loop run without and with the event (plans see its incentive, the twin delivers, the "
+      "event settled on the executed grid import): a dict with cost_without, cost_with, settlement, value "
+      "and both LoopReports (without, with).");
   m.def("record_settlement",
         [](store::Store& s, const Event& e, const ems::IntervalData& metered, const BaselineRule& rule, const std::string& tenant) {
           return record_settlement(s, e, settle(e, metered, rule), tenant);

@@ -183,6 +183,9 @@ void bind_sim(py::module_& m) {
           [](sim::LoopOptions& o, const py::object& s) { o.strategy = strategy_of(s); },
           "how the park is operated (set from a Strategy or its name)")
       .def_readwrite("horizon_hours", &sim::LoopOptions::horizon_hours, "length of each plan, h")
+      .def_readwrite("plan_exchange_price_adder_per_kwh", &sim::LoopOptions::plan_exchange_price_adder_per_kwh,
+                     "{grid device: price per kWh added to its import and export prices in the plans only, one "
+                     "value per step of the scenario's data} (e.g. a demand-response incentive; ehub.dr)")
       .def_readwrite("reoptimize_every_hours", &sim::LoopOptions::reoptimize_every_hours,
                      "hours executed between decisions (<= horizon_hours)")
       .def_readwrite("days", &sim::LoopOptions::days, "days to run from the scenario start (None: all data)")

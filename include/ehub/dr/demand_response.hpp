@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ehub/ems/meter_data.hpp"
+#include "ehub/sim/rolling.hpp"
 #include "ehub/export.hpp"
 
 namespace ehub::store {
@@ -122,6 +123,29 @@ EHUB_EXPORT Settlement settle(const Event& event, const ems::IntervalData& meter
 /// the same length): delivered, payment, penalty and net as `settle` computes them. Throws
 /// InputError for different lengths or gaps.
 EHUB_EXPORT Settlement settle_against(const Event& event, const Eigen::VectorXd& baseline_kwh, const Eigen::VectorXd& metered_kwh);
+
+/// A demand-response event answered by the operations loop (docs/demand_response.md, "In the
+/// operations loop").
+struct LoopAnswer {
+  double cost_without = 0;      ///< the run's operating cost without the event
+  double cost_with = 0;         ///< the run's operating cost answering it (the incentive is not a cost)
+  Settlement settlement{};      ///< against the customer baseline of the executed grid import
+  double value = 0;             ///< settlement.net - (cost_with - cost_without)
+  sim::LoopReport without{};    ///< the run without the event
+  sim::LoopReport with{};       ///< the run answering it
+};
+
+/// Runs the operations loop on `scenario` twice, without and with `event`: with it, every plan
+/// sees the event's compensation c on grid connection `grid_device` during the event window (its
+/// import and export prices rise by c for peak shaving, fall by c for valley filling, so each kWh
+/// of change is worth c; LoopOptions::plan_exchange_price_adder_per_kwh), the twin delivers the
+/// plan at the park's own prices, and the event is settled (`settle`, with `rule` and `other`) on
+/// the executed net grid import per step of the run answering it (the look-back days are that
+/// run's too). The loop must run past the event's end. Throws InputError naming the problem.
+EHUB_EXPORT LoopAnswer answer_in_loop(const nlohmann::json& scenario, const std::string& file, const std::string& base_dir,
+                                      const sim::LoopOptions& options, const Event& event,
+                                      const BaselineRule& rule = {}, const std::string& grid_device = "grid",
+                                      const std::vector<Event>& other = {});
 
 /// Records a settled event in the store's demand-response table (programme, window, requested kW
 /// (the window's mean when given in kWh), baseline and delivered kWh, status "completed"); returns its id.

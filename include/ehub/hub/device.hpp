@@ -134,6 +134,9 @@ struct DeviceState {
   std::optional<double> demand_peak_so_far_kw;  ///< grid: peak import of the month so far
   std::optional<bool> demand_charge_prorated;   ///< grid: prorate the demand charge to the horizon
   bool demand_charge_off = false;               ///< grid: no demand charge (billed by the caller)
+  /// grid: added to the import and the export price per step of the horizon (e.g. a
+  /// demand-response incentive: each kWh less of net import is worth this much more); empty: none.
+  std::vector<double> exchange_price_adder_per_kwh;
 
   /// True when no field is set.
   bool empty() const noexcept;

@@ -37,6 +37,10 @@ struct LoopOptions {
   Strategy strategy = Strategy::mpc;   ///< how the park is operated
   int horizon_hours = 48;              ///< length of each plan
   int reoptimize_every_hours = 24;     ///< steps executed between decisions (<= horizon_hours)
+  /// Per grid connection (device name): a price per kWh added to its import and export prices in
+  /// the plans only, one value per step of the scenario's data (e.g. a demand-response incentive
+  /// during an event window, ehub::dr); settlements and KPIs are at the park's own prices.
+  std::map<std::string, std::vector<double>> plan_exchange_price_adder_per_kwh;
   std::optional<int> days;             ///< days to run from the scenario start (default: all data)
   dispatch::Options dispatch;          ///< solver and options of every plan and twin solve
   std::function<void(std::int64_t done, std::int64_t total)> progress;  ///< after each decision: steps done, total

@@ -44,6 +44,16 @@ class Grid final : public Device {
     if (s.demand_peak_so_far_kw) g->peak_so_far_kw_ = std::max(0.0, *s.demand_peak_so_far_kw);
     if (s.demand_charge_prorated) g->prorated_ = *s.demand_charge_prorated;
     if (s.demand_charge_off) g->demand_charge_ = 0.0;
+    if (!s.exchange_price_adder_per_kwh.empty()) {
+      if (s.exchange_price_adder_per_kwh.size() != g->buy_.size())
+        throw InputError("", "/devices/" + name(),
+                         "a price adder needs one value per step (" + std::to_string(g->buy_.size()) + "), got " +
+                             std::to_string(s.exchange_price_adder_per_kwh.size()));
+      for (std::size_t t = 0; t < g->buy_.size(); ++t) {  // the same on both: sell stays <= buy
+        g->buy_[t] += s.exchange_price_adder_per_kwh[t];
+        g->sell_[t] += s.exchange_price_adder_per_kwh[t];
+      }
+    }
     return g;
   }
   std::vector<PortSpec> ports() const override {

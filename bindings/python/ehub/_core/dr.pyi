@@ -5,6 +5,7 @@ Demand response: events, customer baselines, settlement
 from __future__ import annotations
 import collections.abc
 import ehub._core.ems
+import ehub._core.sim
 import ehub._core.store
 import numpy
 import numpy.typing
@@ -150,6 +151,10 @@ class BaselineRule:
     @y_days.setter
     def y_days(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
+def _answer_in_loop(scenario: dict, options: ehub._core.sim.LoopOptions, event: Event, rule: BaselineRule = ..., grid_device: str = 'grid', other_events: collections.abc.Sequence[Event] = [], base_dir: str = '.') -> dict:
+    """
+    The operations loop run without and with the event (plans see its incentive, the twin delivers, the event settled on the executed grid import): a dict with cost_without, cost_with, settlement, value and both LoopReports (without, with).
+    """
 def load_events(path: str, now_unix_s: typing.SupportsInt | typing.SupportsIndex = 0, utc_offset_minutes: typing.SupportsInt | typing.SupportsIndex = 0) -> list[Event]:
     """
     Events from a JSON file, checked.

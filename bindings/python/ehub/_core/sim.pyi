@@ -156,6 +156,14 @@ class LoopOptions:
     def horizon_hours(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
+    def plan_exchange_price_adder_per_kwh(self) -> dict[str, list[float]]:
+        """
+        {grid device: price per kWh added to its import and export prices in the plans only, one value per step of the scenario's data} (e.g. a demand-response incentive; ehub.dr)
+        """
+    @plan_exchange_price_adder_per_kwh.setter
+    def plan_exchange_price_adder_per_kwh(self, arg0: collections.abc.Mapping[str, collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]]) -> None:
+        ...
+    @property
     def progress(self) -> typing.Any:
         """
         callable(done_steps, total_steps) called after each decision (with the GIL), or None
