@@ -1,6 +1,7 @@
 // Model building: every device formulates itself through the builder, one balance row per bus
 // and step, expressions of renewable output and consumption, rows and objectives on tallies, and
 // the prepared model with its hard constraints.
+#include "ehub/core/format.hpp"
 #include "ehub/dispatch/dispatch.hpp"
 
 #include <algorithm>
@@ -27,11 +28,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
                                    " (this is a bug in ehub; please report it with the scenario)");
 }
 
-std::string fmt(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.6g", v);
-  return b;
-}
+std::string fmt(double v) { return format_number(v, 6); }
 
 // Adds scale x (the flow without its shortfall terms) to e.
 void add_scaled(StepExpr& e, const hub::PortFlow& f, double scale, std::int32_t n) {

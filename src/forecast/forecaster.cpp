@@ -1,4 +1,5 @@
 // Forecaster: shared cleaning, checks, residual-quantile calibration; the model registry.
+#include "ehub/core/format.hpp"
 #include "ehub/forecast/forecaster.hpp"
 
 #include <algorithm>
@@ -13,11 +14,7 @@ namespace {
 
 std::string iso(std::int64_t t) { return format_iso8601(t); }
 
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
+std::string num(double x) { return format_number(x, 6); }
 
 // The steps known at `known_until` and the exogenous values up to `exog_until` of an input that
 // was prepared on a longer history (calibration pseudo-forecasts reuse the fit's cleaning).

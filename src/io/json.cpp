@@ -1,4 +1,5 @@
 // JSON helpers: file loading with line/column errors and the pointer-tracking JsonReader.
+#include "ehub/core/format.hpp"
 #include "ehub/io/json.hpp"
 
 #include <algorithm>
@@ -75,13 +76,7 @@ std::string parse_error_location(const nlohmann::json::parse_error& e, std::stri
 
 }  // namespace
 
-std::string format_number(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  std::array<char, 64> buf{};
-  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-  return std::string(buf.data(), res.ptr);
-}
+std::string format_number(double value) { return ehub::format_number(value); }
 
 std::string escape_json_pointer_token(std::string_view key) {
   std::string out;

@@ -1,4 +1,5 @@
 // lp::Model: flat-array storage, validation and names.
+#include "ehub/core/format.hpp"
 #include "ehub/lp/model.hpp"
 
 #include <algorithm>
@@ -176,13 +177,7 @@ std::string Model::row_name(std::int32_t row) const {
 }
 
 namespace {
-std::string num(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+std::string num(double v) { return format_number(v, 17); }
 }  // namespace
 
 void Model::validate() const {

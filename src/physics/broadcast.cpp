@@ -1,4 +1,5 @@
 // Broadcast inputs: length agreement and value checks that name the argument and the index.
+#include "ehub/core/format.hpp"
 #include "ehub/physics/broadcast.hpp"
 
 #include <charconv>
@@ -11,13 +12,7 @@
 namespace ehub::physics {
 namespace detail {
 
-std::string format_number(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
+std::string format_number(double v) { return ehub::format_number(v); }
 
 void throw_bad_value(std::string_view name, Eigen::Index i, std::string_view what, double got, std::string_view hint) {
   std::string path(name);

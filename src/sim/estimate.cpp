@@ -2,6 +2,7 @@
 // matrix is solved with its columns scaled to unit norm and a column-pivoting Householder QR (no
 // normal equations, so the conditioning is that of the data, not its square); a rank below the
 // number of parameters is reported as a singular design. Equations: docs/operations.md.
+#include "ehub/core/format.hpp"
 #include "ehub/sim/estimate.hpp"
 
 #include <Eigen/QR>
@@ -24,11 +25,7 @@ using Eigen::VectorXd;
 constexpr double kRankThreshold = 1e-10;
 
 // A number for messages: up to 6 significant digits ("-5", "0.95", "1e-12").
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+std::string num(double v) { return format_number(v, 6); }
 
 [[noreturn]] void fail(const char* arg, const std::string& detail) { throw InputError("", arg, detail); }
 
