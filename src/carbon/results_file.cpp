@@ -187,6 +187,12 @@ Input read_results_h5(const std::string& path, const ReadOptions& o) {
   const auto time = r.read_vector_int64("/time");
   if (time.empty()) throw InputError(path, "/time", "has no steps");
   const std::size_t n = time.size();
+  // Times within +-10^15 s of 1970 (as for series files): their differences cannot overflow.
+  for (std::size_t i = 0; i < n; ++i)
+    if (time[i] <= -1'000'000'000'000'000 || time[i] >= 1'000'000'000'000'000)
+      throw InputError(path, "/time",
+                       "element " + std::to_string(i) + " is " + std::to_string(time[i]) +
+                           " s, not a time ehub handles (within +-10^15 s of 1970)");
   double step_min = attr_or(r, "/", "step_minutes", n > 1 ? static_cast<double>(time[1] - time[0]) / 60.0 : 60.0);
   const std::int64_t step_s = static_cast<std::int64_t>(std::llround(step_min * 60));
   for (std::size_t i = 1; i < n; ++i)
