@@ -18,7 +18,10 @@ debs=(build-essential cmake ninja-build ccache pkg-config python3-dev python3-ve
       libboost-graph-dev nlohmann-json3-dev pybind11-dev libhdf5-dev libgtest-dev libgmock-dev
       libbenchmark-dev libcli11-dev libsqlite3-dev libpq-dev postgresql-15)
 # PyPI packages for everything Python (the bindings' build included).
-pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py nbclient nbformat ipykernel dask distributed mypy tqdm)
+# highspy and highsbox: the "highs" backend loads libhighs at run time; highsbox (the HiGHS team's binary
+# distribution) ships libhighs.so with the C API, highspy (its Python interface) is what users have.
+pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py nbclient nbformat ipykernel dask distributed mypy tqdm
+      highspy highsbox)
 
 log() { printf '[ehub] %s\n' "$*" >&2; }
 

@@ -283,8 +283,9 @@ HighsLibraryInfo info_from(const std::string& path, const std::unique_ptr<Api>& 
   info.available = api != nullptr;
   info.path = api ? path : "";
   info.version = version;
-  info.reason = api ? "" : path + ": " + why;
-  info.searched.push_back(path + ": " + (api ? std::string("HiGHS ") + version + ", loaded" : why));
+  const std::string outcome = api ? std::string("HiGHS ") + version + ", loaded" : why;
+  info.searched.push_back(outcome.rfind(path + ":", 0) == 0 ? outcome : path + ": " + outcome);
+  info.reason = api ? "" : info.searched.back();
   return info;
 }
 
@@ -296,7 +297,8 @@ std::pair<HighsLibraryInfo, std::unique_ptr<Api>> search() {
   auto attempt = [&](const std::string& path) {
     std::string why, version;
     std::unique_ptr<Api> a = open_api(path, why, version);
-    info.searched.push_back(path + ": " + (a ? std::string("HiGHS ") + version + ", loaded" : why));
+    const std::string outcome = a ? std::string("HiGHS ") + version + ", loaded" : why;
+    info.searched.push_back(outcome.rfind(path + ":", 0) == 0 ? outcome : path + ": " + outcome);
     if (a) {
       info.available = true;
       info.path = path;
@@ -305,7 +307,7 @@ std::pair<HighsLibraryInfo, std::unique_ptr<Api>> search() {
       return true;
     }
     if (!version.empty() && info.version.empty()) info.version = version;
-    refused.push_back(path + ": " + why);
+    refused.push_back(info.searched.back());
     return false;
   };
 
@@ -322,12 +324,12 @@ std::pair<HighsLibraryInfo, std::unique_ptr<Api>> search() {
     std::lock_guard lock(hint_mutex());
     if (python_hints_set()) {
       dirs = python_hint_dirs();
-      python_source = "the Python interpreter hosting ehub";
+      python_source = "as told by the Python interpreter hosting ehub";
     }
   }
   if (python_source.empty()) {
     dirs = ask_python_on_path();
-    python_source = dirs.empty() ? "python3 on PATH (none answered)" : "python3 on PATH";
+    python_source = dirs.empty() ? "asked python3 on PATH: no answer" : "asked python3 on PATH";
   }
   for (const char* var : {"VIRTUAL_ENV", "CONDA_PREFIX"})
     for (auto& d : site_packages_of(std::getenv(var))) dirs.push_back(std::move(d));
@@ -352,24 +354,28 @@ std::pair<HighsLibraryInfo, std::unique_ptr<Api>> search() {
       if (attempt(f)) return {std::move(info), std::move(api)};
   }
 
-  // 3. the system's library path
-  for (const char* soname : {"libhighs.so", "libhighs.so.1"})
+  // 3. the system's library path (a miss there is normal: only refusals are reported)
+  const std::size_t refused_before_system = refused.size();
+  for (const char* soname : {"libhighs.so", "libhighs.so.1"}) {
     if (attempt(soname)) return {std::move(info), std::move(api)};
-
-  std::string where = "looked in: EHUB_HIGHS_LIBRARY (not set); the Python environment via " + python_source;
-  if (looked_dirs.empty()) where += " (no directories)";
-  for (const auto& d : looked_dirs) where += ", " + d;
-  where += "; the system library path (libhighs.so, libhighs.so.1)";
-  info.reason = "no usable libhighs found (";
-  info.reason += refused.empty() ? std::string("none of the candidates exists") : "refused: ";
-  for (std::size_t k = 0; k < refused.size() && !refused.empty(); ++k) {
-    // dlopen's "cannot open shared object file" for the bare sonames is the normal miss.
-    info.reason += (k ? "; " : "") + refused[k];
+    if (refused.back().find("cannot open shared object file") != std::string::npos) refused.pop_back();
   }
-  info.reason += "); " + where +
-                 ". Install it with `pip install highsbox` (the HiGHS binary distribution; highspy's "
-                 "wheels link HiGHS into their extension without the C API) or set EHUB_HIGHS_LIBRARY "
-                 "to a libhighs.so of HiGHS 1.7 or later";
+  const bool system_refused = refused.size() > refused_before_system;
+
+  std::string r = "no usable libhighs found; looked in: EHUB_HIGHS_LIBRARY (not set); the Python environment (";
+  r += python_source + "):";
+  if (looked_dirs.empty()) r += " no directories";
+  for (std::size_t k = 0; k < looked_dirs.size(); ++k) r += (k ? ", " : " ") + looked_dirs[k];
+  r += std::string("; the system library path (libhighs.so, libhighs.so.1: ") +
+       (system_refused ? "refused)" : "not found)");
+  if (!refused.empty()) {
+    r += ". Refused: ";
+    for (std::size_t k = 0; k < refused.size(); ++k) r += (k ? "; " : "") + refused[k];
+  }
+  r += ". Install it with `pip install highsbox` (the HiGHS team's binary distribution; highspy's wheels "
+       "link HiGHS into their extension without its C API) or set EHUB_HIGHS_LIBRARY to a libhighs.so of "
+       "HiGHS 1.7 or a later 1.x";
+  info.reason = std::move(r);
   return {std::move(info), std::move(api)};
 }
 
