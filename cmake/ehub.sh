@@ -164,7 +164,8 @@ bench() {  # Google Benchmark programs, then the peer scripts (PyPI peers instal
   EHUB_PG_FSYNC=on bash tests/store/pg_server.sh start "$pgdir" >/dev/null
   trap 'bash "$here/tests/store/pg_server.sh" stop "$pgdir"' EXIT
   export EHUB_BENCH_PG_URL; EHUB_BENCH_PG_URL=$(cat "$pgdir/url")
-  for b in build/bench/bench/ehub_bench_*; do [ -x "$b" ] && "$b"; done
+  # The .venv first on PATH: the "highs" backend asks its python3 where highsbox keeps libhighs.
+  for b in build/bench/bench/ehub_bench_*; do [ -x "$b" ] && PATH="$venv/bin:$PATH" "$b"; done
   PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/lp_build_peers.py \
     --bench-binary build/bench/bench/ehub_bench_lp_build
   PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/dispatch_peers.py --repeat 3
