@@ -11,9 +11,12 @@
 // Threads. Separate HiGHS instances run concurrently on separate threads; each calling thread has
 // its own HiGHS task scheduler, started by its first run with that run's `threads` option and
 // fixed from then on. HiGHS 1.15's Highs_destroy resets the calling thread's scheduler, which is
-// not safe while another thread is inside HiGHS (HiGHS pull request 3141). So every call into
-// HiGHS holds a process-wide shared lock, and Highs_destroy / Highs_resetGlobalScheduler the
-// exclusive one: solves run in parallel, a destroy waits for running solves to return.
+// not safe while another thread is inside HiGHS (HiGHS pull request 3141). So ehub never destroys
+// a HiGHS instance: a Solver that is done with one clears its model (Highs_clearModel) and hands
+// it to a process-wide pool, from which the next Solver takes it (at most as many instances live
+// as Solvers ever existed at once). Every call into HiGHS holds a process-wide shared lock, and
+// Highs_resetGlobalScheduler, needed when a thread asks for another thread count, the exclusive
+// one: solves run in parallel.
 //
 // Signs: HiGHS reports row duals and column duals (reduced costs) as d objective / d rhs and
 // d objective / d x_j in the model's own sense, the convention of docs/lp.md.
@@ -73,7 +76,7 @@ struct Api {
   HighsInt (*version_patch)() = nullptr;
   HighsInt (*sizeof_highs_int)(const void*) = nullptr;
   void* (*create)() = nullptr;
-  void (*destroy)(void*) = nullptr;
+  HighsInt (*clear_model)(void*) = nullptr;
   void (*reset_global_scheduler)(HighsInt) = nullptr;
   HighsInt (*pass_lp)(void*, HighsInt, HighsInt, HighsInt, HighsInt, HighsInt, double, const double*, const double*,
                       const double*, const double*, const double*, const HighsInt*, const HighsInt*,
@@ -151,7 +154,7 @@ std::unique_ptr<Api> open_api(const std::string& path, std::string& why, std::st
       {"Highs_version", resolve(h, "Highs_version", api->version_string)},
       {"Highs_getSizeofHighsInt", resolve(h, "Highs_getSizeofHighsInt", api->sizeof_highs_int)},
       {"Highs_create", resolve(h, "Highs_create", api->create)},
-      {"Highs_destroy", resolve(h, "Highs_destroy", api->destroy)},
+      {"Highs_clearModel", resolve(h, "Highs_clearModel", api->clear_model)},
       {"Highs_resetGlobalScheduler", resolve(h, "Highs_resetGlobalScheduler", api->reset_global_scheduler)},
       {"Highs_passLp", resolve(h, "Highs_passLp", api->pass_lp)},
       {"Highs_passMip", resolve(h, "Highs_passMip", api->pass_mip)},
@@ -406,16 +409,24 @@ const Api* loaded_api(HighsLibraryInfo* out = nullptr) {
 
 // ---- calls into HiGHS -------------------------------------------------------------------------
 
-// Shared for every call into HiGHS, exclusive for Highs_destroy and Highs_resetGlobalScheduler
-// (see the file comment).
+// Shared for every call into HiGHS, exclusive for Highs_resetGlobalScheduler (see the file comment).
 std::shared_mutex& highs_call_mutex() {
   static std::shared_mutex m;
   return m;
 }
 
-// The `threads` value this thread's HiGHS scheduler was started with (0: not started, or reset
-// by a Highs_destroy on this thread).
+// The `threads` value this thread's HiGHS scheduler was started with (0: not started, or reset).
 thread_local int tl_scheduler_threads = 0;
+
+// HiGHS instances with no model, ready for the next Solver (never destroyed: see the file comment).
+struct InstancePool {
+  std::mutex mutex;
+  std::vector<void*> free;
+};
+InstancePool& instance_pool() {
+  static InstancePool p;
+  return p;
+}
 
 void log_callback(int type, const char* message, const void*, void*, void* user) {
   if (type != kCallbackLogging || !message || !user) return;
@@ -470,7 +481,16 @@ class HighsBackend final : public Solver {
     }
     release();
     std::shared_lock lock(highs_call_mutex());
-    void* h = api_.create();
+    void* h = nullptr;
+    {
+      InstancePool& pool = instance_pool();
+      std::lock_guard pool_lock(pool.mutex);
+      if (!pool.free.empty()) {
+        h = pool.free.back();
+        pool.free.pop_back();
+      }
+    }
+    if (!h) h = api_.create();
     if (!h) throw SolverError("highs", "Highs_create returned no instance");
     highs_ = h;
     api_.set_bool_option(h, "output_flag", 0);  // HiGHS logs to stdout by default
@@ -553,12 +573,20 @@ class HighsBackend final : public Solver {
     if (!highs_) throw SolverError("highs", "no model loaded: call load() first");
   }
 
+  // Hands the instance back to the pool, its model cleared.
   void release() noexcept {
     if (!highs_) return;
-    std::unique_lock lock(highs_call_mutex());
-    api_.destroy(highs_);  // also resets this thread's HiGHS scheduler
+    {
+      std::shared_lock lock(highs_call_mutex());
+      api_.clear_model(highs_);
+    }
+    try {
+      InstancePool& pool = instance_pool();
+      std::lock_guard pool_lock(pool.mutex);
+      pool.free.push_back(highs_);
+    } catch (...) {  // no memory for the pool's slot: the instance is leaked, not destroyed
+    }
     highs_ = nullptr;
-    tl_scheduler_threads = 0;
   }
 
   // HiGHS fixes a thread's scheduler size at its first run: a different `threads` later needs a
