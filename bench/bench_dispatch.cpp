@@ -56,9 +56,10 @@ void run(benchmark::State& state, std::int64_t steps, int step_minutes, bool rel
   state.counters["nonzeros"] = static_cast<double>(nnz);
 }
 
-// One week (168 x 1 h) Pareto frontier with 11 points as full MILPs; counts whether the
-// frontier's cost is monotone in the green share.
-void week_pareto(benchmark::State& state, const char* solver) {
+// One week (168 x 1 h) Pareto frontier with 11 points as full MILPs, `workers` points at a time
+// (0: one per core; Cbc's MILPs run one at a time anyway); counts whether the frontier's cost is
+// monotone in the green share.
+void week_pareto(benchmark::State& state, const char* solver, int workers) {
   if (!std::filesystem::exists(kPark)) {
     state.SkipWithError("examples/data/reference_park.json not found");
     return;
@@ -72,6 +73,7 @@ void week_pareto(benchmark::State& state, const char* solver) {
   const auto sc = ehub::hub::load_scenario(kPark, h);
   ehub::dispatch::Options o;
   o.solver = solver;
+  o.workers = workers;
   bool monotone = true;
   double lo = 0, hi = 0, cost_lo = 0, cost_hi = 0;
   for (auto _ : state) {
@@ -89,10 +91,12 @@ void week_pareto(benchmark::State& state, const char* solver) {
   state.counters["cost_lo"] = cost_lo;
   state.counters["cost_hi"] = cost_hi;
 }
-void BM_WeekPareto11Cbc(benchmark::State& s) { week_pareto(s, "cbc"); }
-void BM_WeekPareto11Highs(benchmark::State& s) { week_pareto(s, "highs"); }
+void BM_WeekPareto11Cbc(benchmark::State& s) { week_pareto(s, "cbc", 0); }
+void BM_WeekPareto11Highs(benchmark::State& s) { week_pareto(s, "highs", 1); }
+void BM_WeekPareto11HighsAllCores(benchmark::State& s) { week_pareto(s, "highs", 0); }
 BENCHMARK(BM_WeekPareto11Cbc)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_WeekPareto11Highs)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_WeekPareto11HighsAllCores)->Unit(benchmark::kSecond)->Iterations(1);
 
 void BM_YearRelaxedBuild(benchmark::State& s) { run(s, 8760, 60, true, "clp", true); }
 void BM_YearRelaxedClp(benchmark::State& s) { run(s, 8760, 60, true, "clp", false); }

@@ -314,7 +314,7 @@ inline constexpr Capabilities kClpCapabilities{.integers = false, .duals = true,
 /// See kClpCapabilities.
 inline constexpr Capabilities kCbcCapabilities{.integers = true, .duals = true, .warm_start = true, .mip_start = true,
                                                .interior_point = true, .time_limit = true, .mip_gap = true,
-                                               .threads = true};
+                                               .threads = true, .milp_one_at_a_time = true};
 /// See kClpCapabilities: LP by simplex (primal, dual) and interior point, MILP, duals, basis warm
 /// start, MIP start, time limit, gap, threads.
 inline constexpr Capabilities kHighsCapabilities{.integers = true, .duals = true, .warm_start = true, .mip_start = true,

@@ -166,7 +166,9 @@ def test_highs_is_selectable_and_solves_to_the_published_optima():
     assert "highs" in ehub.lp.available_solvers()
     assert ehub.lp.solver_availability("highs") == {"available": True, "reason": ""}
     caps = ehub.lp.solver_capabilities("highs")
+    assert caps.pop("milp_one_at_a_time") is False  # separate HiGHS solvers run MILPs concurrently
     assert all(caps.values()) and set(caps) >= {"integers", "duals", "interior_point", "mip_gap", "threads"}
+    assert ehub.lp.solver_capabilities("cbc")["milp_one_at_a_time"] is True
     r = ehub.lp.solve(ehub.lp.read_mps(str(LP_DIR / "afiro.mps")), solver="highs")
     assert r.solver == "highs" and r.status == "optimal"
     assert r.objective == pytest.approx(-4.6475314286e02, rel=1e-6)  # netlib optimum

@@ -192,6 +192,7 @@ void bind_lp(py::module_& m) {
         d["time_limit"] = c.time_limit;
         d["mip_gap"] = c.mip_gap;
         d["threads"] = c.threads;
+        d["milp_one_at_a_time"] = c.milp_one_at_a_time;
         return d;
       },
       py::arg("name"), "What backend `name` can do, as a dict of booleans. Raises InputError for an unknown name.");

@@ -90,6 +90,9 @@ struct Capabilities {
   bool time_limit = false;      ///< honours SolveOptions::time_limit_s
   bool mip_gap = false;         ///< honours SolveOptions::mip_gap (MILP)
   bool threads = false;         ///< uses SolveOptions::threads > 1 inside one solve
+  /// MILP solves of all instances in one process run one at a time (cbc: Cbc 2.10 keeps its
+  /// parser state in process-wide globals), so parallel callers gain nothing from more threads.
+  bool milp_one_at_a_time = false;
 };
 
 /// Whether a registered backend can create solvers in this process: a backend whose library is
