@@ -423,9 +423,11 @@ struct InstancePool {
   std::mutex mutex;
   std::vector<void*> free;
 };
+// Never destroyed (static destructors may run while another thread still releases a Solver, and
+// the instances stay reachable for leak checkers).
 InstancePool& instance_pool() {
-  static InstancePool p;
-  return p;
+  static InstancePool* const p = new InstancePool;
+  return *p;
 }
 
 void log_callback(int type, const char* message, const void*, void*, void* user) {
@@ -533,9 +535,22 @@ class HighsBackend final : public Solver {
     prepare_threads(options.threads, r);
     {
       std::shared_lock lock(highs_call_mutex());
-      apply_options(options, sw, sink, r);
+      apply_options(options, sw, sink, r);  // may throw InputError for a bad backend option
+      // The log callback points at `sink`, which dies with this call: started here, stopped on
+      // every way out.
+      struct CallbackScope {
+        const Api& api;
+        void* h;
+        bool on;
+        ~CallbackScope() {
+          if (on) api.stop_callback(h, kCallbackLogging);
+        }
+      } scope{api_, highs_, sink.verbosity() > 0};
+      if (scope.on) {
+        api_.set_callback(highs_, &log_callback, &sink);
+        api_.start_callback(highs_, kCallbackLogging);
+      }
       run_and_collect(options, sw, r);
-      if (sink.verbosity() > 0) api_.stop_callback(highs_, kCallbackLogging);
     }
     tl_scheduler_threads = options.threads;
     sink.rethrow_if_failed();
@@ -609,11 +624,7 @@ class HighsBackend final : public Solver {
     const bool verbose = sink.verbosity() > 0;
     api_.set_bool_option(h, "output_flag", verbose ? 1 : 0);
     api_.set_bool_option(h, "log_to_console", 0);
-    if (verbose) {
-      api_.set_callback(h, &log_callback, &sink);
-      api_.start_callback(h, kCallbackLogging);
-      if (sink.verbosity() >= 3) set_int("log_dev_level", 1);
-    }
+    if (verbose && sink.verbosity() >= 3) set_int("log_dev_level", 1);
     if (std::isfinite(o.time_limit_s)) set_double("time_limit", std::max(1e-3, o.time_limit_s - sw.seconds()));
     set_int("threads", o.threads);
     set_string("presolve", o.presolve ? "on" : "off");
