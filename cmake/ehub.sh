@@ -136,7 +136,8 @@ tsan() {
   local rc=0 b
   for b in ehub_lp_tests ehub_io_tests; do
     # setarch -R: TSan's fixed shadow layout clashes with high mmap randomisation on new kernels.
-    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" setarch "$(uname -m)" -R \
+    # The .venv first on PATH: the concurrency tests then run the highs backend too (libhighs).
+    PATH="$venv/bin:$PATH" TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" setarch "$(uname -m)" -R \
       "build/$preset/tests/$b" --gtest_filter="$tsan_filter" || rc=$?
   done
   return $rc
