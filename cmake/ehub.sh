@@ -18,7 +18,10 @@ debs=(build-essential cmake ninja-build ccache pkg-config python3-dev python3-ve
       nlohmann-json3-dev pybind11-dev libhdf5-dev libgtest-dev libgmock-dev
       libbenchmark-dev libcli11-dev libsqlite3-dev libpq-dev postgresql-15)
 # PyPI packages for everything Python (the bindings' build included).
-pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py nbclient nbformat ipykernel dask distributed mypy tqdm)
+# highspy and highsbox: the "highs" backend loads libhighs at run time; highsbox (the HiGHS team's binary
+# distribution) ships libhighs.so with the C API, highspy (its Python interface) is what users have.
+pips=(numpy pandas pytest matplotlib scikit-build-core pybind11 h5py nbclient nbformat ipykernel dask distributed mypy tqdm
+      highspy highsbox)
 
 log() { printf '[ehub] %s\n' "$*" >&2; }
 
@@ -133,7 +136,8 @@ tsan() {
   local rc=0 b
   for b in ehub_lp_tests ehub_io_tests; do
     # setarch -R: TSan's fixed shadow layout clashes with high mmap randomisation on new kernels.
-    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" setarch "$(uname -m)" -R \
+    # The .venv first on PATH: the concurrency tests then run the highs backend too (libhighs).
+    PATH="$venv/bin:$PATH" TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" setarch "$(uname -m)" -R \
       "build/$preset/tests/$b" --gtest_filter="$tsan_filter" || rc=$?
   done
   return $rc
@@ -161,7 +165,8 @@ bench() {  # Google Benchmark programs, then the peer scripts (PyPI peers instal
   EHUB_PG_FSYNC=on bash tests/store/pg_server.sh start "$pgdir" >/dev/null
   trap 'bash "$here/tests/store/pg_server.sh" stop "$pgdir"' EXIT
   export EHUB_BENCH_PG_URL; EHUB_BENCH_PG_URL=$(cat "$pgdir/url")
-  for b in build/bench/bench/ehub_bench_*; do [ -x "$b" ] && "$b"; done
+  # The .venv first on PATH: the "highs" backend asks its python3 where highsbox keeps libhighs.
+  for b in build/bench/bench/ehub_bench_*; do [ -x "$b" ] && PATH="$venv/bin:$PATH" "$b"; done
   PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/lp_build_peers.py \
     --bench-binary build/bench/bench/ehub_bench_lp_build
   PYTHONPATH="$here/build/bench/python" "$venv/bin/python" bench/peers/dispatch_peers.py --repeat 3

@@ -85,7 +85,7 @@ struct SolveArgs {
 // Adds the horizon, solver and constraint options shared by `solve` and `pareto`.
 void add_dispatch_options(CLI::App* cmd, SolveArgs& sv) {
   cmd->add_option("file", sv.file, "Scenario JSON file")->required();
-  cmd->add_option("--solver", sv.solver, "Backend (cbc, glpk; clp with --relax)");
+  cmd->add_option("--solver", sv.solver, "Backend (cbc, glpk, highs; clp with --relax)");
   cmd->add_option("--start", sv.start, "Horizon start, ISO-8601 (default: the scenario's start)");
   cmd->add_option("--steps", sv.steps, "Number of steps (default: all data)")->check(ehub::cli::positive_number());
   cmd->add_option("--step-minutes", sv.step_minutes, "Re-grid to 5, 15, 30 or 60 minutes");
@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
   LpArgs lp;
   auto* lp_cmd = app.add_subcommand("lp", "Solve an LP/MILP given as a free-format MPS file; prints one JSON object");
   lp_cmd->add_option("file", lp.file, "MPS file")->required();
-  lp_cmd->add_option("--solver", lp.solver, "Backend: one of ehub's available solvers (cbc, clp, glpk, ...)");
+  lp_cmd->add_option("--solver", lp.solver, "Backend: one of ehub's available solvers (cbc, clp, glpk, highs when libhighs is found, ...)");
   lp_cmd->add_option("--time-limit", lp.time_limit_s, "Wall-clock limit in seconds")->check(ehub::cli::positive_number());
   lp_cmd->add_option("--mip-gap", lp.mip_gap, "Relative MIP gap")->check(ehub::cli::non_negative_number());
   lp_cmd->add_option("--threads", lp.threads, "Threads the backend may use")->check(ehub::cli::positive_number());

@@ -230,7 +230,7 @@ Command add_simulate_command(CLI::App& app) {
   cmd->add_option("--reoptimize-every-hours", args->reoptimize_every_hours,
                   "Hours executed between decisions (default 24)")
       ->check(ehub::cli::positive_number());
-  cmd->add_option("--solver", args->solver, "Backend (cbc, glpk; clp with --relax)");
+  cmd->add_option("--solver", args->solver, "Backend (cbc, glpk, highs; clp with --relax)");
   cmd->add_flag("--relax", args->relax, "Relax on/off and charge/discharge binaries (LP)");
   cmd->add_option("--time-limit", args->time_limit_s, "Solver time limit in seconds per solve")
       ->check(ehub::cli::positive_number());

@@ -38,6 +38,7 @@ Objective objective_from_string(std::string_view name) { return enum_from_name(k
 void Options::validate() const {
   solve.validate();
   if (!(check_tolerance > 0)) throw InputError("", "check_tolerance", "must be > 0");
+  if (workers < 0) throw InputError("", "workers", "must be >= 0 (0: one per core), got " + std::to_string(workers));
   if (!(weight_cost >= 0) || !(weight_green >= 0) || weight_cost + weight_green <= 0)
     throw InputError("", "weight_cost", "weights must be >= 0 and not both 0");
   if (!(lexicographic_tolerance >= 0)) throw InputError("", "lexicographic_tolerance", "must be >= 0");

@@ -12,6 +12,7 @@
 #include "ehub/core/error.hpp"
 #include "ehub/hub/builder.hpp"
 #include "model.hpp"
+#include "parallel.hpp"
 
 namespace ehub::dispatch {
 namespace detail {
@@ -52,16 +53,17 @@ std::vector<ParetoPoint> pareto(const hub::Scenario& sc, const Options& options,
   GreenBest g = max_green(p, o);
   const double s_lo = lo.kpis.green_share;
   const double s_hi = g.ok ? std::max(g.share, s_lo) : s_lo;
-  for (int k = 0; k < points; ++k) {
-    if (k == 0) {
-      out.push_back(pareto_point(s_lo, lo));
-      continue;
-    }
+  out.resize(static_cast<std::size_t>(points));
+  out[0] = pareto_point(s_lo, lo);
+  // The other points are independent solves: o.workers at a time, one solver each (parallel.hpp).
+  const std::size_t rest = static_cast<std::size_t>(points) - 1;
+  detail::for_each_index(rest, detail::effective_workers(o, p.base.num_integers() > 0, rest), [&](std::size_t i) {
+    const int k = static_cast<int>(i) + 1;
     const double target = s_lo + (s_hi - s_lo) * k / (points - 1);
     lp::Model m = p.base;
     add_share_row(B, m, k == points - 1 ? std::max(0.0, target - 1e-9) : target);
-    out.push_back(pareto_point(target, solve_model(p, m, o, true)));
-  }
+    out[i + 1] = pareto_point(target, solve_model(p, m, o, true));
+  });
   // In target order (each point's share is at least its target, so this is green-share order for
   // the points with a schedule; a point without one stays at its target's place).
   std::stable_sort(out.begin(), out.end(),

@@ -302,9 +302,23 @@ inline Violation max_violation(const Model& model, const std::vector<double>& x,
 std::unique_ptr<Solver> make_clp_backend();
 /// See make_clp_backend().
 std::unique_ptr<Solver> make_cbc_backend();
+/// The "highs" backend (backend_highs.cpp); the factory throws SolverError when libhighs is not
+/// available (highs_availability() says why).
+std::unique_ptr<Solver> make_highs_backend();
+/// Whether libhighs was found and is compatible (searched once per process, see ehub/lp/highs.hpp).
+Availability highs_availability();
 /// Capabilities of the built-in backends.
-inline constexpr Capabilities kClpCapabilities{.integers = false, .duals = true, .warm_start = true, .mip_start = false};
+inline constexpr Capabilities kClpCapabilities{.integers = false, .duals = true, .warm_start = true, .mip_start = false,
+                                               .interior_point = true, .time_limit = true, .mip_gap = false,
+                                               .threads = false};
 /// See kClpCapabilities.
-inline constexpr Capabilities kCbcCapabilities{.integers = true, .duals = true, .warm_start = true, .mip_start = true};
+inline constexpr Capabilities kCbcCapabilities{.integers = true, .duals = true, .warm_start = true, .mip_start = true,
+                                               .interior_point = true, .time_limit = true, .mip_gap = true,
+                                               .threads = true, .milp_one_at_a_time = true};
+/// See kClpCapabilities: LP by simplex (primal, dual) and interior point, MILP, duals, basis warm
+/// start, MIP start, time limit, gap, threads.
+inline constexpr Capabilities kHighsCapabilities{.integers = true, .duals = true, .warm_start = true, .mip_start = true,
+                                                 .interior_point = true, .time_limit = true, .mip_gap = true,
+                                                 .threads = true};
 
 }  // namespace ehub::lp::detail

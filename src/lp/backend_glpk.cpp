@@ -45,7 +45,8 @@ using detail::backend_bound;
 using detail::LogSink;
 using detail::Stopwatch;
 
-constexpr Capabilities kGlpkCapabilities{.integers = true, .duals = true, .warm_start = true, .mip_start = true};
+constexpr Capabilities kGlpkCapabilities{.integers = true, .duals = true, .warm_start = true, .mip_start = true,
+                                         .interior_point = true, .time_limit = true, .mip_gap = true, .threads = false};
 
 // State GLPK's hooks see during one solve; lives in solve()'s frame, outside the guarded region.
 struct HookContext {

@@ -82,6 +82,7 @@ namespace {
 struct Entry {
   SolverFactory factory;
   Capabilities caps;
+  AvailabilityProbe probe;  // empty: always available
 };
 
 struct Registry {
@@ -98,8 +99,10 @@ Registry& raw_registry() {
 
 void add_builtins_locked(Registry& r) {
   // Built-ins never replace a backend a user registered under the same name first.
-  r.entries.try_emplace("clp", Entry{&detail::make_clp_backend, detail::kClpCapabilities});
-  r.entries.try_emplace("cbc", Entry{&detail::make_cbc_backend, detail::kCbcCapabilities});
+  r.entries.try_emplace("clp", Entry{&detail::make_clp_backend, detail::kClpCapabilities, {}});
+  r.entries.try_emplace("cbc", Entry{&detail::make_cbc_backend, detail::kCbcCapabilities, {}});
+  r.entries.try_emplace("highs", Entry{&detail::make_highs_backend, detail::kHighsCapabilities,
+                                       &detail::highs_availability});
 }
 
 // The registry with the built-ins present; locks nothing itself.
@@ -132,7 +135,15 @@ void register_solver(std::string name, SolverFactory factory, Capabilities caps)
   if (!factory) throw InputError("", "", "register_solver: backend '" + name + "' has an empty factory");
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
-  r.entries.insert_or_assign(std::move(name), Entry{std::move(factory), caps});
+  r.entries.insert_or_assign(std::move(name), Entry{std::move(factory), caps, {}});
+}
+
+void register_solver(std::string name, SolverFactory factory, Capabilities caps, AvailabilityProbe probe) {
+  if (name.empty()) throw InputError("", "", "register_solver: empty backend name");
+  if (!factory) throw InputError("", "", "register_solver: backend '" + name + "' has an empty factory");
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.entries.insert_or_assign(std::move(name), Entry{std::move(factory), caps, std::move(probe)});
 }
 
 bool unregister_solver(std::string_view name) {
@@ -144,13 +155,47 @@ bool unregister_solver(std::string_view name) {
   return true;
 }
 
-std::vector<std::string> available_solvers() {
+std::vector<std::string> registered_solvers() {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
   std::vector<std::string> names;
   names.reserve(r.entries.size());
   for (const auto& [name, e] : r.entries) names.push_back(name);
   return names;  // std::map keeps them sorted
+}
+
+std::vector<std::string> available_solvers() {
+  std::vector<std::pair<std::string, AvailabilityProbe>> all;
+  {
+    Registry& r = registry();
+    std::lock_guard lock(r.mutex);
+    for (const auto& [name, e] : r.entries) all.emplace_back(name, e.probe);
+  }
+  std::vector<std::string> names;
+  for (auto& [name, probe] : all)  // probes run outside the lock (they may search for a library)
+    if (!probe || probe().available) names.push_back(std::move(name));
+  return names;
+}
+
+Availability solver_availability(std::string_view name) {
+  AvailabilityProbe probe;
+  {
+    Registry& r = registry();
+    std::lock_guard lock(r.mutex);
+    const auto it = r.entries.find(name);
+    if (it == r.entries.end())
+      throw InputError("", "", "unknown solver '" + std::string(name) + "' (available: " + names_locked(r) + ")");
+    probe = it->second.probe;
+  }
+  return probe ? probe() : Availability{};
+}
+
+bool is_available(std::string_view name) {
+  try {
+    return solver_availability(name).available;
+  } catch (const InputError&) {
+    return false;
+  }
 }
 
 Capabilities solver_capabilities(std::string_view name) {
@@ -164,6 +209,7 @@ Capabilities solver_capabilities(std::string_view name) {
 
 std::unique_ptr<Solver> make_solver(std::string_view name) {
   SolverFactory factory;
+  AvailabilityProbe probe;
   {
     Registry& r = registry();
     std::lock_guard lock(r.mutex);
@@ -171,6 +217,11 @@ std::unique_ptr<Solver> make_solver(std::string_view name) {
     if (it == r.entries.end())
       throw InputError("", "", "unknown solver '" + std::string(name) + "' (available: " + names_locked(r) + ")");
     factory = it->second.factory;  // copied so a factory may itself use the registry
+    probe = it->second.probe;
+  }
+  if (probe) {
+    Availability a = probe();
+    if (!a.available) throw SolverError(std::string(name), std::move(a.reason));
   }
   std::unique_ptr<Solver> s = factory();
   if (!s) throw SolverError(std::string(name), "the registered factory returned no solver");

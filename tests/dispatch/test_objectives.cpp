@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "ehub/core/error.hpp"
 #include "ehub/dispatch/dispatch.hpp"
+#include "ehub/dispatch/sweep.hpp"
+#include "ehub/lp/solver.hpp"
 #include "ehub/hub/scenario.hpp"
 
 using nlohmann::json;
@@ -134,6 +137,58 @@ TEST(Pareto, LinearFrontierByHand) {
       EXPECT_GE(pts[k].cost_total, pts[k - 1].cost_total - 1e-6);
     }
   }
+}
+
+TEST(Pareto, PointsSolvedInParallelGiveTheHandComputedFrontier) {
+  // The frontier of LinearFrontierByHand (cost = -10 + 10 x share), its points solved by 3 threads
+  // with one solver each, on every backend whose MILPs may run concurrently (cbc's run in turn).
+  const auto sc = ehub::hub::scenario_from_json(valley_vs_pv(), "obj.json", ".");
+  std::vector<const char*> solvers = {"cbc"};
+  if (ehub::lp::is_available("highs")) solvers.push_back("highs");
+  for (const char* solver : solvers) {
+    SCOPED_TRACE(solver);
+    auto o = opts(d::Objective::cost, solver);
+    o.workers = 3;
+    const auto pts = d::pareto(sc, o, 11);
+    ASSERT_EQ(pts.size(), 11u);
+    for (std::size_t k = 0; k < pts.size(); ++k) {
+      ASSERT_EQ(pts[k].status, ehub::lp::Status::optimal);
+      EXPECT_NEAR(pts[k].target_green_share, 0.1 * static_cast<double>(k), 1e-6);
+      EXPECT_NEAR(pts[k].green_share, 0.1 * static_cast<double>(k), 1e-6);
+      EXPECT_NEAR(pts[k].cost_total, -10.0 + static_cast<double>(k), 1e-5);
+      EXPECT_EQ(pts[k].result.solver, solver);
+    }
+  }
+  auto bad = opts(d::Objective::cost);
+  bad.workers = -1;
+  EXPECT_THROW(d::pareto(sc, bad, 3), ehub::InputError);
+}
+
+TEST(Sweep, SolveEachEqualsSolvingEachAlone) {
+  // valley_vs_pv at three valley prices p: charging 100 kWh at p then discharging beats storing
+  // the PV (export revenue 20 lost) while 100 p < 20: cost 100 p - 20 for p = 0.1, 0.15; at
+  // p = 0.3 storing the PV is cheaper: cost 0 (exports 0, buys nothing).
+  std::vector<ehub::hub::Scenario> scs;
+  for (double p : {0.1, 0.15, 0.3}) {
+    json j = valley_vs_pv();
+    j["devices"][0]["buy_price_per_kwh"] = {p, 1.0, 1.0};
+    scs.push_back(ehub::hub::scenario_from_json(j, "obj.json", "."));
+  }
+  for (int workers : {1, 2, 0}) {
+    SCOPED_TRACE(workers);
+    auto o = opts(d::Objective::cost, "clp");
+    o.relax_integers = true;
+    o.workers = workers;
+    const auto rs = d::solve_each(scs, o);
+    ASSERT_EQ(rs.size(), 3u);
+    EXPECT_NEAR(rs[0].kpis.cost_total, -10.0, 1e-6);
+    EXPECT_NEAR(rs[1].kpis.cost_total, -5.0, 1e-6);
+    EXPECT_NEAR(rs[2].kpis.cost_total, 0.0, 1e-6);
+    for (std::size_t k = 0; k < rs.size(); ++k)
+      EXPECT_NEAR(rs[k].objective, d::solve(scs[k], o).objective, 1e-9 * std::max(1.0, std::abs(rs[k].objective)));
+  }
+  std::vector<const ehub::hub::Scenario*> with_null = {&scs[0], nullptr};
+  EXPECT_THROW(d::solve_each(with_null, opts(d::Objective::cost)), ehub::InputError);
 }
 
 TEST(Pareto, LexicographicEqualsFrontierEnd) {

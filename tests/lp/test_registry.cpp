@@ -139,6 +139,40 @@ TEST(Registry, BuiltinsDoNotReplaceAUsersBackendOfTheSameName) {
   EXPECT_EQ(lp::make_solver("clp")->name(), "clp");
 }
 
+TEST(Registry, AnUnavailableBackendIsRegisteredButNotAvailable) {
+  // A backend whose library is missing (as "highs" without libhighs): listed among the registered
+  // ones with its capabilities, not among the available ones; make_solver() refuses with the reason.
+  int factory_calls = 0;
+  lp::register_solver(
+      "absent",
+      [&factory_calls] {
+        ++factory_calls;
+        return std::make_unique<BoundsOnly>();
+      },
+      lp::Capabilities{.integers = true}, [] { return lp::Availability{false, "libabsent.so not found in /opt/absent"}; });
+  EXPECT_TRUE(contains(lp::registered_solvers(), "absent"));
+  EXPECT_FALSE(contains(lp::available_solvers(), "absent"));
+  EXPECT_TRUE(lp::solver_capabilities("absent").integers);
+  EXPECT_FALSE(lp::is_available("absent"));
+  EXPECT_EQ(lp::solver_availability("absent").reason, "libabsent.so not found in /opt/absent");
+  try {
+    (void)lp::make_solver("absent");
+    FAIL() << "no SolverError";
+  } catch (const ehub::SolverError& e) {
+    EXPECT_EQ(e.backend(), "absent");
+    EXPECT_NE(std::string(e.what()).find("libabsent.so not found in /opt/absent"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(factory_calls, 0);
+  EXPECT_TRUE(lp::unregister_solver("absent"));
+  // Unknown names: not available; their availability is an InputError like their capabilities.
+  EXPECT_FALSE(lp::is_available("absent"));
+  EXPECT_THROW(lp::solver_availability("absent"), ehub::InputError);
+  // Built-ins without a probe are available.
+  EXPECT_TRUE(lp::is_available("clp"));
+  EXPECT_TRUE(lp::solver_availability("cbc").available);
+  EXPECT_TRUE(lp::solver_availability("cbc").reason.empty());
+}
+
 TEST(Registry, RejectsEmptyNamesAndFactories) {
   EXPECT_THROW(lp::register_solver("", [] { return std::make_unique<BoundsOnly>(); }, {}), ehub::InputError);
   EXPECT_THROW(lp::register_solver("x", nullptr, {}), ehub::InputError);

@@ -1,4 +1,4 @@
-// Tests of the solver backends (clp, cbc, glpk) on hand-built LPs and MILPs whose optima are worked
+// Tests of the solver backends (clp, cbc, glpk, highs) on hand-built LPs and MILPs whose optima are worked
 // out by hand in the comments (or taken from a named textbook), on the netlib / MIPLIB instances of
 // tests/data/lp (published optima in its README.md), plus warm start, time limits, logging, MIP
 // starts, bad input and concurrent use. Every backend must give the same status and the same
@@ -40,6 +40,23 @@ class RegisterGlpk : public ::testing::Environment {
 };
 [[maybe_unused]] ::testing::Environment* const kRegisterGlpk =
     ::testing::AddGlobalTestEnvironment(new RegisterGlpk);
+
+// The backends a loop runs over: `names` less an unavailable "highs" (the library is loaded at run
+// time; its absence is reported by Highs.AvailableWhereRequired and by the parameterised tests,
+// which skip with the reason).
+std::vector<std::string> backends(std::initializer_list<const char*> names) {
+  std::vector<std::string> out;
+  for (const char* n : names)
+    if (std::string(n) != "highs" || lp::is_available("highs")) out.emplace_back(n);
+  return out;
+}
+std::vector<std::string> lp_backends() { return backends({"clp", "cbc", "glpk", "highs"}); }
+std::vector<std::string> milp_backends() { return backends({"cbc", "glpk", "highs"}); }
+
+#define SKIP_IF_UNAVAILABLE(backend)                                                   \
+  do {                                                                                 \
+    if (const auto a = lp::solver_availability(backend); !a.available) GTEST_SKIP() << a.reason; \
+  } while (false)
 
 // |actual - expected| <= rel * max(1, |expected|)
 void expect_close(double expected, double actual, double rel = 1e-6, const std::string& what = "") {
@@ -428,6 +445,7 @@ class LpModels : public ::testing::TestWithParam<std::tuple<std::size_t, std::st
 
 TEST_P(LpModels, SameStatusObjectiveAndDuals) {
   const auto& [index, backend, algorithm, presolve] = GetParam();
+  SKIP_IF_UNAVAILABLE(backend);
   const Case& c = lp_cases()[index];
   const Model m = c.build();
   lp::SolveOptions o;
@@ -443,7 +461,7 @@ TEST_P(LpModels, SameStatusObjectiveAndDuals) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, LpModels,
-    ::testing::Combine(::testing::Range<std::size_t>(0, 16), ::testing::Values("clp", "cbc", "glpk"),
+    ::testing::Combine(::testing::Range<std::size_t>(0, 16), ::testing::Values("clp", "cbc", "glpk", "highs"),
                        ::testing::Values(LpAlgorithm::automatic, LpAlgorithm::primal_simplex,
                                          LpAlgorithm::dual_simplex, LpAlgorithm::interior_point),
                        ::testing::Bool()),
@@ -460,6 +478,7 @@ class MipModels : public ::testing::TestWithParam<std::tuple<std::size_t, std::s
 
 TEST_P(MipModels, SameStatusAndObjective) {
   const auto& [index, backend, presolve] = GetParam();
+  SKIP_IF_UNAVAILABLE(backend);
   const Case& c = mip_cases()[index];
   const Model m = c.build();
   lp::SolveOptions o;
@@ -475,7 +494,7 @@ TEST_P(MipModels, SameStatusAndObjective) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, MipModels,
-                         ::testing::Combine(::testing::Range<std::size_t>(0, 7), ::testing::Values("cbc", "glpk"),
+                         ::testing::Combine(::testing::Range<std::size_t>(0, 7), ::testing::Values("cbc", "glpk", "highs"),
                                             ::testing::Bool()),
                          [](const auto& info) {
                            return std::string(mip_cases()[std::get<0>(info.param)].name) + "_" +
@@ -500,7 +519,7 @@ TEST(Solvers, ClpRejectsIntegers) {
 }
 
 TEST(Solvers, BadNumbersAreInputErrors) {
-  for (const char* backend : {"clp", "cbc", "glpk"}) {
+  for (const std::string& backend : lp_backends()) {
     SCOPED_TRACE(backend);
     auto s = lp::make_solver(backend);
     Model nan_coef = wyndor();
@@ -555,7 +574,7 @@ TEST(Solvers, UnknownBackendOptionIsAWarning) {
 // ---- logging ------------------------------------------------------------------------------------
 
 TEST(Solvers, LogLinesGoToTheCallbackOnlyWhenVerbose) {
-  for (const char* backend : {"clp", "cbc", "glpk"}) {
+  for (const std::string& backend : lp_backends()) {
     SCOPED_TRACE(backend);
     // For the MILP backends a model on which heuristics and cuts run (they create sub-solvers).
     const Model m = std::string(backend) == "clp" ? wyndor() : market_split(3, 14, 7u);
@@ -576,7 +595,7 @@ TEST(Solvers, LogLinesGoToTheCallbackOnlyWhenVerbose) {
 }
 
 TEST(Solvers, WithoutACallbackVerboseLinesGoToStderrNotStdout) {
-  for (const char* backend : {"clp", "cbc", "glpk"}) {
+  for (const std::string& backend : lp_backends()) {
     SCOPED_TRACE(backend);
     lp::SolveOptions o;
     o.verbosity = 1;
@@ -592,7 +611,7 @@ TEST(Solvers, WithoutACallbackVerboseLinesGoToStderrNotStdout) {
 }
 
 TEST(Solvers, EmptyModelIsOptimalAtItsConstant) {
-  for (const char* backend : {"clp", "cbc", "glpk"}) {
+  for (const std::string& backend : lp_backends()) {
     SCOPED_TRACE(backend);
     Model m;
     m.set_obj_constant(4.5);
@@ -604,7 +623,7 @@ TEST(Solvers, EmptyModelIsOptimalAtItsConstant) {
 }
 
 TEST(Solvers, AThrowingLogCallbackPropagatesAfterTheSolve) {
-  for (const char* backend : {"clp", "cbc", "glpk"}) {
+  for (const std::string& backend : lp_backends()) {
     SCOPED_TRACE(backend);
     lp::SolveOptions o;
     o.verbosity = 2;
@@ -624,7 +643,7 @@ TEST(Solvers, AThrowingLogCallbackPropagatesAfterTheSolve) {
 //  (b) back to 18, cost of x 3 -> 10: vertices (4, 3) -> 55, (2, 6) -> 50, (4, 0) -> 40: 55;
 //  (c) and x <= 1 as a bound: (1, 6) -> 10 + 30 = 40 (3 + 12 <= 18).
 TEST(WarmStart, ModifiedModelsGiveTheHandComputedOptima) {
-  for (const char* backend : {"clp", "cbc", "glpk"}) {
+  for (const std::string& backend : lp_backends()) {
     SCOPED_TRACE(backend);
     auto s = lp::make_solver(backend);
     s->load(wyndor());
@@ -661,7 +680,7 @@ TEST(WarmStart, ModifiedModelsGiveTheHandComputedOptima) {
 // Knapsack after changes: capacity 10 -> 13 admits {2,3,4} = 120 (w 13); value of item 1 -> 100
 // then prefers {1,2,4} = 190 (w 12).
 TEST(WarmStart, ModifiedMilpGivesTheHandComputedOptima) {
-  for (const char* backend : {"cbc", "glpk"}) {
+  for (const std::string& backend : milp_backends()) {
     SCOPED_TRACE(backend);
     auto s = lp::make_solver(backend);
     s->load(knapsack());
@@ -739,12 +758,12 @@ TEST(MipGap, StopsWithinTheGapAndBracketsThePublishedOptimum) {
   // MIPLIB bell5 (minimise), published optimum 8966406.49152 (tests/data/lp/README.md).
   const double opt = 8966406.49152;
   const Model m = lp::read_mps(std::string(EHUB_TEST_DATA_DIR) + "/lp/bell5.mps");
-  for (const char* backend : {"cbc", "glpk"}) {
+  for (const std::string& backend : milp_backends()) {
     SCOPED_TRACE(backend);
     lp::SolveOptions o;
     o.mip_gap = 0.05;
     const auto r = lp::solve(m, backend, o);
-    std::printf("[ measure  ] bell5 %s, mip_gap 5%%: %s\n", backend, r.brief_report().c_str());
+    std::printf("[ measure  ] bell5 %s, mip_gap 5%%: %s\n", backend.c_str(), r.brief_report().c_str());
     ASSERT_EQ(r.status, Status::optimal) << r.message;
     EXPECT_LE(r.gap, 0.05 + 1e-12);
     EXPECT_GE(r.objective, opt * (1 - 1e-9));
@@ -760,7 +779,7 @@ TEST(MipStart, AcceptedByCbcAndGlpk) {
   o.mip_gap = 0;
   o.mip_start = {0, 1.0000001, 0, 0.9999999};  // the optimum, slightly off (rounded by the backend)
   std::vector<std::string> lines;  // outlives every solve that uses o.log_callback
-  for (const char* backend : {"cbc", "glpk"}) {
+  for (const std::string& backend : milp_backends()) {
     SCOPED_TRACE(backend);
     lines.clear();
     o.verbosity = 1;
@@ -789,14 +808,14 @@ TEST(MipStart, AcceptedByCbcAndGlpk) {
 
 TEST(TimeLimit, HonouredWithinASecondAndCarriesTheIncumbent) {
   const Model m = market_split(5, 40, 12345u);
-  for (const char* backend : {"cbc", "glpk"}) {
+  for (const std::string& backend : milp_backends()) {
     SCOPED_TRACE(backend);
     lp::SolveOptions o;
     o.time_limit_s = 1.0;
     const auto t0 = std::chrono::steady_clock::now();
     const auto r = lp::solve(m, backend, o);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("[ measure  ] %s market split 5x40, limit 1 s: %s, returned after %.2f s\n", backend,
+    std::printf("[ measure  ] %s market split 5x40, limit 1 s: %s, returned after %.2f s\n", backend.c_str(),
                 r.brief_report().c_str(), wall);
     EXPECT_LT(wall, 2.0);
     ASSERT_TRUE(r.status == Status::feasible || r.status == Status::time_limit) << r.brief_report();
@@ -812,7 +831,7 @@ TEST(TimeLimit, HonouredWithinASecondAndCarriesTheIncumbent) {
 TEST(TimeLimit, LpSolvesStopOnTheLimit) {
   // netlib 25fv47 needs ~0.2 s and ~2000 simplex iterations; 2 ms is not enough.
   const Model m = lp::read_mps(std::string(EHUB_TEST_DATA_DIR) + "/lp/25fv47.mps");
-  for (const char* backend : {"clp", "glpk"}) {
+  for (const std::string& backend : backends({"clp", "glpk", "highs"})) {
     SCOPED_TRACE(backend);
     lp::SolveOptions o;
     o.time_limit_s = 0.002;
@@ -849,9 +868,12 @@ struct Job {
   Model model;
 };
 std::vector<Job> concurrency_jobs() {
-  return {{"clp", wyndor()},     {"clp", transport(20)}, {"cbc", knapsack()},     {"cbc", market_split(3, 14, 7u)},
+  std::vector<Job> jobs = {{"clp", wyndor()},     {"clp", transport(20)}, {"cbc", knapsack()},     {"cbc", market_split(3, 14, 7u)},
           {"glpk", beale()},     {"glpk", transport(20)}, {"glpk", knapsack()},   {"glpk", market_split(3, 14, 7u)},
           {"cbc", transport(20)}, {"cbc", mixed()}};
+  if (lp::is_available("highs"))
+    for (Model m : {transport(20), knapsack(), market_split(3, 14, 7u), mixed()}) jobs.push_back({"highs", std::move(m)});
+  return jobs;
 }
 }  // namespace
 
@@ -898,7 +920,7 @@ TEST(Concurrency, FourThreadsGiveTheSequentialResults) {
 TEST(Concurrency, ASolverMayMoveBetweenThreads) {
   // One instance used by one thread at a time, but by different threads in turn (GLPK objects
   // must not outlive a solve() on the thread that made them).
-  for (const char* backend : {"clp", "cbc", "glpk"}) {
+  for (const std::string& backend : lp_backends()) {
     SCOPED_TRACE(backend);
     auto s = lp::make_solver(backend);
     std::thread([&] { s->load(wyndor()); }).join();
@@ -957,7 +979,7 @@ std::vector<std::tuple<std::string, std::string>> instance_runs(bool slow) {
                      std::string(in.file) == "lseu" || std::string(in.file) == "p0548" ||
                      std::string(in.file) == "dcmulti" || std::string(in.file) == "bell5" ||
                      std::string(in.file) == "rgn";
-    for (const char* backend : {"clp", "cbc", "glpk"}) {
+    for (const char* backend : {"clp", "cbc", "glpk", "highs"}) {
       if (mip && std::string(backend) == "clp") continue;
       if (is_slow(in.file, backend) == slow) runs.emplace_back(in.file, backend);
     }
@@ -966,6 +988,7 @@ std::vector<std::tuple<std::string, std::string>> instance_runs(bool slow) {
 }
 
 void solve_instance(const std::string& file, const std::string& backend) {
+  SKIP_IF_UNAVAILABLE(backend);
   const auto it = std::find_if(instances().begin(), instances().end(),
                                [&](const Instance& in) { return file == in.file; });
   ASSERT_NE(it, instances().end());

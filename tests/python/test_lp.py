@@ -149,3 +149,60 @@ def test_cli_lp_prints_one_json_object(build_dir):
     p = subprocess.run([str(cli), "lp", str(LP_DIR / "afiro.mps"), "--time-limit", "-1"], capture_output=True,
                        text=True)
     assert p.returncode == 2
+
+
+def _highs_required():
+    import importlib.util
+
+    # cmake/ehub.sh installs highsbox (HiGHS's binary distribution) into the project's .venv.
+    return importlib.util.find_spec("highsbox") is not None
+
+
+def test_highs_is_selectable_and_solves_to_the_published_optima():
+    info = ehub.lp.highs_library()
+    if not info["available"]:
+        assert not _highs_required(), info["reason"]
+        pytest.skip(info["reason"])
+    assert "highs" in ehub.lp.available_solvers()
+    assert ehub.lp.solver_availability("highs") == {"available": True, "reason": ""}
+    caps = ehub.lp.solver_capabilities("highs")
+    assert caps.pop("milp_one_at_a_time") is False  # separate HiGHS solvers run MILPs concurrently
+    assert all(caps.values()) and set(caps) >= {"integers", "duals", "interior_point", "mip_gap", "threads"}
+    assert ehub.lp.solver_capabilities("cbc")["milp_one_at_a_time"] is True
+    r = ehub.lp.solve(ehub.lp.read_mps(str(LP_DIR / "afiro.mps")), solver="highs")
+    assert r.solver == "highs" and r.status == "optimal"
+    assert r.objective == pytest.approx(-4.6475314286e02, rel=1e-6)  # netlib optimum
+    assert len(r.duals) == 27
+    r = ehub.lp.solve(ehub.lp.read_mps(str(LP_DIR / "lseu.mps")), solver="highs", mip_gap=0)
+    assert r.status == "optimal" and r.objective == pytest.approx(1120, rel=1e-6)  # MIPLIB optimum
+
+
+def test_cli_highs_solves_or_exits_3_with_the_reason(build_dir):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    cli = build_dir / "src" / "cli" / "ehub"
+    afiro = str(LP_DIR / "afiro.mps")
+    # The active Python environment first on PATH: the CLI asks its python3 where highsbox is.
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    env.pop("EHUB_HIGHS_LIBRARY", None)
+    if _highs_required():
+        p = subprocess.run([str(cli), "lp", afiro, "--solver", "highs"], capture_output=True, text=True, env=env)
+        assert p.returncode == 0, p.stderr
+        out = json.loads(p.stdout)
+        assert out["solver"] == "highs" and out["objective"] == pytest.approx(-4.6475314286e02, rel=1e-6)
+    # No library anywhere: no python3 on PATH, no virtual environment, none on the system path.
+    bare = {k: v for k, v in env.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "LD_LIBRARY_PATH")}
+    bare["PATH"] = "/nonexistent"
+    p = subprocess.run([str(cli), "lp", afiro, "--solver", "highs"], capture_output=True, text=True, env=bare)
+    assert p.returncode == 3 and p.stdout == ""
+    assert "HiGHS is not available" in p.stderr and "looked in" in p.stderr and "EHUB_HIGHS_LIBRARY" in p.stderr
+    assert "libhighs.so" in p.stderr and "pip install highsbox" in p.stderr
+    # A named library of an incompatible version is refused with its version.
+    old = build_dir / "tests" / "libehub_fake_highs_old.so"
+    if old.exists():
+        p = subprocess.run([str(cli), "lp", afiro, "--solver", "highs"], capture_output=True, text=True,
+                           env=dict(env, EHUB_HIGHS_LIBRARY=str(old)))
+        assert p.returncode == 3 and "HiGHS 0.9.3 is not supported" in p.stderr, p.stderr

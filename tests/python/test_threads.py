@@ -117,3 +117,36 @@ def test_two_threads_solve_in_parallel(scenarios):
                     f"GIL-free hashing in two threads took >= 1.5x one; solves: {detail}")
     assert ratio < 1.6, (f"two solves in two threads took {ratio:.2f}x one solve (want < 1.6) while hashing "
                          f"reached the speed-up: {detail}; load average {load:.1f} on {cores()} cores")
+
+
+def sweep(scs, workers):
+    rs = ehub.dispatch.solve_each(scs, solver="clp", relax=True, workers=workers)
+    assert [r.status for r in rs] == ["optimal"] * len(scs)
+    return rs
+
+
+def test_a_sweep_uses_the_cores_and_gives_each_scenarios_own_result(scenarios):
+    """solve_each runs the scenarios on separate threads, one solver each: the results are those
+    of solving each alone, and on 2 cores two scenarios take under 1.6x one (as above, loosely)."""
+    winter, summer = scenarios
+    alone = [solve(winter).objective, solve(summer).objective]
+    assert [r.objective for r in sweep([winter, summer], 2)] == pytest.approx(alone, rel=1e-9)
+    with pytest.raises(ValueError, match="workers"):
+        ehub.dispatch.solve_each([winter], solver="clp", relax=True, workers=-1)
+    if cores() < 2:
+        pytest.skip(f"needs 2 cores to show a parallel speed-up; this process may use {cores()}")
+    attempts = []
+    for _ in range(3):
+        one = min(timed(solve, winter), timed(solve, summer))
+        two = timed(sweep, [winter, summer], 2)
+        attempts.append((one, two))
+        if two < 1.6 * one:
+            return
+    detail = ", ".join(f"one {one:.2f} s / sweep of two {two:.2f} s" for one, two in attempts)
+    buf = os.urandom(1 << 20) * 400
+    ref = in_threads(hash_work, buf, buf) / timed(hash_work, buf)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    if ref >= 1.5:
+        pytest.skip(f"machine too busy to show a speed-up (load average {load:.1f}; hashing in two threads "
+                    f"took {ref:.2f}x one); sweeps: {detail}")
+    assert min(two / one for one, two in attempts) < 1.6, f"{detail}; load average {load:.1f}"

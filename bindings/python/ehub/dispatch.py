@@ -4,7 +4,7 @@ from . import _core
 from ._core import SolverError
 from ._reexport import reexport
 
-__all__ = reexport(globals(), _core.dispatch) + ["solve", "build_model", "pareto", "to_pandas", "InfeasibleError"]
+__all__ = reexport(globals(), _core.dispatch) + ["solve", "build_model", "solve_each", "pareto", "to_pandas", "InfeasibleError"]
 
 
 class InfeasibleError(SolverError):
@@ -45,10 +45,25 @@ def build_model(scenario, solver="cbc", relax=False, objective="cost", **constra
     return _core.dispatch._build_model(scenario, opts)
 
 
-def pareto(scenario, points=11, solver="cbc", relax=False, time_limit=None, mip_gap=None, **constraints):
-    """The green-vs-cost frontier: a list of ParetoPoint sorted by green share, each with .result."""
+def solve_each(scenarios, solver="cbc", relax=False, time_limit=None, mip_gap=None, objective="cost",
+               workers=0, **constraints):
+    """Dispatch every scenario of a list with the same options (a scenario sweep), ``workers`` at
+    a time, each on its own thread with its own solver (0: one per core; cbc MILPs run one at a
+    time anyway). Returns the Results in the order of ``scenarios``; infeasible ones are returned
+    with their diagnosis, not raised."""
     opts = _core.dispatch.Options(solver=solver, relax=relax, time_limit=time_limit, mip_gap=mip_gap,
-                                  **constraints)
+                                  objective=objective, workers=workers, **constraints)
+    return _core.dispatch._solve_each(list(scenarios), opts)
+
+
+def pareto(scenario, points=11, solver="cbc", relax=False, time_limit=None, mip_gap=None, workers=0,
+           **constraints):
+    """The green-vs-cost frontier: a list of ParetoPoint sorted by green share, each with .result.
+
+    The points after the cost optimum are solved ``workers`` at a time, one solver per thread
+    (0: one per core; cbc MILPs run one at a time anyway)."""
+    opts = _core.dispatch.Options(solver=solver, relax=relax, time_limit=time_limit, mip_gap=mip_gap,
+                                  workers=workers, **constraints)
     return _core.dispatch._pareto(scenario, opts, points)
 
 

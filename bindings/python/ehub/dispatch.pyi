@@ -6,7 +6,7 @@ from typing import Any
 
 from . import _core
 from ._core.dispatch import *
-__all__ = ['Options', 'ParetoPoint', 'Result', 'write_pareto_h5', 'write_result_h5', 'solve', 'build_model', 'pareto', 'to_pandas', 'InfeasibleError']
+__all__ = ['Options', 'ParetoPoint', 'Result', 'write_pareto_h5', 'write_result_h5', 'solve', 'build_model', 'solve_each', 'pareto', 'to_pandas', 'InfeasibleError']
 
 def solve(scenario, solver='cbc', relax=False, time_limit=None, mip_gap=None, objective='cost', raise_on_infeasible=True, **constraints) -> _core.dispatch.Result:
     """Dispatch a scenario and return a checked Result.
@@ -25,8 +25,18 @@ def build_model(scenario, solver='cbc', relax=False, objective='cost', **constra
     ``write_lp`` to compare solvers or to report a bug with one file."""
     ...
 
-def pareto(scenario, points=11, solver='cbc', relax=False, time_limit=None, mip_gap=None, **constraints) -> list[_core.dispatch.ParetoPoint]:
-    """The green-vs-cost frontier: a list of ParetoPoint sorted by green share, each with .result."""
+def solve_each(scenarios, solver='cbc', relax=False, time_limit=None, mip_gap=None, objective='cost', workers=0, **constraints):
+    """Dispatch every scenario of a list with the same options (a scenario sweep), ``workers`` at
+    a time, each on its own thread with its own solver (0: one per core; cbc MILPs run one at a
+    time anyway). Returns the Results in the order of ``scenarios``; infeasible ones are returned
+    with their diagnosis, not raised."""
+    ...
+
+def pareto(scenario, points=11, solver='cbc', relax=False, time_limit=None, mip_gap=None, workers=0, **constraints) -> list[_core.dispatch.ParetoPoint]:
+    """The green-vs-cost frontier: a list of ParetoPoint sorted by green share, each with .result.
+
+    The points after the cost optimum are solved ``workers`` at a time, one solver per thread
+    (0: one per core; cbc MILPs run one at a time anyway)."""
     ...
 
 def to_pandas(result, utc_offset_minutes: int = 0) -> dict[str, Any]:

@@ -5,5 +5,5 @@ from typing import Any
 
 from . import _core
 from ._core.lp import *
-__all__ = ['IndexRange', 'Model', 'SolveResult', 'available_solvers', 'inf', 'read_mps', 'solve', 'write_lp', 'write_mps']
+__all__ = ['IndexRange', 'Model', 'SolveResult', 'available_solvers', 'highs_library', 'inf', 'read_mps', 'registered_solvers', 'solve', 'solver_availability', 'solver_capabilities', 'write_lp', 'write_mps']
 

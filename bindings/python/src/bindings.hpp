@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstddef>
+#include <string>
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
@@ -81,6 +82,9 @@ void bind_core(py::module_& m);
 void bind_io(py::module_& m);
 /// ehub.lp: Model, solve, MPS/LP files, solver registry.
 void bind_lp(py::module_& m);
+/// Where the hosting interpreter keeps highspy / highsbox (their package directories) and its
+/// site-packages folders, for ehub's search for libhighs (ehub/lp/highs.hpp).
+std::vector<std::string> highs_search_dirs();
 /// ehub.hub: scenarios, device types.
 void bind_hub(py::module_& m);
 /// ehub.dispatch: cost-optimal dispatch and its results.

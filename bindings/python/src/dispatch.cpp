@@ -5,6 +5,7 @@
 #include "bindings.hpp"
 #include "ehub/core/error.hpp"
 #include "ehub/dispatch/dispatch.hpp"
+#include "ehub/dispatch/sweep.hpp"
 #include "ehub/hub/device.hpp"
 #include "ehub/hub/scenario.hpp"
 #include "ehub/io/json.hpp"
@@ -154,7 +155,7 @@ void bind_dispatch(py::module_& m) {
                        std::optional<double> mip_gap, const std::string& objective, bool cost_first,
                        double lexicographic_tolerance, double weight_cost, double weight_green,
                        std::optional<double> min_green_share, std::optional<double> max_emissions_kg,
-                       std::optional<double> max_grid_import_kwh) {
+                       std::optional<double> max_grid_import_kwh, int workers) {
              dispatch::Options o;
              o.solver = solver;
              o.relax_integers = relax;
@@ -168,6 +169,7 @@ void bind_dispatch(py::module_& m) {
              o.min_green_share = min_green_share;
              o.max_emissions_kg = max_emissions_kg;
              o.max_grid_import_kwh = max_grid_import_kwh;
+             o.workers = workers;
              o.validate();
              return o;
            }),
@@ -175,7 +177,18 @@ void bind_dispatch(py::module_& m) {
            py::arg("mip_gap") = py::none(), py::arg("objective") = "cost", py::arg("cost_first") = false,
            py::arg("lexicographic_tolerance") = 0.001, py::arg("weight_cost") = 0.5, py::arg("weight_green") = 0.5,
            py::arg("min_green_share") = py::none(), py::arg("max_emissions_kg") = py::none(),
-           py::arg("max_grid_import_kwh") = py::none());
+           py::arg("max_grid_import_kwh") = py::none(), py::arg("workers") = 0)
+      .def_readonly("workers", &dispatch::Options::workers,
+                    "pareto() and solve_each(): solves at once, one solver per thread (0: one per core; cbc "
+                    "MILPs run one at a time anyway)");
+  m.def(
+      "_solve_each",
+      [](const std::vector<const hub::Scenario*>& scenarios, const dispatch::Options& o) {
+        py::gil_scoped_release release;
+        return dispatch::solve_each(scenarios, o);
+      },
+      py::arg("scenarios"), py::arg("options"),
+      "Dispatch of every scenario with the same options, options.workers at a time; the GIL is released.");
   m.def(
       "_solve",
       [](const hub::Scenario& sc, const dispatch::Options& o) {

@@ -10,6 +10,7 @@
 #include "ehub/core/error.hpp"
 #include "ehub/lp/lp_format.hpp"
 #include "ehub/lp/mps.hpp"
+#include "ehub/lp/highs.hpp"
 #include "ehub/lp/solver.hpp"
 
 namespace ehub::python {
@@ -162,7 +163,57 @@ void bind_lp(py::module_& m) {
       .def("brief_report", &lp::SolveResult::brief_report)
       .def("__repr__", &lp::SolveResult::brief_report);
 
-  m.def("available_solvers", &lp::available_solvers, "Names of the registered solver backends.");
+  m.def("available_solvers", &lp::available_solvers,
+        "Names of the registered solver backends that can solve in this process, sorted "
+        "('highs' only when its library was found).");
+  m.def("registered_solvers", &lp::registered_solvers, "Names of all registered solver backends, available or not.");
+  m.def(
+      "solver_availability",
+      [](const std::string& name) {
+        const lp::Availability a = lp::solver_availability(name);
+        py::dict d;
+        d["available"] = a.available;
+        d["reason"] = a.reason;
+        return d;
+      },
+      py::arg("name"),
+      "{'available': bool, 'reason': str}: whether backend `name` can solve here and, if not, why (for 'highs': "
+      "where ehub looked for libhighs). Raises InputError for an unknown name.");
+  m.def(
+      "solver_capabilities",
+      [](const std::string& name) {
+        const lp::Capabilities c = lp::solver_capabilities(name);
+        py::dict d;
+        d["integers"] = c.integers;
+        d["duals"] = c.duals;
+        d["warm_start"] = c.warm_start;
+        d["mip_start"] = c.mip_start;
+        d["interior_point"] = c.interior_point;
+        d["time_limit"] = c.time_limit;
+        d["mip_gap"] = c.mip_gap;
+        d["threads"] = c.threads;
+        d["milp_one_at_a_time"] = c.milp_one_at_a_time;
+        return d;
+      },
+      py::arg("name"), "What backend `name` can do, as a dict of booleans. Raises InputError for an unknown name.");
+  m.def(
+      "highs_library",
+      [] {
+        lp::HighsLibraryInfo info;
+        {
+          py::gil_scoped_release release;  // the first call may search the disk
+          info = lp::highs_library();
+        }
+        py::dict d;
+        d["available"] = info.available;
+        d["path"] = info.path;
+        d["version"] = info.version;
+        d["reason"] = info.reason;
+        d["searched"] = info.searched;
+        return d;
+      },
+      "The libhighs the 'highs' backend uses: {'available', 'path', 'version', 'reason', 'searched'} "
+      "(searched: every candidate tried, 'path: outcome'). See docs/lp.md for where ehub looks.");
   m.def(
       "solve",
       [](const Model& model, const std::string& solver, std::optional<double> time_limit,
@@ -181,6 +232,30 @@ void bind_lp(py::module_& m) {
   m.def("read_mps", &lp::read_mps, py::arg("path"), "Read a free-format MPS file into a Model.");
   m.def("write_mps", &lp::write_mps, py::arg("model"), py::arg("path"), "Write a Model as free-format MPS.");
   m.def("write_lp", &lp::write_lp, py::arg("model"), py::arg("path"), "Write a Model in CPLEX-LP format.");
+}
+
+std::vector<std::string> highs_search_dirs() {
+  std::vector<std::string> dirs;
+  try {
+    const py::module_ util = py::module_::import("importlib.util");
+    for (const char* name : {"highspy", "highsbox"}) {
+      const py::object spec = util.attr("find_spec")(name);  // a top-level name: nothing is imported
+      if (spec.is_none()) continue;
+      const py::object locations = spec.attr("submodule_search_locations");
+      if (locations.is_none()) continue;
+      for (const py::handle loc : locations) dirs.push_back(py::str(loc));
+    }
+    const py::module_ site = py::module_::import("site");
+    if (py::hasattr(site, "getsitepackages"))
+      for (const py::handle d : site.attr("getsitepackages")()) dirs.push_back(py::str(d));
+    for (const py::handle d : py::module_::import("sys").attr("path")) {
+      const std::string p = py::str(d);
+      if (p.size() >= 13 && p.compare(p.size() - 13, 13, "site-packages") == 0) dirs.push_back(p);
+    }
+  } catch (const py::error_already_set&) {
+    // An odd interpreter (no importlib.util, a broken finder): ehub then asks python3 on PATH.
+  }
+  return dirs;
 }
 
 }  // namespace ehub::python

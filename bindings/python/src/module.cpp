@@ -2,8 +2,11 @@
 // ehub.SolverError (a RuntimeError) with the C++ message unchanged.
 #include <pybind11/pybind11.h>
 
+#include <utility>
+
 #include "bindings.hpp"
 #include "ehub/core/error.hpp"
+#include "ehub/lp/highs.hpp"
 #include "ehub/version.hpp"
 #ifdef EHUB_PY_WITH_GLPK
 #include "ehub/lp/glpk.hpp"
@@ -20,6 +23,7 @@ PYBIND11_MODULE(_core, m) {
 #ifdef EHUB_PY_WITH_GLPK
   ehub::lp::register_glpk_backend();
 #endif
+  if (auto dirs = ehub::python::highs_search_dirs(); !dirs.empty()) ehub::lp::set_highs_python_dirs(std::move(dirs));
   auto core = m.def_submodule("core", "Time grids and series");
   ehub::python::bind_core(core);
   auto io = m.def_submodule("io", "CSV, HDF5 and JSON input/output");

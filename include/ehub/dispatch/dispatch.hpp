@@ -56,6 +56,10 @@ struct Options {
   /// MILP: compare the backend's "optimal" with the LP relaxation (Clp) and a rounded relaxation
   /// schedule; a better integer-feasible schedule replaces a wrong "optimal" (docs/objectives.md).
   bool relaxation_check = true;
+  /// pareto() and solve_each(): how many solves run at once, each on its own thread with its own
+  /// solver (0: one per core; 1: one after the other). A backend whose MILPs run one at a time per
+  /// process (cbc, lp::Capabilities::milp_one_at_a_time) solves MILPs one after the other anyway.
+  int workers = 0;
 
   /// Throws InputError naming the bad field.
   void validate() const;

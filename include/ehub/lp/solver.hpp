@@ -1,6 +1,6 @@
 // The solver interface of ehub: solver-neutral options and results, the Solver base class every
-// backend implements, and the registry that creates backends by name ("glpk", "clp", "cbc", or
-// a user's own registered at run time).
+// backend implements, and the registry that creates backends by name ("glpk", "clp", "cbc",
+// "highs" when its library is found at run time, or a user's own registered at run time).
 #pragma once
 
 #include <cstdint>
@@ -86,7 +86,25 @@ struct Capabilities {
   bool duals = false;       ///< returns row duals and reduced costs for LPs
   bool warm_start = false;  ///< keeps its basis across modify-and-resolve
   bool mip_start = false;   ///< accepts SolveOptions::mip_start
+  bool interior_point = false;  ///< offers LpAlgorithm::interior_point for LPs
+  bool time_limit = false;      ///< honours SolveOptions::time_limit_s
+  bool mip_gap = false;         ///< honours SolveOptions::mip_gap (MILP)
+  bool threads = false;         ///< uses SolveOptions::threads > 1 inside one solve
+  /// MILP solves of all instances in one process run one at a time (cbc: Cbc 2.10 keeps its
+  /// parser state in process-wide globals), so parallel callers gain nothing from more threads.
+  bool milp_one_at_a_time = false;
 };
+
+/// Whether a registered backend can create solvers in this process: a backend whose library is
+/// loaded at run time ("highs") is registered with its capabilities but unavailable when the
+/// library is missing or of an incompatible version; `reason` then says why and where ehub looked.
+struct Availability {
+  bool available = true;  ///< make_solver() can create this backend
+  std::string reason;     ///< empty when available
+};
+
+/// Decides a backend's availability (may be slow the first time: it may search for a library).
+using AvailabilityProbe = std::function<Availability()>;
 
 /// A solver backend instance. Usage: load(model) once, solve(options), optionally change
 /// objective coefficients / bounds through the set_* methods and solve again (warm-started where
@@ -119,17 +137,29 @@ using SolverFactory = std::function<std::unique_ptr<Solver>()>;
 /// Registers (or replaces) a backend under `name`. Thread-safe. Lets a user plug in a backend
 /// (say a commercial solver) without rebuilding ehub.
 EHUB_EXPORT void register_solver(std::string name, SolverFactory factory, Capabilities caps);
+/// As above, for a backend that may be unavailable at run time: `probe` is asked by
+/// solver_availability() / available_solvers() (outside the registry's lock).
+EHUB_EXPORT void register_solver(std::string name, SolverFactory factory, Capabilities caps, AvailabilityProbe probe);
 /// Removes a backend registered under `name`; returns whether one was there.
 EHUB_EXPORT bool unregister_solver(std::string_view name);
-/// Names of the registered backends, sorted ("cbc", "clp", and "glpk" when ehub::glpk is linked
-/// and register_glpk_backend() was called, plus users' own).
+/// Names of the registered backends that are available, sorted ("cbc", "clp", "highs" when its
+/// library was found, "glpk" when ehub::glpk is linked and register_glpk_backend() was called,
+/// plus users' own).
 EHUB_EXPORT std::vector<std::string> available_solvers();
+/// Names of all registered backends, available or not, sorted.
+EHUB_EXPORT std::vector<std::string> registered_solvers();
+/// Availability of a registered backend (see Availability); throws InputError for an unknown name.
+EHUB_EXPORT Availability solver_availability(std::string_view name);
+/// solver_availability(name).available; false for an unknown name.
+EHUB_EXPORT bool is_available(std::string_view name);
 /// Capabilities of a registered backend; throws InputError for an unknown name.
 EHUB_EXPORT Capabilities solver_capabilities(std::string_view name);
-/// A new instance of backend `name`; throws InputError listing the available names when unknown.
+/// A new instance of backend `name`; throws InputError listing the available names when unknown
+/// and SolverError with the reason (and where ehub looked) when it is registered but unavailable.
 EHUB_EXPORT std::unique_ptr<Solver> make_solver(std::string_view name);
-/// Registers the built-in backends that live in the core library (clp, cbc). Called on first
-/// use of the registry; calling it again is harmless.
+/// Registers the built-in backends that live in the core library (clp, cbc, and highs, which
+/// loads libhighs at run time; see ehub/lp/highs.hpp). Called on first use of the registry;
+/// calling it again is harmless.
 EHUB_EXPORT void register_builtin_backends();
 
 /// Convenience: make_solver(solver), load(model), solve(options).

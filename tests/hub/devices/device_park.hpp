@@ -7,11 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "ehub/core/error.hpp"
 #include "ehub/dispatch/dispatch.hpp"
 #include "ehub/hub/scenario.hpp"
 #include "ehub/lp/glpk.hpp"
+#include "ehub/lp/solver.hpp"
 
 namespace ehub_test {
 
@@ -44,6 +46,14 @@ inline json grid(json buy, double sell = 0.0, double import_limit = -1) {
 
 inline json load(const std::string& bus, json profile, const std::string& carrier = "electricity") {
   return json{{"name", "load_" + bus}, {"type", "load"}, {"bus", bus}, {"carrier", carrier}, {"profile_kw", profile}};
+}
+
+// The MILP backends the dispatch tests run on: cbc, glpk, and highs where its library is found
+// (cmake/ehub.sh installs it; ehub_lp_tests' Highs.AvailableWhereRequired fails when it is missing there).
+inline std::vector<std::string> milp_solvers() {
+  std::vector<std::string> s = {"cbc", "glpk"};
+  if (ehub::lp::is_available("highs")) s.push_back("highs");
+  return s;
 }
 
 inline d::Result run(const json& j, const std::string& solver = "cbc", bool relax = false) {

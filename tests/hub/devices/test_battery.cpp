@@ -11,7 +11,7 @@ TEST(DeviceBattery, BatteryArbitrageWithLosses) {
   json bat{{"name", "bat"}, {"type", "battery"}, {"bus", "el"}, {"energy_kwh", 100}, {"power_kw", 100},
            {"charge_efficiency", 0.9}, {"discharge_efficiency", 0.9}, {"soc_initial", 0.0}};
   json j = scenario(2, el_bus(), json::array({grid({0.2, 1.0}), load("el", {100, 100}), bat}));
-  for (const char* solver : {"cbc", "glpk"}) {
+  for (const std::string& solver : milp_solvers()) {
     const auto r = run(j, solver);
     ASSERT_EQ(r.status, ehub::lp::Status::optimal) << solver;
     EXPECT_NEAR(r.objective, 59.0, 1e-6) << solver;

@@ -9,7 +9,7 @@ TEST(DevicePv, PvGridLoad) {
   json j = scenario(2, el_bus(), json::array({grid(1.0), load("el", {100, 100}),
                                              {{"name", "pv"}, {"type", "pv"}, {"bus", "el"}, {"capacity_kw", 100},
                                               {"availability", {0.5, 1.0}}}}));
-  for (const char* solver : {"cbc", "glpk"}) {
+  for (const std::string& solver : milp_solvers()) {
     const auto r = run(j, solver);
     ASSERT_EQ(r.status, ehub::lp::Status::optimal) << solver;
     EXPECT_NEAR(r.objective, 50.0, 1e-6);

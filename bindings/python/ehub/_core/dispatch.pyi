@@ -86,8 +86,13 @@ class Options:
     """
     Options of a dispatch (see docs/objectives.md).
     """
-    def __init__(self, solver: str = 'cbc', relax: bool = False, time_limit: typing.SupportsFloat | typing.SupportsIndex | None = None, mip_gap: typing.SupportsFloat | typing.SupportsIndex | None = None, objective: str = 'cost', cost_first: bool = False, lexicographic_tolerance: typing.SupportsFloat | typing.SupportsIndex = 0.001, weight_cost: typing.SupportsFloat | typing.SupportsIndex = 0.5, weight_green: typing.SupportsFloat | typing.SupportsIndex = 0.5, min_green_share: typing.SupportsFloat | typing.SupportsIndex | None = None, max_emissions_kg: typing.SupportsFloat | typing.SupportsIndex | None = None, max_grid_import_kwh: typing.SupportsFloat | typing.SupportsIndex | None = None) -> None:
+    def __init__(self, solver: str = 'cbc', relax: bool = False, time_limit: typing.SupportsFloat | typing.SupportsIndex | None = None, mip_gap: typing.SupportsFloat | typing.SupportsIndex | None = None, objective: str = 'cost', cost_first: bool = False, lexicographic_tolerance: typing.SupportsFloat | typing.SupportsIndex = 0.001, weight_cost: typing.SupportsFloat | typing.SupportsIndex = 0.5, weight_green: typing.SupportsFloat | typing.SupportsIndex = 0.5, min_green_share: typing.SupportsFloat | typing.SupportsIndex | None = None, max_emissions_kg: typing.SupportsFloat | typing.SupportsIndex | None = None, max_grid_import_kwh: typing.SupportsFloat | typing.SupportsIndex | None = None, workers: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
         ...
+    @property
+    def workers(self) -> int:
+        """
+        pareto() and solve_each(): solves at once, one solver per thread (0: one per core; cbc MILPs run one at a time anyway)
+        """
 class ParetoPoint:
     """
     One point of the green-vs-cost frontier (NaN figures when its solve found no schedule).
@@ -121,6 +126,10 @@ def _pareto(scenario: ehub._core.hub.Scenario, options: Options, points: typing.
 def _solve(scenario: ehub._core.hub.Scenario, options: Options) -> Result:
     """
     Dispatch of a scenario; the GIL is released while the model is built and solved.
+    """
+def _solve_each(scenarios: collections.abc.Sequence[ehub._core.hub.Scenario], options: Options) -> list[Result]:
+    """
+    Dispatch of every scenario with the same options, options.workers at a time; the GIL is released.
     """
 def write_pareto_h5(points: collections.abc.Sequence[ParetoPoint], path: str) -> None:
     ...

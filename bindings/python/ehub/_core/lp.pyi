@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['IndexRange', 'Model', 'SolveResult', 'available_solvers', 'inf', 'read_mps', 'solve', 'write_lp', 'write_mps']
+__all__: list[str] = ['IndexRange', 'Model', 'SolveResult', 'available_solvers', 'highs_library', 'inf', 'read_mps', 'registered_solvers', 'solve', 'solver_availability', 'solver_capabilities', 'write_lp', 'write_mps']
 class IndexRange:
     """
     A block of consecutive variable handles [first, first + count).
@@ -168,15 +168,31 @@ class SolveResult:
         """
 def available_solvers() -> list[str]:
     """
-    Names of the registered solver backends.
+    Names of the registered solver backends that can solve in this process, sorted ('highs' only when its library was found).
+    """
+def highs_library() -> dict:
+    """
+    The libhighs the 'highs' backend uses: {'available', 'path', 'version', 'reason', 'searched'} (searched: every candidate tried, 'path: outcome'). See docs/lp.md for where ehub looks.
     """
 def read_mps(path: str) -> Model:
     """
     Read a free-format MPS file into a Model.
     """
+def registered_solvers() -> list[str]:
+    """
+    Names of all registered solver backends, available or not.
+    """
 def solve(model: Model, solver: str = 'cbc', time_limit: typing.SupportsFloat | typing.SupportsIndex | None = None, mip_gap: typing.SupportsFloat | typing.SupportsIndex | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 1, verbosity: typing.SupportsInt | typing.SupportsIndex = 0) -> SolveResult:
     """
     Solve a model with a backend chosen by name; the GIL is released while it solves.
+    """
+def solver_availability(name: str) -> dict:
+    """
+    {'available': bool, 'reason': str}: whether backend `name` can solve here and, if not, why (for 'highs': where ehub looked for libhighs). Raises InputError for an unknown name.
+    """
+def solver_capabilities(name: str) -> dict:
+    """
+    What backend `name` can do, as a dict of booleans. Raises InputError for an unknown name.
     """
 def write_lp(model: Model, path: str) -> None:
     """
