@@ -720,6 +720,66 @@ TEST(RobustHdf5, DamagedDataLayoutsAreRefusedBeforeHdf5ReadsTheData) {
   fs::remove_all(d);
 }
 
+TEST(RobustHdf5, Version4ChunkIndexesReadAndDamagedOnesAreRefused) {
+  // The 1.10 format (layout message version 4): a fixed array index (fixed dimensions), an
+  // extensible array (one unlimited dimension), a single chunk and the implicit index (chunks
+  // allocated at creation, no filter).
+  const fs::path d = scratch("layout4");
+  const std::string f = (d / "v4.h5").string();
+  {
+    const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    ASSERT_GE(H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110), 0);
+    const hid_t h = H5Fcreate(f.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    ASSERT_GE(h, 0);
+    H5Pclose(fapl);
+    const double five[5] = {1, 2, 3, 4, 5};
+    const auto dataset = [&](const char* name, hsize_t chunk, bool unlimited, bool early) {
+      const hsize_t n = 5, max = H5S_UNLIMITED;
+      const hid_t space = H5Screate_simple(1, &n, unlimited ? &max : nullptr);
+      const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+      H5Pset_chunk(dcpl, 1, &chunk);
+      if (early) H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+      const hid_t ds = H5Dcreate2(h, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+      ASSERT_GE(ds, 0);
+      ASSERT_GE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, five), 0);
+      H5Dclose(ds);
+      H5Pclose(dcpl);
+      H5Sclose(space);
+    };
+    dataset("/fixed_kw", 2, false, false);
+    dataset("/growing_kw", 2, true, false);
+    dataset("/single_kw", 5, false, false);
+    dataset("/implicit_kw", 2, false, true);
+    H5Fclose(h);
+  }
+  const std::string good = slurp(f);
+  {
+    const ehub::io::H5Reader r(f);
+    for (const char* p : {"/fixed_kw", "/growing_kw", "/single_kw", "/implicit_kw"}) {
+      const Eigen::VectorXd v = r.read_vector(p);
+      ASSERT_EQ(v.size(), 5) << p;
+      EXPECT_DOUBLE_EQ(v[0], 1.0) << p;
+      EXPECT_DOUBLE_EQ(v[4], 5.0) << p;
+    }
+  }
+  // The headers of the array indexes (checksummed, which HDF5 verifies) must start with their
+  // signatures: a damaged one is refused before HDF5 reads it.
+  for (const auto& [p, sig] : {std::pair<const char*, std::string>{"/fixed_kw", "FAHD"}, {"/growing_kw", "EAHD"}}) {
+    const std::size_t at = good.find(sig);
+    ASSERT_NE(at, std::string::npos) << sig;
+    ASSERT_EQ(good.find(sig, at + 1), std::string::npos) << "one " << sig;
+    std::string bytes = good;
+    bytes[at + 3] = 'X';
+    std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
+    const InputError e = input_error([&, p = p] { (void)ehub::io::H5Reader(f).read_vector(p); });
+    EXPECT_EQ(e.path(), p);
+    EXPECT_NE(e.detail().find("the chunk index at " + std::to_string(at) + " has no " + sig + " signature"),
+              std::string::npos)
+        << e.what();
+  }
+  fs::remove_all(d);
+}
+
 TEST(RobustHdf5, ExternalDataIsRefused) {
   // A dataset whose data lies in another file (an external file list) is refused like an
   // external link: ehub reads the one file it is given.
