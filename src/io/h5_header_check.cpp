@@ -2,9 +2,11 @@
 // follow the HDF5 File Format Specification (version 3.0): superblock versions 0-3 (section
 // II.A), object header prefixes version 1 and 2 with their messages and continuation chunks
 // (III.A and IV.A.1), the attribute message versions 1-3 (IV.A.2.m), the datatype message
-// versions 1-3 (IV.A.2.d), the dataspace message versions 1-2 (IV.A.2.b) and the encoding of a
-// shared message (versions 1-3, IV.A.2). Each field is read through a bounded reader, so a
-// damaged size is reported instead of followed.
+// versions 1-3 (IV.A.2.d), the dataspace message versions 1-2 (IV.A.2.b), the encoding of a
+// shared message (versions 1-3, IV.A.2), and for datasets the fill value messages (old, and
+// versions 1-3, IV.A.2.e-f), the data layout message versions 1-4 (IV.A.2.i), the filter pipeline
+// message versions 1-2 (IV.A.2.l) and the version-1 B-tree of raw data chunks (III.A.1). Each
+// field is read through a bounded reader, so a damaged size is reported instead of followed.
 #include "h5_header_check.hpp"
 
 #include <fcntl.h>
@@ -138,8 +140,10 @@ unsigned offset_bytes(std::uint64_t size) {
 
 // Checks the datatype encoding at the position of `r` (advancing past it) as HDF5 1.10 decodes it
 // (class and version, size, class properties, member and base types recursively); returns the
-// element size in bytes.
-std::uint64_t check_datatype(Bytes& r, int depth) {
+// element size in bytes. `sizeof_addr` is the file's size of an address: variable-length and
+// reference elements are stored as addresses, and HDF5 reads them with the size that implies
+// whatever the message states.
+std::uint64_t check_datatype(Bytes& r, int depth, unsigned sizeof_addr) {
   if (depth > kMaxTypeDepth) damaged(r.what() + ": datatypes nested more than 32 deep");
   const std::uint64_t head = r.u(1, "the datatype's class and version");
   const unsigned cls = static_cast<unsigned>(head & 0x0F), version = static_cast<unsigned>(head >> 4);
@@ -169,9 +173,15 @@ std::uint64_t check_datatype(Bytes& r, int depth) {
       break;
     }
     case 2: check_bits(0, r.u(2, "the time precision")); break;
-    case 3:  // string: no properties
-    case 7:  // reference: no properties
+    case 3: break;  // string: no properties
+    case 7: {       // reference: an object's address, or a region's global heap id (address, index)
+      const std::uint64_t type = bits & 0x0F;
+      if (type > 1) damaged(r.what() + ": unknown reference type " + num(type));
+      const std::uint64_t stored = type == 0 ? sizeof_addr : std::uint64_t{sizeof_addr} + 4;
+      if (size != stored)
+        damaged(r.what() + ": a reference of " + num(size) + " bytes, stored in " + num(stored) + " in this file");
       break;
+    }
     case 5: r.skip(bits & 0xFF, "the opaque tag"); break;
     case 6: {  // compound
       const unsigned n = static_cast<unsigned>(bits & 0xFFFF);
@@ -190,7 +200,7 @@ std::uint64_t check_datatype(Bytes& r, int depth) {
             if (j < ndims) count = checked_mul(count, dim, r.what());
           }
         }
-        const std::uint64_t member = checked_mul(check_datatype(r, depth + 1), count, r.what());
+        const std::uint64_t member = checked_mul(check_datatype(r, depth + 1, sizeof_addr), count, r.what());
         if (offset > size || member > size - offset)
           damaged(r.what() + ": compound member " + num(i) + " (offset " + num(offset) + ", " + num(member) +
                   " bytes) lies outside its datatype's " + num(size) + " bytes");
@@ -199,7 +209,7 @@ std::uint64_t check_datatype(Bytes& r, int depth) {
     }
     case 8: {  // enumeration: base type, names, values
       const unsigned n = static_cast<unsigned>(bits & 0xFFFF);
-      const std::uint64_t base = check_datatype(r, depth + 1);
+      const std::uint64_t base = check_datatype(r, depth + 1, sizeof_addr);
       for (unsigned i = 0; i < n; ++i) {
         const std::size_t len = r.cstring_length("an enumeration name");
         r.skip(version >= 3 ? len : align8(len), "an enumeration name");
@@ -207,7 +217,16 @@ std::uint64_t check_datatype(Bytes& r, int depth) {
       r.skip(checked_mul(base, n, r.what()), "the enumeration values");
       break;
     }
-    case 9: (void)check_datatype(r, depth + 1); break;  // variable-length: base type
+    case 9: {  // variable-length: stored as a length (4), a global heap address and index (4); base type
+      // HDF5 1.10 sizes an attribute's value by the stated size but reads it by the stored one: a
+      // stated 9 made H5A__read copy 16 bytes out of a 9-byte buffer (found by the fuzzer).
+      const std::uint64_t stored = 4 + std::uint64_t{sizeof_addr} + 4;
+      if (size != stored)
+        damaged(r.what() + ": a variable-length type of " + num(size) + " bytes, stored in " + num(stored) +
+                " in this file");
+      (void)check_datatype(r, depth + 1, sizeof_addr);
+      break;
+    }
     case 10: {  // array
       if (version < 2) damaged(r.what() + ": an array datatype of version 1");
       const std::uint64_t ndims = r.u(1, "the array's dimensionality");
@@ -215,7 +234,7 @@ std::uint64_t check_datatype(Bytes& r, int depth) {
       if (version < 3) r.skip(3, "the array's reserved bytes");
       r.skip(4 * ndims, "the array's dimensions");
       if (version < 3) r.skip(4 * ndims, "the array's permutation");
-      (void)check_datatype(r, depth + 1);
+      (void)check_datatype(r, depth + 1, sizeof_addr);
       break;
     }
     default: damaged(r.what() + ": unknown datatype class " + num(cls));
@@ -474,7 +493,7 @@ void H5HeaderCheck::check_attribute(const Message& m, std::size_t index) {
 
   r.need(padded(dt_size), "the datatype");
   Bytes dt(r.here(), static_cast<std::size_t>(dt_size), where + ": its datatype");
-  const std::uint64_t elem = (flags & 0x01) ? shared_datatype_size(dt, where) : check_datatype(dt, 0);
+  const std::uint64_t elem = (flags & 0x01) ? shared_datatype_size(dt, where) : check_datatype(dt, 0, sizeof_addr_);
   r.skip(padded(dt_size), "the datatype");
 
   if (flags & 0x02) damaged(where + ": a shared dataspace, which ehub does not read");
@@ -511,7 +530,7 @@ std::uint64_t H5HeaderCheck::committed_datatype_size(std::uint64_t address, unsi
     if (m.type != kMsgDatatype) continue;
     Bytes r(m.body.data(), m.body.size(), "the committed datatype at " + num(address));
     if (cls != nullptr) *cls = m.body.empty() ? 0 : m.body[0] & 0x0F;
-    return check_datatype(r, 0);
+    return check_datatype(r, 0, sizeof_addr_);
   }
   damaged("the object at " + num(address) + " holds no datatype");
 }
@@ -547,7 +566,7 @@ std::uint64_t H5HeaderCheck::dataset_element_size(const Message& m, unsigned& cl
     size = shared_datatype_size(r, where, &cls);
   } else {
     cls = m.body.empty() ? 0 : m.body[0] & 0x0F;
-    size = check_datatype(r, 0);
+    size = check_datatype(r, 0, sizeof_addr_);
   }
   // In the file a variable-length element is its length (4 bytes) and its global heap id (an
   // address and a 4-byte index), whatever size the message states; HDF5 reads that many bytes.
@@ -884,7 +903,7 @@ std::string H5HeaderCheck::check(std::uint64_t address) {
       } else if (m.type == kMsgDatatype) {  // a dataset's or a committed datatype's type
         Bytes r(m.body.data(), m.body.size(), which + " (the datatype)");
         if (!(m.flags & 0x02)) {
-          (void)check_datatype(r, 0);
+          (void)check_datatype(r, 0, sizeof_addr_);
         } else if (!(m.body.size() >= 2 && m.body[0] == 3 && m.body[1] == 1)) {  // not in the shared-message heap
           (void)shared_datatype_size(r, which + " (the datatype)");
         }

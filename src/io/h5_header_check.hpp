@@ -4,7 +4,11 @@
 // dataspace or value size makes it read past its buffers (found by the fuzzer,
 // tests/data/fuzz/results_h5/). The checker parses the superblock, the object header (prefix,
 // chunks, continuation messages) and every attribute message with its datatype and dataspace, all
-// within bounds, so that HDF5 only ever sees headers whose attribute messages it can decode.
+// within bounds, so that HDF5 only ever sees headers whose attribute messages it can decode. HDF5
+// 1.10 also trusts a dataset's data layout when it reads the raw data (a compact size of 0 made it
+// copy a dataset's values from a null pointer): for a dataset the checker matches the layout with
+// the dataspace and datatype and checks the fill value, the filter pipeline and every address and
+// size of the data (the chunk B-tree included) against the file.
 #pragma once
 
 #include <cstdint>

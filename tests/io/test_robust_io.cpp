@@ -483,6 +483,10 @@ TEST(RobustHdf5, OldFormatFilesReadAndDamagedAttributeMessagesAreRefused) {
   damaged([&](std::string& b) { b[unit + 8 + 16 + 4 + 2] = 1; }, "attribute \"unit\": its value needs 65544 bytes");
   // The datatype's size field of the message (2 bytes at +4) larger than the message.
   damaged([&](std::string& b) { b[kind + 8 + 5] = 0x40; }, "the datatype (16");
+  // The variable-length string's size 16 (length, heap address, index) -> 9: HDF5 sized the
+  // value's buffer by 9 bytes and copied 16 out of it (found by the fuzzer).
+  ASSERT_EQ(good[kind + 8 + 16 + 4], 16);
+  damaged([&](std::string& b) { b[kind + 8 + 16 + 4] = 9; }, "a variable-length type of 9 bytes, stored in 16 in this file");
   // A message size that is not a multiple of 8.
   damaged([&](std::string& b) { b[kind + 2] = static_cast<char>(b[kind + 2] + 1); }, "not a multiple of 8");
   // The int32 attribute's size 4 -> 4 + 2^30 with its 32 bits of precision (a character type so
