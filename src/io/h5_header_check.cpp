@@ -50,9 +50,12 @@ namespace {
 // Thrown inside the checker with what is wrong; check() turns it into its result.
 struct Damaged {
   std::string what;
+  bool unsupported = false;  // sound, but a part of the format ehub does not read
 };
 
-[[noreturn]] void damaged(std::string what) { throw Damaged{std::move(what)}; }
+[[noreturn]] void damaged(std::string what) { throw Damaged{std::move(what), false}; }
+// A part of the format ehub does not read (shared messages, data in other files, other filters).
+[[noreturn]] void refused(std::string what) { throw Damaged{std::move(what), true}; }
 
 std::string num(std::uint64_t v) { return std::to_string(v); }
 
@@ -469,7 +472,7 @@ std::vector<H5HeaderCheck::Message> H5HeaderCheck::read_messages(std::uint64_t a
 
 void H5HeaderCheck::check_attribute(const Message& m, std::size_t index) {
   std::string where = "attribute message " + num(index);
-  if (m.flags & 0x02) damaged(where + " is a shared message (stored elsewhere), which ehub does not read");
+  if (m.flags & 0x02) refused(where + " is a shared message (stored elsewhere), which ehub does not read");
   Bytes r(m.body.data(), m.body.size(), where);
   const std::uint64_t version = r.u(1, "the version");
   if (version < 1 || version > 3) damaged(where + ": unknown attribute message version " + num(version));
@@ -496,7 +499,7 @@ void H5HeaderCheck::check_attribute(const Message& m, std::size_t index) {
   const std::uint64_t elem = (flags & 0x01) ? shared_datatype_size(dt, where) : check_datatype(dt, 0, sizeof_addr_);
   r.skip(padded(dt_size), "the datatype");
 
-  if (flags & 0x02) damaged(where + ": a shared dataspace, which ehub does not read");
+  if (flags & 0x02) refused(where + ": a shared dataspace, which ehub does not read");
   r.need(padded(ds_size), "the dataspace");
   Bytes ds(r.here(), static_cast<std::size_t>(ds_size), where + ": its dataspace");
   const std::uint64_t count = check_dataspace(ds, sizeof_size_);
@@ -518,10 +521,13 @@ std::uint64_t H5HeaderCheck::shared_datatype_size(Bytes& dt, const std::string& 
   const std::uint64_t type = dt.u(1, "the shared message's type");
   if (v == 1) dt.skip(6 + sizeof_size_, "the shared message's reserved bytes");
   if (v == 3 && type != 2)
-    damaged(where + ": its datatype is kept in the shared-message heap (type " + num(type) + "), which ehub does not read");
+    refused(where + ": its datatype is kept in the shared-message heap (type " + num(type) + "), which ehub does not read");
   const std::uint64_t at = dt.u(sizeof_addr_, "the committed datatype's address");
-  const std::string problem = check(at);
-  if (!problem.empty()) damaged(where + ": its committed datatype: " + problem);
+  const Finding found = check(at);
+  if (!found.problem.empty()) {
+    if (found.unsupported) refused(where + ": its committed datatype: " + found.problem);
+    damaged(where + ": its committed datatype: " + found.problem);
+  }
   return committed_datatype_size(at, cls);
 }
 
@@ -562,7 +568,7 @@ std::uint64_t H5HeaderCheck::dataset_element_size(const Message& m, unsigned& cl
   std::uint64_t size = 0;
   if (m.flags & 0x02) {
     if (m.body.size() >= 2 && m.body[0] == 3 && m.body[1] == 1)
-      damaged(where + " is kept in the shared-message heap, which ehub does not read");
+      refused(where + " is kept in the shared-message heap, which ehub does not read");
     size = shared_datatype_size(r, where, &cls);
   } else {
     cls = m.body.empty() ? 0 : m.body[0] & 0x0F;
@@ -580,7 +586,7 @@ Pipeline H5HeaderCheck::check_pipeline(const Message& m, std::uint64_t element_s
   // (2), flags (2), number of client values (2), the name padded to 8 bytes, the client values (4
   // each) padded to an even number. Version 2: the name length only for ids >= 256, nothing padded.
   const std::string where = "the filter pipeline";
-  if (m.flags & 0x02) damaged(where + " is a shared message, which ehub does not read");
+  if (m.flags & 0x02) refused(where + " is a shared message, which ehub does not read");
   Bytes r(m.body.data(), m.body.size(), where);
   const std::uint64_t version = r.u(1, "the version");
   if (version < 1 || version > 2) damaged(where + ": unknown version " + num(version));
@@ -614,7 +620,7 @@ Pipeline H5HeaderCheck::check_pipeline(const Message& m, std::uint64_t element_s
         break;
       case 3: break;  // Fletcher-32 checksum
       default:
-        damaged(which + " has id " + num(id) +
+        refused(which + " has id " + num(id) +
                 ", which ehub does not read (only deflate 1, shuffle 2 and Fletcher-32 3)");
     }
     pipeline.ids.push_back(id);
@@ -629,7 +635,7 @@ void H5HeaderCheck::check_fill(const Message& m, bool old, std::uint64_t element
   // bit 5 a value follows), then size and value when bit 5 is set. HDF5 takes a size <= 0 as
   // "no value" and copies a positive one out of the message.
   const std::string where = old ? "the old fill value message" : "the fill value message";
-  if (m.flags & 0x02) damaged(where + " is a shared message, which ehub does not read");
+  if (m.flags & 0x02) refused(where + " is a shared message, which ehub does not read");
   Bytes r(m.body.data(), m.body.size(), where);
   std::int64_t size = -1;
   const auto signed32 = [](std::uint64_t v) { return static_cast<std::int64_t>(static_cast<std::int32_t>(v)); };
@@ -667,7 +673,7 @@ void H5HeaderCheck::check_layout(const Message& m, const Extent& extent, std::ui
   // dimensionality, bytes per dimension, dimensions, the chunk index type, its parameters and its
   // address. HDF5 computes the data's size as elements x element size.
   const std::string where = "the data layout";
-  if (m.flags & 0x02) damaged(where + " is a shared message, which ehub does not read");
+  if (m.flags & 0x02) refused(where + " is a shared message, which ehub does not read");
   Bytes r(m.body.data(), m.body.size(), where);
   const std::uint64_t data = checked_mul(extent.count, element_size, where);
   const auto holds_the_data = [&](std::uint64_t stored, const char* what) {
@@ -716,7 +722,7 @@ void H5HeaderCheck::check_layout(const Message& m, const Extent& extent, std::ui
       contiguous(address, size);
       return;
     }
-    if (cls == 3) damaged(where + ": a virtual dataset (its data lies in other datasets), which ehub does not read");
+    if (cls == 3) refused(where + ": a virtual dataset (its data lies in other datasets), which ehub does not read");
     if (cls != 2) damaged(where + ": unknown layout class " + num(cls));
     if (version == 3) {
       const std::uint64_t ndims = r.u(1, "the dimensionality");
@@ -864,13 +870,13 @@ void H5HeaderCheck::check_dataset(const std::vector<Message>& messages) {
       case kMsgFill: first(fill); break;
       case kMsgFillOld: first(fill_old); break;
       case kMsgPipeline: first(pipeline); break;
-      case kMsgExternalFiles: damaged("an external file list (the dataset's data lies in other files), which ehub does not read");
+      case kMsgExternalFiles: refused("an external file list (the dataset's data lies in other files), which ehub does not read");
       default: break;
     }
   }
   if (layout == nullptr) return;  // not a dataset
   if (space == nullptr || type == nullptr) damaged("a dataset without a dataspace or datatype message");
-  if (space->flags & 0x02) damaged("the dataset's dataspace is a shared message, which ehub does not read");
+  if (space->flags & 0x02) refused("the dataset's dataspace is a shared message, which ehub does not read");
   Extent extent;
   Bytes r(space->body.data(), space->body.size(), "the dataset's dataspace");
   (void)check_dataspace(r, sizeof_size_, &extent);
@@ -888,11 +894,11 @@ void H5HeaderCheck::check_dataset(const std::vector<Message>& messages) {
   check_layout(*layout, extent, element_size, filters);
 }
 
-std::string H5HeaderCheck::check(std::uint64_t address) {
-  if (!superblock_problem_.empty()) return superblock_problem_;
+H5HeaderCheck::Finding H5HeaderCheck::check(std::uint64_t address) {
+  if (!superblock_problem_.empty()) return {superblock_problem_, false};
   if (const auto it = checked_.find(address); it != checked_.end()) return it->second;
-  if (!in_progress_.insert(address).second) return "committed datatypes that refer to each other";
-  std::string problem;
+  if (!in_progress_.insert(address).second) return {"committed datatypes that refer to each other", false};
+  Finding found;
   try {
     const std::vector<Message> messages = read_messages(address);
     for (std::size_t i = 0; i < messages.size(); ++i) {
@@ -918,11 +924,11 @@ std::string H5HeaderCheck::check(std::uint64_t address) {
     }
     check_dataset(messages);
   } catch (const Damaged& d) {
-    problem = d.what;
+    found = {d.what, d.unsupported};
   }
   in_progress_.erase(address);
-  checked_.emplace(address, problem);
-  return problem;
+  checked_.emplace(address, found);
+  return found;
 }
 
 }  // namespace ehub::io::detail

@@ -38,12 +38,19 @@ class H5HeaderCheck {
   const std::string& problem() const noexcept { return superblock_problem_; }
   /// Address of the root group's object header (relative to the base address, as HDF5 gives it).
   std::uint64_t root_address() const noexcept { return root_; }
-  /// Empty when the object header at `address` (relative to the base address) and all its
+  /// What check() found: an empty problem when the object is sound; `unsupported` when it is
+  /// sound as far as ehub can tell but uses a part of the format ehub does not read (a shared
+  /// message, data in other files, a filter other than deflate, shuffle and Fletcher-32).
+  struct Finding {
+    std::string problem;
+    bool unsupported = false;
+  };
+  /// An empty problem when the object header at `address` (relative to the base address) and all its
   /// attribute messages are sound and, for a dataset, what HDF5 reads its raw data with (the data
   /// layout against the dataspace and datatype, the fill value, the filter pipeline and the chunk
   /// B-tree) is consistent and inside the file; else what is wrong ("attribute message 3: its name
   /// is not NUL-terminated within its 5 bytes"). Results are cached per address.
-  std::string check(std::uint64_t address);
+  Finding check(std::uint64_t address);
 
   /// Size in bytes of an HDF5 address and of a length in this file (from the superblock).
   unsigned sizeof_addr() const noexcept { return sizeof_addr_; }
@@ -80,7 +87,7 @@ class H5HeaderCheck {
   unsigned sizeof_size_ = 8;
   unsigned chunk_btree_2k_ = 64;  // entries per chunk B-tree node (2 K; 0 when the superblock does not say)
   std::string superblock_problem_;
-  std::map<std::uint64_t, std::string> checked_;
+  std::map<std::uint64_t, Finding> checked_;
   std::set<std::uint64_t> in_progress_;
 };
 

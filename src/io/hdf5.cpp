@@ -108,6 +108,14 @@ std::string join_path(const std::vector<std::string>& parts, std::size_t count) 
 
 std::string join_path(const std::vector<std::string>& parts) { return join_path(parts, parts.size()); }
 
+// The detail of the InputError for what the header check found: damage, or a part of the format
+// that ehub does not read in an otherwise sound object.
+std::string refusal(const detail::H5HeaderCheck::Finding& found) {
+  return std::string(found.unsupported ? "not read by ehub (not handed to HDF5): "
+                                       : "damaged object header (not handed to HDF5): ")
+      .append(found.problem);
+}
+
 // Refuses the object that the link at `p` names when its object header is damaged, before HDF5
 // loads it (h5_header_check.hpp): the address comes from the link itself for a hard link, from
 // HDF5's resolution of the path for a soft link; external and user-defined links (which would
@@ -128,8 +136,7 @@ void check_link_target(const H5::H5File& file, const std::string& path, const st
   } else {
     throw InputError(path, p, "an external or user-defined link, which ehub does not follow");
   }
-  if (const std::string bad = check.check(address); !bad.empty())
-    throw InputError(path, p, "damaged object header (not handed to HDF5): " + bad);
+  if (const auto found = check.check(address); !found.problem.empty()) throw InputError(path, p, refusal(found));
 }
 
 // Type of the object at `parts`, or nullopt when some component does not exist or an
@@ -579,8 +586,10 @@ struct H5Reader::Impl {
     }
   }
 
-  // Opens the 1-D dataset at `object_path`, checking existence and rank; returns its length.
-  H5::DataSet open_vector(const H5::H5File& f, const std::vector<std::string>& parts, hsize_t& n) const {
+  // Opens the 1-D dataset at `object_path`, checking existence and rank; returns its length. With
+  // `reading`, a dataset about to be read must store data.
+  H5::DataSet open_vector(const H5::H5File& f, const std::vector<std::string>& parts, hsize_t& n,
+                          bool reading = true) const {
     const std::string p = join_path(parts);
     const auto type = type_of(f, parts);
     if (!type || *type != H5O_TYPE_DATASET) throw InputError(path, p, "no such dataset");
@@ -591,11 +600,14 @@ struct H5Reader::Impl {
     space.getSimpleExtentDims(&n);
     // The length comes from the file: bounded before anything is allocated for it (a damaged
     // header once claimed 2^54 values). That the stored data matches it (compact and contiguous
-    // sizes, every chunk) was checked with the header, before HDF5 opened the dataset; a dataset
-    // whose data was never written reads as its fill value, as in HDF5.
+    // sizes, every chunk) was checked with the header, before HDF5 opened the dataset. A dataset
+    // that stores no data at all would read as n fill values: refused, since ehub writes every
+    // value and a damaged header (an undefined address) could otherwise claim 10^8 of them.
     if (n > kMaxDatasetLength)
       throw InputError(path, p, "claims " + std::to_string(n) + " values, more than the " +
                                     std::to_string(kMaxDatasetLength) + " a dataset may have (a damaged file?)");
+    if (reading && n > 0 && ds.getStorageSize() == 0)
+      throw InputError(path, p, "claims " + std::to_string(n) + " values but stores none (a damaged or never written dataset?)");
     return ds;
   }
 
@@ -632,8 +644,8 @@ H5Reader::H5Reader(std::string path) : impl_(std::make_unique<Impl>()) {
     impl_->check.emplace(p);
     if (!impl_->check->problem().empty())
       throw InputError(p, "", "not a readable HDF5 file: " + impl_->check->problem());
-    if (const std::string bad = impl_->check->check(impl_->check->root_address()); !bad.empty())
-      throw InputError(p, "/", "damaged object header (not handed to HDF5): " + bad);
+    if (const auto found = impl_->check->check(impl_->check->root_address()); !found.problem.empty())
+      throw InputError(p, "/", refusal(found));
     impl_->file.emplace(p, H5F_ACC_RDONLY);
   } catch (const H5::Exception& e) {
     throw InputError(p, "", "not a readable HDF5 file: " + h5_detail(e));
@@ -712,7 +724,7 @@ std::int64_t H5Reader::length(const std::string& dataset_path) const {
   const auto parts = split_path(impl_->path, dataset_path);
   return impl_->guarded(join_path(parts), "the dataset", [&](const H5::H5File& f) {
     hsize_t n = 0;
-    impl_->open_vector(f, parts, n);
+    impl_->open_vector(f, parts, n, false);
     return static_cast<std::int64_t>(n);
   });
 }
