@@ -62,6 +62,7 @@ for h in "${harnesses[@]}"; do
             <<<"$frames" | head -1 || true)
     checked='H5A[a-z_]|H5O_+attr|H5O_+dtype|H5O_+sdspace|H5O_+msg_iterate|H5O_+chunk_deserialize|H5O_+cont_decode|H5HL_'
     checked+='|H5Dread|H5D__read|H5D__contig|H5D__compact|H5D__chunk|H5D__select|H5B_|H5O_+layout|H5O_+pline|H5O_+fill'
+    checked+='|H5::'  # HDF5's C++ API, which ehub calls: a crash in it is how ehub used it
     if [[ $frame == *libhdf5* ]] && ! grep -qE " in ($checked)" <<<"$frames"; then
       keep="tests/data/fuzz/known_hdf5" fatal=0
       log "$h: a memory error inside HDF5, in a part ehub does not check (innermost frame: ${frame##* in })"

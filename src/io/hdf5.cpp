@@ -783,7 +783,21 @@ std::string H5Reader::string_attribute(const std::string& object_path, const std
       if (const std::string bad = check_vlen_string_attribute(f, impl_->path, attr); !bad.empty())
         throw InputError(impl_->path, p, "attribute \"" + name + "\" is corrupt: " + bad);
     std::string value;
-    attr.read(attr.getStrType(), value);
+    const H5::StrType type = attr.getStrType();
+    if (type.isVariableStr()) {
+      // Read through the C API: a null string (heap address 0, which the check lets through)
+      // reads as a null pointer, which the C++ API's read(StrType, std::string&) passed to
+      // strlen (found by the fuzzer). It is the empty string, as h5py reads it.
+      char* text = nullptr;
+      if (H5Aread(attr.getId(), type.getId(), &text) < 0)
+        throw InputError(impl_->path, p, "cannot read attribute \"" + name + "\": " + last_h5_error());
+      if (text != nullptr) {
+        value = text;
+        H5free_memory(text);
+      }
+    } else {
+      attr.read(type, value);
+    }
     while (!value.empty() && value.back() == '\0') value.pop_back();  // fixed-length, null-padded
     return value;
   });

@@ -511,6 +511,24 @@ TEST(RobustHdf5, OldFormatFilesReadAndDamagedAttributeMessagesAreRefused) {
   // The object header's version.
   damaged([&](std::string& b) { b[header] = 7; }, "unknown object header version 7");
 
+  // A null variable-length string (heap address 0, length 0): HDF5 reads it as a null pointer,
+  // on which HDF5's C++ API called strlen (found by the fuzzer); it is the empty string.
+  {
+    const auto pad = [](std::uint64_t n) { return (n + 7) / 8 * 8; };
+    const auto u16 = [&](std::size_t at) {
+      return static_cast<std::uint64_t>(static_cast<unsigned char>(good[at])) |
+             static_cast<std::uint64_t>(static_cast<unsigned char>(good[at + 1])) << 8;
+    };
+    // Attribute message version 1: name, datatype and dataspace sizes at +2, +4, +6, each part
+    // padded to 8 bytes; then the value: length (4), heap address (8), index (4).
+    const std::size_t value = kind + 8 + 8 + pad(u16(kind + 8 + 2)) + pad(u16(kind + 8 + 4)) + pad(u16(kind + 8 + 6));
+    std::string bytes = good;
+    for (std::size_t k = 0; k < 16; ++k) bytes[value + k] = 0;
+    std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
+    EXPECT_EQ(ehub::io::H5Reader(f).string_attribute("/load_kw", "kind"), "");
+    EXPECT_EQ(ehub::io::H5Reader(f).string_attribute("/load_kw", "unit"), "kW");
+  }
+
   // The root group's header is checked before HDF5 opens the file (opening loads it).
   std::string bytes = good;
   bytes[56 + 8] = static_cast<char>(bytes[56 + 8] + 8);  // superblock 0: root object header address at 64
