@@ -178,6 +178,8 @@ void fsync_path(const std::string& p, bool directory) {
 
 // Longest 1-D dataset the reader allocates for (10^8 values, 800 MB as float64).
 constexpr hsize_t kMaxDatasetLength = 100'000'000;
+// Largest magnitude of a time in a series file, in seconds from 1970 (about 31 million years).
+constexpr std::int64_t kMaxUnixSeconds = 1'000'000'000'000'000;
 
 // --- defensive reading of variable-length strings ------------------------------------------------
 // HDF5 1.10 trusts the global-heap reference of a variable-length string: a corrupt index reads
@@ -889,6 +891,13 @@ std::map<std::string, Series> read_series_h5(const std::string& path) {
   if (!r.is_dataset("/time")) throw InputError(path, "/time", "no such dataset (not an ehub series file?)");
   const std::vector<std::int64_t> time = r.read_vector_int64("/time");
   const auto n = static_cast<std::int64_t>(time.size());
+  // Times within +-10^15 s (31 million years, as for start_unix_s): differences and the grid's
+  // times then cannot overflow (a damaged file held -2^61 and 6.9e18, found by the fuzzer).
+  for (std::size_t i = 0; i < time.size(); ++i)
+    if (time[i] <= -kMaxUnixSeconds || time[i] >= kMaxUnixSeconds)
+      throw InputError(path, "/time",
+                       "element " + std::to_string(i) + " is " + std::to_string(time[i]) +
+                           " s, not a time ehub handles (within +-10^15 s of 1970)");
   int step_minutes = 60;
   if (r.has_attribute("/time", "step_minutes")) {
     step_minutes = checked_step_minutes(path, "/time", r.double_attribute("/time", "step_minutes"));
@@ -899,7 +908,7 @@ std::map<std::string, Series> read_series_h5(const std::string& path) {
   std::int64_t start = n > 0 ? time[0] : 0;
   if (n == 0 && r.has_attribute("/time", "start_unix_s")) {
     const double s = r.double_attribute("/time", "start_unix_s");
-    if (!(std::fabs(s) < 1e15) || s != std::trunc(s))
+    if (!(std::fabs(s) < static_cast<double>(kMaxUnixSeconds)) || s != std::trunc(s))
       throw InputError(path, "/time", "attribute start_unix_s must be whole seconds, got " + shortest(s));
     start = static_cast<std::int64_t>(s);
   }

@@ -804,6 +804,30 @@ TEST(RobustHdf5, Version4ChunkIndexesReadAndDamagedOnesAreRefused) {
   fs::remove_all(d);
 }
 
+TEST(RobustHdf5, SeriesTimesFarFromNowAreRefusedBeforeTheirDifferenceOverflows) {
+  // A damaged /time held -2^61 + 3 and 6.9e18 s: their difference overflowed int64 (undefined
+  // behaviour, found by the fuzzer). Times beyond +-10^15 s are refused first.
+  const fs::path d = scratch("times");
+  const std::string f = (d / "far.h5").string();
+  {
+    H5::H5File h(f, H5F_ACC_TRUNC);
+    const std::int64_t time[2] = {-2305843009213677453, 6917529027641098358};
+    const double load[2] = {1, 2};
+    const hsize_t n = 2;
+    h.createDataSet("/time", H5::PredType::STD_I64LE, H5::DataSpace(1, &n)).write(time, H5::PredType::NATIVE_INT64);
+    H5::DataSet ds = h.createDataSet("/load_kw", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &n));
+    ds.write(load, H5::PredType::NATIVE_DOUBLE);
+    const H5::StrType str(H5::PredType::C_S1, 5);
+    ds.createAttribute("kind", str, H5::DataSpace(H5S_SCALAR)).write(str, std::string("power"));
+  }
+  const InputError e = input_error([&] { (void)ehub::io::read_series_h5(f); });
+  EXPECT_EQ(e.path(), "/time");
+  EXPECT_NE(e.detail().find("element 0 is -2305843009213677453 s, not a time ehub handles (within +-10^15 s of 1970)"),
+            std::string::npos)
+      << e.what();
+  fs::remove_all(d);
+}
+
 TEST(RobustHdf5, ExternalDataIsRefused) {
   // A dataset whose data lies in another file (an external file list) is refused like an
   // external link: ehub reads the one file it is given.
