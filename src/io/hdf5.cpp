@@ -108,6 +108,14 @@ std::string join_path(const std::vector<std::string>& parts, std::size_t count) 
 
 std::string join_path(const std::vector<std::string>& parts) { return join_path(parts, parts.size()); }
 
+// The detail of the InputError for what the header check found: damage, or a part of the format
+// that ehub does not read in an otherwise sound object.
+std::string refusal(const detail::H5HeaderCheck::Finding& found) {
+  return std::string(found.unsupported ? "not read by ehub (not handed to HDF5): "
+                                       : "damaged object header (not handed to HDF5): ")
+      .append(found.problem);
+}
+
 // Refuses the object that the link at `p` names when its object header is damaged, before HDF5
 // loads it (h5_header_check.hpp): the address comes from the link itself for a hard link, from
 // HDF5's resolution of the path for a soft link; external and user-defined links (which would
@@ -128,8 +136,7 @@ void check_link_target(const H5::H5File& file, const std::string& path, const st
   } else {
     throw InputError(path, p, "an external or user-defined link, which ehub does not follow");
   }
-  if (const std::string bad = check.check(address); !bad.empty())
-    throw InputError(path, p, "damaged object header (not handed to HDF5): " + bad);
+  if (const auto found = check.check(address); !found.problem.empty()) throw InputError(path, p, refusal(found));
 }
 
 // Type of the object at `parts`, or nullopt when some component does not exist or an
@@ -171,6 +178,8 @@ void fsync_path(const std::string& p, bool directory) {
 
 // Longest 1-D dataset the reader allocates for (10^8 values, 800 MB as float64).
 constexpr hsize_t kMaxDatasetLength = 100'000'000;
+// Largest magnitude of a time in a series file, in seconds from 1970 (about 31 million years).
+constexpr std::int64_t kMaxUnixSeconds = 1'000'000'000'000'000;
 
 // --- defensive reading of variable-length strings ------------------------------------------------
 // HDF5 1.10 trusts the global-heap reference of a variable-length string: a corrupt index reads
@@ -579,8 +588,10 @@ struct H5Reader::Impl {
     }
   }
 
-  // Opens the 1-D dataset at `object_path`, checking existence and rank; returns its length.
-  H5::DataSet open_vector(const H5::H5File& f, const std::vector<std::string>& parts, hsize_t& n) const {
+  // Opens the 1-D dataset at `object_path`, checking existence and rank; returns its length. With
+  // `reading`, a dataset about to be read must store data.
+  H5::DataSet open_vector(const H5::H5File& f, const std::vector<std::string>& parts, hsize_t& n,
+                          bool reading = true) const {
     const std::string p = join_path(parts);
     const auto type = type_of(f, parts);
     if (!type || *type != H5O_TYPE_DATASET) throw InputError(path, p, "no such dataset");
@@ -589,20 +600,16 @@ struct H5Reader::Impl {
     const int rank = space.getSimpleExtentNdims();
     if (rank != 1) throw InputError(path, p, "expected a 1-D dataset, got rank " + std::to_string(rank));
     space.getSimpleExtentDims(&n);
-    // The length comes from the file: bounded before anything is allocated for it, and for
-    // contiguous data checked against the bytes the file really stores (a damaged header once
-    // claimed 2^54 values).
+    // The length comes from the file: bounded before anything is allocated for it (a damaged
+    // header once claimed 2^54 values). That the stored data matches it (compact and contiguous
+    // sizes, every chunk) was checked with the header, before HDF5 opened the dataset. A dataset
+    // that stores no data at all would read as n fill values: refused, since ehub writes every
+    // value and a damaged header (an undefined address) could otherwise claim 10^8 of them.
     if (n > kMaxDatasetLength)
       throw InputError(path, p, "claims " + std::to_string(n) + " values, more than the " +
                                     std::to_string(kMaxDatasetLength) + " a dataset may have (a damaged file?)");
-    const H5::DSetCreatPropList props = ds.getCreatePlist();
-    if (props.getLayout() == H5D_CONTIGUOUS && n > 0) {
-      const hsize_t stored = ds.getStorageSize();
-      const std::size_t elem = ds.getDataType().getSize();
-      if (elem == 0 || stored / elem < n)
-        throw InputError(path, p, "claims " + std::to_string(n) + " values but stores only " + std::to_string(stored) +
-                                      " bytes (a damaged file?)");
-    }
+    if (reading && n > 0 && ds.getStorageSize() == 0)
+      throw InputError(path, p, "claims " + std::to_string(n) + " values but stores none (a damaged or never written dataset?)");
     return ds;
   }
 
@@ -639,8 +646,8 @@ H5Reader::H5Reader(std::string path) : impl_(std::make_unique<Impl>()) {
     impl_->check.emplace(p);
     if (!impl_->check->problem().empty())
       throw InputError(p, "", "not a readable HDF5 file: " + impl_->check->problem());
-    if (const std::string bad = impl_->check->check(impl_->check->root_address()); !bad.empty())
-      throw InputError(p, "/", "damaged object header (not handed to HDF5): " + bad);
+    if (const auto found = impl_->check->check(impl_->check->root_address()); !found.problem.empty())
+      throw InputError(p, "/", refusal(found));
     impl_->file.emplace(p, H5F_ACC_RDONLY);
   } catch (const H5::Exception& e) {
     throw InputError(p, "", "not a readable HDF5 file: " + h5_detail(e));
@@ -719,7 +726,7 @@ std::int64_t H5Reader::length(const std::string& dataset_path) const {
   const auto parts = split_path(impl_->path, dataset_path);
   return impl_->guarded(join_path(parts), "the dataset", [&](const H5::H5File& f) {
     hsize_t n = 0;
-    impl_->open_vector(f, parts, n);
+    impl_->open_vector(f, parts, n, false);
     return static_cast<std::int64_t>(n);
   });
 }
@@ -778,7 +785,21 @@ std::string H5Reader::string_attribute(const std::string& object_path, const std
       if (const std::string bad = check_vlen_string_attribute(f, impl_->path, attr); !bad.empty())
         throw InputError(impl_->path, p, "attribute \"" + name + "\" is corrupt: " + bad);
     std::string value;
-    attr.read(attr.getStrType(), value);
+    const H5::StrType type = attr.getStrType();
+    if (type.isVariableStr()) {
+      // Read through the C API: a null string (heap address 0, which the check lets through)
+      // reads as a null pointer, which the C++ API's read(StrType, std::string&) passed to
+      // strlen (found by the fuzzer). It is the empty string, as h5py reads it.
+      char* text = nullptr;
+      if (H5Aread(attr.getId(), type.getId(), &text) < 0)
+        throw InputError(impl_->path, p, "cannot read attribute \"" + name + "\": " + last_h5_error());
+      if (text != nullptr) {
+        value = text;
+        H5free_memory(text);
+      }
+    } else {
+      attr.read(type, value);
+    }
     while (!value.empty() && value.back() == '\0') value.pop_back();  // fixed-length, null-padded
     return value;
   });
@@ -870,6 +891,13 @@ std::map<std::string, Series> read_series_h5(const std::string& path) {
   if (!r.is_dataset("/time")) throw InputError(path, "/time", "no such dataset (not an ehub series file?)");
   const std::vector<std::int64_t> time = r.read_vector_int64("/time");
   const auto n = static_cast<std::int64_t>(time.size());
+  // Times within +-10^15 s (31 million years, as for start_unix_s): differences and the grid's
+  // times then cannot overflow (a damaged file held -2^61 and 6.9e18, found by the fuzzer).
+  for (std::size_t i = 0; i < time.size(); ++i)
+    if (time[i] <= -kMaxUnixSeconds || time[i] >= kMaxUnixSeconds)
+      throw InputError(path, "/time",
+                       "element " + std::to_string(i) + " is " + std::to_string(time[i]) +
+                           " s, not a time ehub handles (within +-10^15 s of 1970)");
   int step_minutes = 60;
   if (r.has_attribute("/time", "step_minutes")) {
     step_minutes = checked_step_minutes(path, "/time", r.double_attribute("/time", "step_minutes"));
@@ -880,7 +908,7 @@ std::map<std::string, Series> read_series_h5(const std::string& path) {
   std::int64_t start = n > 0 ? time[0] : 0;
   if (n == 0 && r.has_attribute("/time", "start_unix_s")) {
     const double s = r.double_attribute("/time", "start_unix_s");
-    if (!(std::fabs(s) < 1e15) || s != std::trunc(s))
+    if (!(std::fabs(s) < static_cast<double>(kMaxUnixSeconds)) || s != std::trunc(s))
       throw InputError(path, "/time", "attribute start_unix_s must be whole seconds, got " + shortest(s));
     start = static_cast<std::int64_t>(s);
   }
