@@ -5,19 +5,11 @@
 
 namespace ehub {
 
-std::string_view to_string(SeriesKind kind) noexcept {
-  switch (kind) {
-    case SeriesKind::power: return "power";
-    case SeriesKind::energy: return "energy";
-    case SeriesKind::intensive: return "intensive";
-  }
-  return "power";
-}
+std::string_view to_string(SeriesKind kind) noexcept { return enum_name(kSeriesKindNames, kind); }
 
 SeriesKind series_kind_from_string(std::string_view name) {
-  if (name == "power") return SeriesKind::power;
-  if (name == "energy") return SeriesKind::energy;
-  if (name == "intensive") return SeriesKind::intensive;
+  for (const auto& e : kSeriesKindNames)
+    if (e.name == name) return e.value;
   throw InputError("", "kind", "must be \"power\", \"energy\" or \"intensive\", got \"" + std::string(name) + "\"");
 }
 

@@ -66,24 +66,13 @@ std::string format_value(double v) {
 
 }  // namespace
 
-std::string_view to_string(Backend b) noexcept { return b == Backend::sqlite ? "sqlite" : "postgresql"; }
+std::string_view to_string(Backend b) noexcept { return enum_name(kBackendNames, b); }
 
-std::string_view to_string(MeterKind k) noexcept {
-  switch (k) {
-    case MeterKind::electricity: return "electricity";
-    case MeterKind::water: return "water";
-    case MeterKind::gas: return "gas";
-    case MeterKind::heat: return "heat";
-    case MeterKind::cooling: return "cooling";
-    case MeterKind::production: return "production";
-  }
-  return "electricity";
-}
+std::string_view to_string(MeterKind k) noexcept { return enum_name(kMeterKindNames, k); }
 
 MeterKind meter_kind_from_string(std::string_view name) {
-  for (auto k : {MeterKind::electricity, MeterKind::water, MeterKind::gas, MeterKind::heat, MeterKind::cooling,
-                 MeterKind::production})
-    if (to_string(k) == name) return k;
+  for (const auto& e : kMeterKindNames)
+    if (e.name == name) return e.value;
   throw InputError("", "", "unknown meter kind \"" + std::string(name) +
                                "\" (electricity, water, gas, heat, cooling, production)");
 }
@@ -147,38 +136,19 @@ std::vector<FormulaTerm> parse_formula(std::string_view f) {
   return terms;
 }
 
-std::string_view to_string(Quality q) noexcept {
-  switch (q) {
-    case Quality::good: return "good";
-    case Quality::estimated: return "estimated";
-    case Quality::edited: return "edited";
-    case Quality::suspect: return "suspect";
-    case Quality::missing: return "missing";
-    case Quality::rejected: return "rejected";
-  }
-  return "good";
-}
+std::string_view to_string(Quality q) noexcept { return enum_name(kQualityNames, q); }
 
 Quality quality_from_string(std::string_view name) {
-  for (auto q : {Quality::good, Quality::estimated, Quality::edited, Quality::suspect, Quality::missing, Quality::rejected})
-    if (to_string(q) == name || std::to_string(static_cast<int>(q)) == name) return q;
+  for (const auto& e : kQualityNames)  // the name, or the flag's number
+    if (e.name == name || std::to_string(static_cast<int>(e.value)) == name) return e.value;
   throw InputError("", "", "unknown quality flag \"" + std::string(name) +
                                "\" (good, estimated, edited, suspect, missing, rejected or 0..5)");
 }
 
-std::string_view to_string(Aggregate a) noexcept {
-  switch (a) {
-    case Aggregate::sum: return "sum";
-    case Aggregate::mean: return "mean";
-    case Aggregate::min: return "min";
-    case Aggregate::max: return "max";
-    case Aggregate::count: return "count";
-  }
-  return "sum";
-}
+std::string_view to_string(Aggregate a) noexcept { return enum_name(kAggregateNames, a); }
 
 Aggregate aggregate_from_string(std::string_view name) {
-  for (auto a : {Aggregate::sum, Aggregate::mean, Aggregate::min, Aggregate::max, Aggregate::count})
+  for (const auto a : {Aggregate::sum, Aggregate::mean, Aggregate::min, Aggregate::max, Aggregate::count})
     if (to_string(a) == name) return a;
   throw InputError("", "", "unknown aggregate \"" + std::string(name) + "\" (sum, mean, min, max, count)");
 }

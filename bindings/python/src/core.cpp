@@ -62,10 +62,7 @@ void bind_core(py::module_& m) {
             return TimeGrid(t[0].cast<std::int64_t>(), t[1].cast<int>(), t[2].cast<std::int64_t>());
           }));
 
-  py::enum_<SeriesKind>(m, "SeriesKind", "How a series behaves when its step changes.")
-      .value("power", SeriesKind::power)
-      .value("energy", SeriesKind::energy)
-      .value("intensive", SeriesKind::intensive);
+  bind_enum(m, "SeriesKind", "How a series behaves when its step changes.", kSeriesKindNames);
 
   py::class_<Series>(m, "Series", "Values aligned to a TimeGrid (power averaged, energy summed on resampling).")
       .def(py::init<TimeGrid, Eigen::VectorXd, SeriesKind, std::string>(), py::arg("grid"), py::arg("values"),

@@ -46,21 +46,9 @@ TimeRange range_of(std::optional<std::int64_t> start, std::optional<std::int64_t
 }  // namespace
 
 void bind_store(py::module_& m) {
-  py::enum_<Backend>(m, "Backend", "Which database a store talks to").value("sqlite", Backend::sqlite).value("postgresql", Backend::postgresql);
-  py::enum_<MeterKind>(m, "MeterKind", "What a meter measures")
-      .value("electricity", MeterKind::electricity)
-      .value("water", MeterKind::water)
-      .value("gas", MeterKind::gas)
-      .value("heat", MeterKind::heat)
-      .value("cooling", MeterKind::cooling)
-      .value("production", MeterKind::production);
-  py::enum_<Quality>(m, "Quality", "Quality flag of a reading")
-      .value("good", Quality::good)
-      .value("estimated", Quality::estimated)
-      .value("edited", Quality::edited)
-      .value("suspect", Quality::suspect)
-      .value("missing", Quality::missing)
-      .value("rejected", Quality::rejected);
+  bind_enum(m, "Backend", "Which database a store talks to", store::kBackendNames);
+  bind_enum(m, "MeterKind", "What a meter measures", store::kMeterKindNames);
+  bind_enum(m, "Quality", "Quality flag of a reading", store::kQualityNames);
   m.def("latest_schema_version", &latest_schema_version, "Schema version this build of ehub writes.");
 
   py::class_<Store>(m, "Store", "A connection to the park's database (docs/store.md). Open with ehub.store.open(url).")

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "ehub/core/time_grid.hpp"
+#include "ehub/core/enum_names.hpp"
 #include "ehub/export.hpp"
 
 namespace ehub {
@@ -20,6 +21,9 @@ enum class SeriesKind : std::uint8_t {
 };
 
 /// "power", "energy" or "intensive".
+/// The series kinds' names.
+inline constexpr EnumName<SeriesKind> kSeriesKindNames[] = {
+    {SeriesKind::power, "power"}, {SeriesKind::energy, "energy"}, {SeriesKind::intensive, "intensive"}};
 EHUB_EXPORT std::string_view to_string(SeriesKind kind) noexcept;
 /// Inverse of to_string; throws InputError on an unknown name.
 EHUB_EXPORT SeriesKind series_kind_from_string(std::string_view name);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ehub/core/series.hpp"
+#include "ehub/core/enum_names.hpp"
 #include "ehub/export.hpp"
 
 namespace ehub::store {
@@ -25,6 +26,10 @@ enum class Quality : std::uint8_t {
   rejected = 5,   ///< failed a validation rule and was removed (the value is NaN)
 };
 /// "good", "estimated", "edited", "suspect", "missing", "rejected".
+/// The quality flags' names.
+inline constexpr EnumName<Quality> kQualityNames[] = {
+    {Quality::good, "good"},       {Quality::estimated, "estimated"}, {Quality::edited, "edited"},
+    {Quality::suspect, "suspect"}, {Quality::missing, "missing"},     {Quality::rejected, "rejected"}};
 EHUB_EXPORT std::string_view to_string(Quality q) noexcept;
 /// Inverse of to_string (also accepts the number as text); throws InputError.
 EHUB_EXPORT Quality quality_from_string(std::string_view name);
@@ -74,6 +79,10 @@ struct Readings {
 /// Aggregation function pushed down to the database.
 enum class Aggregate : std::uint8_t { sum = 0, mean = 1, min = 2, max = 3, count = 4 };
 /// "sum", "mean", "min", "max", "count".
+/// The aggregates' names.
+inline constexpr EnumName<Aggregate> kAggregateNames[] = {{Aggregate::sum, "sum"}, {Aggregate::mean, "mean"},
+                                                          {Aggregate::min, "min"}, {Aggregate::max, "max"},
+                                                          {Aggregate::count, "count"}};
 EHUB_EXPORT std::string_view to_string(Aggregate a) noexcept;
 /// Inverse of to_string; throws InputError.
 EHUB_EXPORT Aggregate aggregate_from_string(std::string_view name);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ehub/core/enum_names.hpp"
 #include "ehub/export.hpp"
 
 namespace ehub::store {
@@ -39,6 +40,10 @@ enum class MeterKind : std::uint8_t {
   production = 5,  ///< a production counter (units of product)
 };
 /// "electricity", "water", "gas", "heat", "cooling", "production".
+/// The meter kinds' names.
+inline constexpr EnumName<MeterKind> kMeterKindNames[] = {
+    {MeterKind::electricity, "electricity"}, {MeterKind::water, "water"},     {MeterKind::gas, "gas"},
+    {MeterKind::heat, "heat"},               {MeterKind::cooling, "cooling"}, {MeterKind::production, "production"}};
 EHUB_EXPORT std::string_view to_string(MeterKind kind) noexcept;
 /// Inverse of to_string; throws InputError naming the valid names.
 EHUB_EXPORT MeterKind meter_kind_from_string(std::string_view name);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ehub/core/enum_names.hpp"
 #include "ehub/export.hpp"
 #include "ehub/store/readings.hpp"
 #include "ehub/store/records.hpp"
@@ -17,6 +18,8 @@ namespace ehub::store {
 
 /// Which database a store talks to.
 enum class Backend : std::uint8_t { sqlite = 0, postgresql = 1 };
+/// The backends' names.
+inline constexpr EnumName<Backend> kBackendNames[] = {{Backend::sqlite, "sqlite"}, {Backend::postgresql, "postgresql"}};
 /// "sqlite" or "postgresql".
 EHUB_EXPORT std::string_view to_string(Backend b) noexcept;
 
