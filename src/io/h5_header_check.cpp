@@ -383,7 +383,7 @@ std::vector<H5HeaderCheck::Message> H5HeaderCheck::read_messages(std::uint64_t a
     std::uint64_t at;    // absolute position of the first message
     std::uint64_t size;  // bytes of messages (v2: gap included, checksum excluded)
   };
-  std::deque<Chunk> todo;
+  std::deque<Chunk> pending;
   std::set<std::uint64_t> seen;
   std::size_t header_len = 8;  // bytes before each message's body
   bool crt_order = false;
@@ -395,7 +395,7 @@ std::vector<H5HeaderCheck::Message> H5HeaderCheck::read_messages(std::uint64_t a
     const std::uint64_t nmesgs = le(head.data() + 2, 2), chunk0 = le(head.data() + 8, 4);
     if ((nmesgs > 0 && chunk0 < 8) || (nmesgs == 0 && chunk0 > 0))
       damaged("the first chunk's size " + num(chunk0) + " does not fit its " + num(nmesgs) + " messages");
-    todo.push_back({absolute(address, 16 + chunk0, "the object header") + 16, chunk0});
+    pending.push_back({absolute(address, 16 + chunk0, "the object header") + 16, chunk0});
   } else {
     // Version 2: "OHDR", version, flags, optional times and attribute phase change values, size of
     // the first chunk (1, 2, 4 or 8 bytes); messages; checksum.
@@ -409,16 +409,16 @@ std::vector<H5HeaderCheck::Message> H5HeaderCheck::read_messages(std::uint64_t a
     const std::uint64_t chunk0 = p.u(std::size_t{1} << (flags & 0x03), "the first chunk's size");
     const std::uint64_t prefix = head.size() - p.left();
     if (chunk0 > kMaxHeaderBytes) damaged("the first chunk claims an implausible " + num(chunk0) + " bytes");
-    todo.push_back({absolute(address, prefix + chunk0 + 4, "the object header") + prefix, chunk0});
+    pending.push_back({absolute(address, prefix + chunk0 + 4, "the object header") + prefix, chunk0});
     crt_order = (flags & 0x04) != 0;
     header_len = crt_order ? 6 : 4;
   }
-  seen.insert(todo.front().at);
+  seen.insert(pending.front().at);
 
   std::uint64_t total = 0;
-  while (!todo.empty()) {
-    const Chunk c = todo.front();
-    todo.pop_front();
+  while (!pending.empty()) {
+    const Chunk c = pending.front();
+    pending.pop_front();
     total += c.size;
     if (total > kMaxHeaderBytes) damaged("the object header's chunks add up to more than 64 MiB");
     const std::vector<unsigned char> bytes = read_at(c.at, c.size, "a chunk of the object header");
@@ -459,9 +459,9 @@ std::vector<H5HeaderCheck::Message> H5HeaderCheck::read_messages(std::uint64_t a
         if (v2) {  // "OCHK", messages, checksum
           const std::vector<unsigned char> sig = read_at(abs, 4, "a continuation chunk");
           if (std::memcmp(sig.data(), "OCHK", 4) != 0) damaged(which + ": the continuation chunk has no OCHK signature");
-          todo.push_back({abs + 4, len - 8});
+          pending.push_back({abs + 4, len - 8});
         } else {
-          todo.push_back({abs, len});
+          pending.push_back({abs, len});
         }
       }
       messages.push_back(std::move(m));
@@ -810,12 +810,12 @@ void H5HeaderCheck::check_chunk_btree(std::uint64_t address, const std::vector<s
     std::uint64_t address;
     int level;  // expected level, -1 for the root
   };
-  std::deque<Node> todo{{address, -1}};
+  std::deque<Node> pending{{address, -1}};
   std::set<std::uint64_t> seen{address};
   std::size_t nodes = 0;
-  while (!todo.empty()) {
-    const Node n = todo.front();
-    todo.pop_front();
+  while (!pending.empty()) {
+    const Node n = pending.front();
+    pending.pop_front();
     if (++nodes > kMaxChunkNodes) damaged("the chunk B-tree has more than " + num(kMaxChunkNodes) + " nodes");
     const std::string node = "the chunk B-tree node at " + num(n.address);
     const std::vector<unsigned char> h = read_at(absolute(n.address, head, node.c_str()), head, node.c_str());
@@ -835,7 +835,7 @@ void H5HeaderCheck::check_chunk_btree(std::uint64_t address, const std::vector<s
       const std::uint64_t child = le(k + key, sizeof_addr_);
       if (level > 0) {
         if (!seen.insert(child).second) damaged(node + ": its child " + num(i) + " is reached twice (a cycle?)");
-        todo.push_back({child, level - 1});
+        pending.push_back({child, level - 1});
         continue;
       }
       const std::string which = "chunk " + num(i) + " of " + node;

@@ -130,6 +130,19 @@ Park make_park(const json& j, const std::string& file, const std::string& base_d
     if (const auto s = dev.storage()) P.storages.push_back({name, *s});
     if (const auto g = dev.grid_connection(); g && g->demand_charge_per_kw_month > 0)
       P.demand_charges.push_back({name, g->demand_charge_per_kw_month});
+    if (const auto g = dev.grid_connection()) {
+      P.rules.import_limit_kw = std::min(P.rules.import_limit_kw, g->import_limit_kw);
+      if (!P.rules.grid) P.rules.grid = *g;
+    }
+    if (auto l = dev.load()) P.rules.loads.push_back(std::move(*l));
+    if (const auto f = dev.supply(); f && f->carrier == hub::Carrier::gas && std::isnan(P.rules.gas_per_kwh))
+      P.rules.gas_per_kwh = f->price_per_kwh;
+    // A gas boiler with a constant efficiency prices the heat a CHP replaces.
+    if (const auto b = dev.converter(); b && b->input == hub::Carrier::gas && b->output == hub::Carrier::heat &&
+                                        std::isnan(P.rules.boiler_eff) && !b->efficiency.empty() &&
+                                        std::all_of(b->efficiency.begin(), b->efficiency.end(),
+                                                    [&](double x) { return x == b->efficiency.front(); }))
+      P.rules.boiler_eff = b->efficiency.front();
     if (const auto u = dev.unit()) {
       bool heat = false;
       for (const auto& port : dev.ports())

@@ -57,6 +57,15 @@ double month_hours(int key);
 
 // The scenario with every device series pulled out as full-length vectors, and its devices
 // loaded once over the whole data grid (the loop asks them for their parameters).
+// What the rules strategy reads of the park, asked from the devices once per run (not per decision).
+struct RulesInputs {
+  std::optional<hub::GridInfo> grid;  // the first grid connection: prices and tariff periods
+  std::vector<hub::LoadInfo> loads;   // every demand: carrier and profile
+  double import_limit_kw = std::numeric_limits<double>::infinity();  // the tightest import limit
+  double gas_per_kwh = kNaN;          // the first gas supply's price
+  double boiler_eff = kNaN;           // the first gas boiler with a constant efficiency
+};
+
 struct Park {
   json skeleton;  // devices without their series keys
   std::string file, base_dir;
@@ -67,6 +76,7 @@ struct Park {
   std::vector<StorageRef> storages;
   std::vector<UnitRef> units;
   std::vector<DemandCharge> demand_charges;
+  RulesInputs rules;
 };
 
 // States carried from one decision to the next.

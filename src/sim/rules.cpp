@@ -29,29 +29,25 @@ namespace ehub::sim::detail {
 void grid_prices(const Park& P, std::int64_t d, std::int64_t e, std::vector<double>& price, std::vector<int>& cls) {
   price.assign(static_cast<std::size_t>(e), 0.0);
   cls.assign(static_cast<std::size_t>(e), 0);
-  const hub::Hub& h = P.full.hub;
-  for (std::int32_t i = 0; i < h.num_devices(); ++i) {
-    const auto g = h.device(i).grid_connection();
-    if (!g) continue;
-    for (std::int64_t t = 0; t < e; ++t) price[static_cast<std::size_t>(t)] = g->buy_price_per_kwh[static_cast<std::size_t>(d + t)];
-    if (!g->tariff_period.empty()) {
-      for (std::int64_t t = 0; t < e; ++t) {
-        const std::string& name = g->tariff_period[static_cast<std::size_t>(d + t)];
-        cls[static_cast<std::size_t>(t)] = name.find("valley") != std::string::npos ? -1 : name == "peak" ? 1 : 0;
-      }
-    } else {
-      const std::int64_t day = 24 * 60 / P.grid.step_minutes();
-      for (std::int64_t t0 = 0; t0 < e; t0 += day) {
-        const auto b = price.begin() + t0, en = price.begin() + std::min(e, t0 + day);
-        const double lo = *std::min_element(b, en), hi = *std::max_element(b, en);
-        for (auto it = b; it != en; ++it) {
-          const auto t = static_cast<std::size_t>(it - price.begin());
-          if (hi - lo < 1e-12) continue;
-          cls[t] = *it <= lo + (hi - lo) / 3 ? -1 : *it >= hi - (hi - lo) / 3 ? 1 : 0;
-        }
+  const auto& g = P.rules.grid;
+  if (!g) return;
+  for (std::int64_t t = 0; t < e; ++t) price[static_cast<std::size_t>(t)] = g->buy_price_per_kwh[static_cast<std::size_t>(d + t)];
+  if (!g->tariff_period.empty()) {
+    for (std::int64_t t = 0; t < e; ++t) {
+      const std::string& name = g->tariff_period[static_cast<std::size_t>(d + t)];
+      cls[static_cast<std::size_t>(t)] = name.find("valley") != std::string::npos ? -1 : name == "peak" ? 1 : 0;
+    }
+  } else {
+    const std::int64_t day = 24 * 60 / P.grid.step_minutes();
+    for (std::int64_t t0 = 0; t0 < e; t0 += day) {
+      const auto b = price.begin() + t0, en = price.begin() + std::min(e, t0 + day);
+      const double lo = *std::min_element(b, en), hi = *std::max_element(b, en);
+      for (auto it = b; it != en; ++it) {
+        const auto t = static_cast<std::size_t>(it - price.begin());
+        if (hi - lo < 1e-12) continue;
+        cls[t] = *it <= lo + (hi - lo) / 3 ? -1 : *it >= hi - (hi - lo) / 3 ? 1 : 0;
       }
     }
-    return;
   }
 }
 
@@ -79,31 +75,17 @@ Pins rules_pins(const Park& P, const Carry& c, std::int64_t d, std::int64_t e, s
   std::vector<double> price;
   std::vector<int> cls;
   grid_prices(P, d, e, price, cls);
-  const hub::Hub& hub = P.full.hub;
   // Heat demand; import headroom for valley charging: the import limit minus electric and
   // cooling loads (cooling counted 1:1 as electricity, an upper bound for chillers with COP >= 1).
   std::vector<double> heat(static_cast<std::size_t>(e), 0.0);
-  std::vector<double> headroom(static_cast<std::size_t>(e), std::numeric_limits<double>::infinity());
-  double gas_per_kwh = kNaN, boiler_eff = kNaN;
-  for (std::int32_t i = 0; i < hub.num_devices(); ++i) {
-    const hub::Device& dev = hub.device(i);
-    if (const auto g = dev.grid_connection())
-      for (auto& h : headroom) h = std::min(h, g->import_limit_kw);
-    if (const auto l = dev.load())
-      for (std::int64_t t = 0; t < e; ++t) {
-        const double v = l->profile_kw[static_cast<std::size_t>(d + t)];
-        if (l->carrier == hub::Carrier::heat) heat[static_cast<std::size_t>(t)] += v;
-        else headroom[static_cast<std::size_t>(t)] -= v;
-      }
-    if (const auto f = dev.supply(); f && f->carrier == hub::Carrier::gas && std::isnan(gas_per_kwh))
-      gas_per_kwh = f->price_per_kwh;
-    // A gas boiler with a constant efficiency prices the heat a CHP replaces.
-    if (const auto b = dev.converter(); b && b->input == hub::Carrier::gas && b->output == hub::Carrier::heat &&
-                                        std::isnan(boiler_eff) && !b->efficiency.empty() &&
-                                        std::all_of(b->efficiency.begin(), b->efficiency.end(),
-                                                    [&](double x) { return x == b->efficiency.front(); }))
-      boiler_eff = b->efficiency.front();
-  }
+  std::vector<double> headroom(static_cast<std::size_t>(e), P.rules.import_limit_kw);
+  for (const auto& l : P.rules.loads)
+    for (std::int64_t t = 0; t < e; ++t) {
+      const double v = l.profile_kw[static_cast<std::size_t>(d + t)];
+      if (l.carrier == hub::Carrier::heat) heat[static_cast<std::size_t>(t)] += v;
+      else headroom[static_cast<std::size_t>(t)] -= v;
+    }
+  const double gas_per_kwh = P.rules.gas_per_kwh, boiler_eff = P.rules.boiler_eff;
   Pins pins;
   plan_storage_kw.assign(static_cast<std::size_t>(e), 0.0);
   // Batteries: charge at full power in valley hours until full, discharge at full power at peak
